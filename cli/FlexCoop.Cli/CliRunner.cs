@@ -1,0 +1,55 @@
+using System.CommandLine;
+
+namespace FlexCoop.Cli;
+
+/// <summary>Exit codes of every flexcoop command.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Invalid = 1;
+    public const int UsageOrEnvironment = 2;
+}
+
+/// <summary>An error in how the command was called or in its environment (exit code 2).</summary>
+internal sealed class CliUsageException(string message) : Exception(message);
+
+internal static class CliRunner
+{
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"flexcoop: {error.Message}");
+            }
+            await Console.Error.WriteLineAsync("Run 'flexcoop --help' for usage.");
+            return ExitCodes.UsageOrEnvironment;
+        }
+        try
+        {
+            return await parse.InvokeAsync();
+        }
+        catch (CliUsageException ex)
+        {
+            await Console.Error.WriteLineAsync($"flexcoop: {ex.Message}");
+            return ExitCodes.UsageOrEnvironment;
+        }
+        catch (FileNotFoundException ex)
+        {
+            await Console.Error.WriteLineAsync($"flexcoop: file not found: {ex.FileName ?? ex.Message}");
+            return ExitCodes.UsageOrEnvironment;
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            await Console.Error.WriteLineAsync($"flexcoop: {ex.Message}");
+            return ExitCodes.UsageOrEnvironment;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            await Console.Error.WriteLineAsync($"flexcoop: {ex.Message}");
+            return ExitCodes.UsageOrEnvironment;
+        }
+    }
+}

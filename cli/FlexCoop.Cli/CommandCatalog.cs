@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace FlexCoop.Cli;
+
+/// <summary>The top-level command groups. Each group lives in its own file under Commands/.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return Commands.OpenAdrCommands.Create();
+        yield return Commands.CertsCommands.Create();
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The one command that runs every test: builds the solution, runs all test projects, writes
+# TRX results to TestResults/, and ends with the line 'N passed, N failed, N skipped'
+# counted from those TRX files.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results="TestResults"
+rm -rf "$results"
+status=0
+dotnet build FlexCoop.sln -c Release -nologo || status=$?
+if [ "$status" -eq 0 ]; then
+  # One TRX file per test project, named after it, so no two runs overwrite each other.
+  for proj in $(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort); do
+    name=$(basename "$proj" .csproj)
+    dotnet test "$proj" -c Release --no-build -nologo --logger "trx;LogFileName=${name}.trx" \
+      --results-directory "$results" "$@" || status=$?
+  done
+fi
+
+passed=0; failed=0; skipped=0; total=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  # <Counters total=".." executed=".." passed=".." failed=".." ... notExecuted=".." />
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  t=$(get total); p=$(get passed); f=$(get failed); e=$(get error); to=$(get timeout); ne=$(get notExecuted)
+  total=$((total + ${t:-0}))
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${to:-0}))
+  skipped=$((skipped + ${ne:-0}))
+done
+if [ "${#trx_files[@]}" -eq 0 ]; then
+  echo "no test results were written" >&2
+  [ "$status" -eq 0 ] && status=1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed before any result could be counted as failed.
+  failed=1
+fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
