@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace FlexCoop.Cli.Commands;
+
+/// <summary><c>flexcoop iec61850 ...</c></summary>
+internal static class Iec61850Commands
+{
+    public static Command Create()
+    {
+        var command = new Command("iec61850", "IEC 61850 over MMS: browse, read, write, control, reports, serve a model, check SCL.");
+        return command;
+    }
+}

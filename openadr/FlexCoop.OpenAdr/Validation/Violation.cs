@@ -1,0 +1,35 @@
+namespace FlexCoop.OpenAdr.Validation;
+
+/// <summary>
+/// One broken rule in one message. <see cref="Rule"/> is <c>xsd</c> for schema violations,
+/// <c>rule N</c> for the profile's conformance rules (e.g. <c>rule 8</c>), <c>id-length</c> for the
+/// ID length limits, <c>xml</c>/<c>dtd</c>/<c>limits</c> for unreadable input.
+/// </summary>
+/// <param name="Rule">The rule's name as vendors know it.</param>
+/// <param name="Path">Element path in the message, e.g. <c>/oadrPayload/oadrSignedObject/oadrDistributeEvent/oadrEvent[1]/eiEvent/eiEventSignals/eiEventSignal[1]/intervals/interval[2]/uid</c>.</param>
+/// <param name="Message">A sentence a vendor understands.</param>
+/// <param name="LineNumber">1-based line in the document where known, else 0.</param>
+public sealed record Violation(string Rule, string Path, string Message, int LineNumber = 0)
+{
+    /// <summary><c>rule: message (at path)</c>, the form the CLI prints.</summary>
+    public override string ToString()
+    {
+        var at = Path.Length > 0 ? $" (at {Path}{(LineNumber > 0 ? $", line {LineNumber}" : "")})" : LineNumber > 0 ? $" (line {LineNumber})" : "";
+        return $"{Rule}: {Message}{at}";
+    }
+}
+
+/// <summary>The outcome of validating one message: valid when there are no violations.</summary>
+public sealed class ValidationResult
+{
+    public static readonly ValidationResult Valid = new([]);
+
+    public ValidationResult(IReadOnlyList<Violation> violations) => Violations = violations;
+
+    public IReadOnlyList<Violation> Violations { get; }
+
+    public bool IsValid => Violations.Count == 0;
+
+    public static ValidationResult Combine(params ValidationResult[] results) =>
+        new(results.SelectMany(r => r.Violations).ToList());
+}
