@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace FlexCoop.Cli.Commands;
+
+internal static class Iec61850SclCommands
+{
+    public static void AddTo(Command iec61850)
+    {
+        ArgumentNullException.ThrowIfNull(iec61850);
+    }
+}
