@@ -9,6 +9,8 @@ internal static class CommandCatalog
     {
         yield return Commands.OpenAdrCommands.Create();
         yield return Commands.CertsCommands.Create();
+        yield return Commands.VtnCommands.Create();
+        yield return Commands.VenCommands.Create();
         yield return Commands.Iec61850Commands.Create();
         yield return Commands.UftpCommands.Create();
         yield return Commands.SarefCommands.Create();
