@@ -14,5 +14,6 @@ internal static class CommandCatalog
         yield return Commands.Iec61850Commands.Create();
         yield return Commands.UftpCommands.Create();
         yield return Commands.SarefCommands.Create();
+        yield return Commands.ReplayCommands.Create();
     }
 }
