@@ -282,8 +282,9 @@ public static class OadrSignatureVerifier
         if (references.Count == 1 && references[0].Uri == ""
             && Transforms(references[0]).Any(t => t.Algorithm == OadrXmlSignatureAlgorithms.EnvelopedSignature))
         {
+            // The enveloped-signature transform removes the whole ds:Signature, so a ReplayProtect in
+            // its ds:Object is not signed and cannot be trusted: enveloped signatures have none.
             form = OadrSignatureForm.Enveloped;
-            replayElement = replayProtects.SingleOrDefault(r => IsInside(r, signatureElement));
             return null;
         }
 
@@ -319,7 +320,9 @@ public static class OadrSignatureVerifier
                 coversObject = true;
                 signedObjectId = id;
             }
-            else if (replayProtects.Count == 1 && IsInside(target, signatureElement) && target.LocalName is "Object" or "SignatureProperties" or "SignatureProperty" or "ReplayProtect"
+            else if (replayProtects.Count == 1 && IsInside(target, signatureElement)
+                     && (target.NamespaceURI == OadrNamespaces.Ds && target.LocalName is "Object" or "SignatureProperties" or "SignatureProperty"
+                         || target == replayProtects[0])
                      && (target == replayProtects[0] || IsInside(replayProtects[0], target)))
             {
                 coversReplay = true;
