@@ -165,5 +165,7 @@ public static class OadrCodec
         OmitXmlDeclaration = !declaration,
         CloseOutput = false,
         CheckCharacters = true,
+        // Carriage returns in values survive a round trip only as character references.
+        NewLineHandling = NewLineHandling.Entitize,
     };
 }
