@@ -199,6 +199,27 @@ public sealed class SclParserTests
     }
 
     [Fact]
+    public void Scd_with_two_ieds_gives_two_models_and_a_duplicate_ied_name_is_an_error()
+    {
+        var xml = File.ReadAllText(SclVectors.Path2007);
+        var start = xml.IndexOf("  <IED ", StringComparison.Ordinal);
+        var end = xml.IndexOf("</IED>", StringComparison.Ordinal) + "</IED>\n".Length;
+        var ied = xml[start..end];
+        var scd = xml.Insert(end, ied.Replace("name=\"IED1\"", "name=\"IED2\"", StringComparison.Ordinal).Replace("ldName=\"SmallLD\"", "", StringComparison.Ordinal));
+        var resolution = SclResolver.Resolve(SclDocument.Parse(scd));
+        Assert.Empty(resolution.Diagnostics);
+        Assert.Equal(["IED1", "IED2"], resolution.Ieds.Select(i => i.Name));
+        Assert.Equal("IED2LD1", resolution.FindIed("IED2")!.LogicalDevices[0].Name);
+        Assert.NotNull(resolution.FindIed("IED2")!.FindAttribute("IED2LD1/GGIO1.Ind1.stVal", FunctionalConstraint.ST));
+        Assert.Equal("IED2", Assert.Single(SclResolver.Resolve(SclDocument.Parse(scd), "IED2").Ieds).Name);
+
+        var twice = SclDocument.Parse(xml.Insert(end, ied));
+        var d = Assert.Single(twice.Diagnostics);
+        Assert.Equal(SclDiagnosticCodes.Duplicate, d.Code);
+        Assert.Equal(xml[..end].Count(c => c == '\n') + 1, d.Line);
+    }
+
+    [Fact]
     public void Diagnostic_prints_like_a_compiler_message()
     {
         var d = new SclDiagnostic(SclSeverity.Error, SclDiagnosticCodes.UnknownDOType, "DO 'X' has type 'Y', which is no DOType", 12, 7);
