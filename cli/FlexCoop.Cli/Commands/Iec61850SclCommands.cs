@@ -49,7 +49,7 @@ internal static class Iec61850SclCommands
             }
             var errors = resolution.Diagnostics.Count(d => d.Severity == SclSeverity.Error);
             var warnings = resolution.Diagnostics.Count - errors;
-            await stdout.WriteLineAsync($"{path}: {errors} error(s), {warnings} warning(s), edition {(resolution.Document.IsEdition2 ? "2 (2007)" : "1 (2003)")}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"{path}: {resolution.Ieds.Count} IED(s), {errors} error(s), {warnings} warning(s), edition {(resolution.Document.IsEdition2 ? "2 (2007)" : "1 (2003)")}").ConfigureAwait(false);
             return errors > 0 ? ExitCodes.Invalid : ExitCodes.Success;
         });
         return command;

@@ -135,9 +135,10 @@ internal sealed class ModelBuilder
         {
             Warn(SclDiagnosticCodes.BadAttribute, $"LN '{sln.Name}' is of class {sln.LnClass} but its LNodeType '{type.Id}' is for class {type.LnClass}", sln.Position);
         }
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in type.DataObjects)
         {
-            if (ln.Child(d.Name) is not null) continue;
+            if (!names.Add(d.Name)) continue; // duplicate, reported by the parser
             BuildDataObject(ln, d.Name, d.Type, 0, d.Transient, d.Position, "DO");
         }
         foreach (var doi in sln.Dois)

@@ -17,7 +17,7 @@ public sealed class SclMutationTests
     private static readonly string[] Tokens =
     [
         "<", ">", "/>", "\"", "&", "&amp;", "]]>", "<!--", "<![CDATA[", "<!DOCTYPE x>", "\0", "\uFFFF", "é", "99999999999999999999",
-        "-1", "", " ", "LLN0", "Struct", "Enum", "ST", "fc=\"XX\"", "type=\"\"", "name=\"\"", "count=\"4294967296\"", "ord=\"x\"",
+        "-1", "4000000000", "sGroup=\"4000000000\"", "", " ", "LLN0", "Struct", "Enum", "ST", "fc=\"XX\"", "type=\"\"", "name=\"\"", "count=\"4294967296\"", "ord=\"x\"",
         "<SDO name=\"x\" type=\"MV\"/>", "<DA name=\"mag\" bType=\"Struct\" type=\"Vector\" fc=\"MX\"/>", "<BDA name=\"mag\" bType=\"Struct\" type=\"Vector\"/>",
         "<DAI name=\"stVal\"><Val>x</Val></DAI>", "<FCDA ldInst=\"\" fc=\"ST\"/>", "<LN lnClass=\"\" inst=\"x\" lnType=\"\"/>",
     ];

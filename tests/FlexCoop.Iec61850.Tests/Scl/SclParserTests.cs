@@ -157,6 +157,57 @@ public sealed class SclParserTests
     }
 
     [Fact]
+    public void Sampled_value_control_block_gets_its_address_and_options()
+    {
+        var model = SclResolver.Load(SclVectors.Path2003).Ieds[0];
+        var msv = Assert.Single(model.LogicalDevices[0].Lln0!.SmvControlBlocks);
+        Assert.Equal(FunctionalConstraint.MS, msv.Fc);
+        Assert.Equal(["SvEna", "MsvID", "DatSet", "ConfRev", "SmpRate", "OptFlds", "SmpMod", "DstAddress", "NoASDU"], msv.Attributes.Select(a => a.Name));
+        Assert.Equal("E1IED_SV", msv.Attribute("MsvID")!.Value);
+        Assert.Equal(80UL, msv.Attribute("SmpRate")!.Value);
+        Assert.Equal("refreshTime sampleSynchronized sampleRate", msv.Attribute("OptFlds")!.Value!.ToString());
+        Assert.Equal(0x4001UL, ((DataAttribute)msv.Attribute("DstAddress")!.Child("APPID")!).Value);
+        Assert.Equal(new byte[] { 0x01, 0x0C, 0xCD, 0x04, 0x00, 0x01 }, ((DataAttribute)msv.Attribute("DstAddress")!.Child("Addr")!).Value);
+        Assert.Equal("E1IEDPROT/LLN0.Trips", msv.DataSet!.Reference);
+        var gcb = model.LogicalDevices[0].Lln0!.GseControlBlocks[0];
+        Assert.Equal(0x00AUL, ((DataAttribute)gcb.Attribute("DstAddress")!.Child("VID")!).Value);
+        Assert.Equal(6UL, ((DataAttribute)gcb.Attribute("DstAddress")!.Child("PRIORITY")!).Value);
+    }
+
+    [Fact]
+    public void Inputs_keep_their_external_references()
+    {
+        var ln = SclDocument.Load(SclVectors.Path2003).Ieds[0].AccessPoints[0].Server!.LDevices[0].LogicalNodes[0];
+        var extRef = Assert.Single(ln.Inputs);
+        Assert.Equal(("E2IED", "PROT", "XCBR", "1", "Pos", "stVal"), (extRef.IedName, extRef.LdInst, extRef.LnClass, extRef.LnInst, extRef.DoName, extRef.DaName));
+        Assert.Equal(("BrkPos", "GOOSE"), (extRef.IntAddr, extRef.ServiceType));
+    }
+
+    [Fact]
+    public void Log_control_without_its_log_and_an_empty_data_set_are_warnings()
+    {
+        var xml = File.ReadAllText(SclVectors.Path2007).Replace(
+            "<DOI name=\"Mod\">",
+            "<DataSet name=\"Empty\"/><LogControl name=\"lcb\" logName=\"Missing\"/><DOI name=\"Mod\">", StringComparison.Ordinal);
+        var resolution = SclResolver.Resolve(SclDocument.Parse(xml));
+        Assert.False(resolution.HasErrors);
+        Assert.Equal(2, resolution.Diagnostics.Count(d => d.Severity == SclSeverity.Warning && d.Code == SclDiagnosticCodes.Structure));
+        Assert.Contains(resolution.Diagnostics, d => d.Message.Contains("'Missing'", StringComparison.Ordinal));
+        Assert.Single(resolution.Ieds[0].LogicalDevices[0].Lln0!.LogControlBlocks);
+    }
+
+    [Fact]
+    public void Setting_group_number_out_of_range_is_a_bad_attribute()
+    {
+        var xml = File.ReadAllText(SclVectors.Path2003).Replace("<Val sGroup=\"4\">", "<Val sGroup=\"4000000000\">", StringComparison.Ordinal);
+        var resolution = SclResolver.Resolve(SclDocument.Parse(xml));
+        var d = Assert.Single(resolution.Diagnostics);
+        Assert.Equal(SclDiagnosticCodes.BadAttribute, d.Code);
+        var f = resolution.Ieds[0].FindAttribute("E1IEDPROT/IPTOC1.StrVal.setMag.f", FunctionalConstraint.SG)!;
+        Assert.Equal(3, f.SettingGroupValues.Count);
+    }
+
+    [Fact]
     public void Template_values_are_used_when_no_instance_value_is_given()
     {
         var model = SclResolver.Load(SclVectors.Path2003).Ieds[0];
