@@ -48,7 +48,7 @@ public static class IsoSession
             {
                 var (dli, dh) = ReadLength(spdu, p + 1);
                 if (dli != 0) throw new MmsDecodeException("session", "Data Transfer with parameters is not supported", p + 1);
-                p += dh;
+                p = dh;
             }
             return new SessionSpdu(SpduType.Data, p, spdu.Length - p, [], []);
         }
@@ -66,7 +66,7 @@ public static class IsoSession
             var code = spdu[pos];
             if (pos + 2 > end) throw new MmsDecodeException("session", "parameter header runs past the SPDU", pos);
             var (pl, ph) = ReadLength(spdu, pos + 1);
-            var valueOffset = pos + ph;
+            var valueOffset = ph;
             if (valueOffset + pl > end) throw new MmsDecodeException("session", $"parameter {code} runs past the SPDU", pos);
             switch (code)
             {
