@@ -434,6 +434,7 @@ public static class MmsPduCodec
                         var seq = w.Begin(BerTag.Sequence);
                         w.Write(C(0), e.EntryId);
                         var app = w.Begin(CC(1));
+                        w.End(w.Begin(BerTag.Sequence));
                         w.End(app);
                         var content = w.Begin(CC(2));
                         WriteTimeOfDay(w, C(0), e.OccurrenceTime);
@@ -481,6 +482,7 @@ public static class MmsPduCodec
                 {
                     var m = w.Begin(CC(77));
                     var l = w.Begin(CC(0));
+                    var seqOf = w.Begin(BerTag.Sequence);
                     foreach (var e in fd.Entries)
                     {
                         var seq = w.Begin(BerTag.Sequence);
@@ -488,6 +490,7 @@ public static class MmsPduCodec
                         WriteFileAttributes(w, CC(1), e.Attributes);
                         w.End(seq);
                     }
+                    w.End(seqOf);
                     w.End(l);
                     if (fd.MoreFollows) w.WriteBoolean(C(1), true);
                     w.End(m);
@@ -1026,7 +1029,7 @@ public static class MmsPduCodec
             case 76 when !t.Constructed: return new FileDeleteResponse();
             case 77 when t.Constructed:
                 {
-                    var l = n.ReadConstructed(CC(0));
+                    var l = n.ReadConstructed(CC(0)).ReadConstructed(BerTag.Sequence);
                     var entries = new List<MmsDirectoryEntry>();
                     while (l.HasData)
                     {

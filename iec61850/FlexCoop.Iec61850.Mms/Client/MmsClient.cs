@@ -79,6 +79,10 @@ public sealed partial class MmsClient : IAsyncDisposable
                 throw new MmsProtocolException($"cannot connect to {host}:{port}: {ex.Message}", ex);
             }
             var transport = new IsoTransport(new NetworkStream(socket, ownsSocket: true), options.ProposedPduSize + 256);
+            if (options.PacketInspector is { } inspector)
+            {
+                transport.Inspector = (sent, bytes) => inspector(sent ? MmsPduDirection.Sent : MmsPduDirection.Received, bytes);
+            }
             client = new MmsClient(socket, transport, options);
             await client.AssociateAsync(timeout.Token).ConfigureAwait(false);
             return client;

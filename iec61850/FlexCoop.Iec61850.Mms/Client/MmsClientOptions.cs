@@ -27,6 +27,12 @@ public sealed record MmsClientOptions
     /// <summary>TPDU size proposed in the COTP CR (128..65531).</summary>
     public int TpduSize { get; init; } = Cotp.DefaultTpduSize;
 
+    /// <summary>
+    /// Called with every TPKT packet sent or received, from the COTP connection request on (for captures
+    /// and conformance tests; on the I/O path: keep it quick).
+    /// </summary>
+    public Action<MmsPduDirection, ReadOnlyMemory<byte>>? PacketInspector { get; init; }
+
     public byte[] CallingTsap { get; init; } = [0x00, 0x01];
     public byte[] CalledTsap { get; init; } = [0x00, 0x01];
     public byte[] CallingSessionSelector { get; init; } = [0x00, 0x01];
