@@ -4,7 +4,7 @@ namespace FlexCoop.Iec61850.Mms;
 /// Root of every error the MMS stack raises: bytes that cannot be decoded, a peer that rejects,
 /// aborts or answers with a service error, an association that is refused or lost.
 /// </summary>
-public abstract class MmsException : Exception
+public abstract class MmsException : Iec61850Exception
 {
     protected MmsException(string message, Exception? inner = null) : base(message, inner) { }
 }
