@@ -369,6 +369,14 @@ public sealed partial class MmsClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Low-level: sends <paramref name="mmsPdu"/> as it is, without waiting for anything.</summary>
+    public ValueTask SendRawPduAsync(ReadOnlyMemory<byte> mmsPdu, CancellationToken cancellationToken = default)
+    {
+        ThrowIfClosed();
+        Inspect(MmsPduDirection.Sent, mmsPdu.Span);
+        return _transport.WriteMmsAsync(mmsPdu.Span, cancellationToken);
+    }
+
     /// <summary>Low-level: sends a whole TSDU (session SPDU and below as given) without waiting.</summary>
     public ValueTask SendRawTsduAsync(ReadOnlyMemory<byte> tsdu, CancellationToken cancellationToken = default) =>
         _transport.WriteTsduAsync(tsdu.Span, cancellationToken);
