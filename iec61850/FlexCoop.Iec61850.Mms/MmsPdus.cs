@@ -166,8 +166,8 @@ public sealed record MmsInitiateParameters
     public int MaxServOutstandingCalled { get; init; } = 5;
     public int DataStructureNestingLevel { get; init; } = 10;
     public int VersionNumber { get; init; } = 1;
-    /// <summary>ParameterSupportOptions (11 bits): str1, str2, vnam, valt, vadr, vsca, tpy, vlis, real, -, cei.</summary>
-    public MmsBitString ParameterCbb { get; init; } = MmsBitString.FromBits(11, 0, 1, 2, 3, 5, 6, 7, 10);
+    /// <summary>ParameterSupportOptions (11 bits): str1, str2, vnam, valt and vlis, as IEC 61850-8-1 requires.</summary>
+    public MmsBitString ParameterCbb { get; init; } = MmsBitString.FromBits(11, 0, 1, 2, 3, 7);
     /// <summary>ServiceSupportOptions (85 bits), bit numbers as in ISO 9506-2.</summary>
     public MmsBitString ServicesSupported { get; init; } = MmsServices.Supported;
 
