@@ -1,0 +1,57 @@
+using System.Net;
+using FlexCoop.Iec61850.Mms.Server;
+using FlexCoop.Iec61850.Model;
+
+namespace FlexCoop.Iec61850.Mms.Acsi;
+
+/// <summary>
+/// Serves an <see cref="IedModel"/> over MMS with the 8-1 mapping. The host updates values with
+/// <see cref="SetDataValue"/> (e.g. a measurement with its quality and timestamp).
+/// </summary>
+public sealed class Iec61850Server : IAsyncDisposable
+{
+    public Iec61850Server(IedModel model, MmsServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        options ??= new MmsServerOptions();
+        if (options.ModelName == new MmsServerOptions().ModelName) options = options with { ModelName = model.Ied.Type ?? model.Name };
+        Mms = new MmsServer(Iec61850MmsMapping.BuildVmd(model), options);
+    }
+
+    public IedModel Model { get; }
+
+    /// <summary>The MMS server underneath (associations, raw value store).</summary>
+    public MmsServer Mms { get; }
+
+    public IPEndPoint LocalEndPoint => Mms.LocalEndPoint;
+
+    public void Start(IPEndPoint endPoint) => Mms.Start(endPoint);
+
+    /// <summary>Sets the value of <paramref name="reference"/> (<c>LD/LN.DO.DA</c>) with functional constraint <paramref name="fc"/>.</summary>
+    public void SetDataValue(string reference, FunctionalConstraint fc, MmsValue value)
+    {
+        var name = Iec61850MmsMapping.ToObjectName(reference, fc);
+        Mms.Vmd.SetValue(name.DomainId!, name.ItemId, value);
+    }
+
+    /// <summary>The current value of <paramref name="reference"/> with <paramref name="fc"/>.</summary>
+    public MmsValue GetDataValue(string reference, FunctionalConstraint fc)
+    {
+        var name = Iec61850MmsMapping.ToObjectName(reference, fc);
+        return Mms.Vmd.GetValue(name.DomainId!, name.ItemId);
+    }
+
+    /// <summary>
+    /// Updates a measured or status value with its quality and timestamp in one go: <c>DO.mag.f</c>
+    /// (or <c>DO.stVal</c>), <c>DO.q</c> and <c>DO.t</c> of the data object <paramref name="dataObject"/>.
+    /// </summary>
+    public void UpdateDataObject(string dataObject, FunctionalConstraint fc, string valuePath, MmsValue value, Iec61850Quality quality, DateTimeOffset timestamp)
+    {
+        SetDataValue(dataObject + "." + valuePath, fc, value);
+        SetDataValue(dataObject + ".q", fc, quality.ToBitString());
+        SetDataValue(dataObject + ".t", fc, MmsUtcTime.From(timestamp, 0x0A));
+    }
+
+    public ValueTask DisposeAsync() => Mms.DisposeAsync();
+}

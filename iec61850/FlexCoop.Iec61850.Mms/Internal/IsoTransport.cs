@@ -1,0 +1,132 @@
+using System.Buffers;
+using FlexCoop.Iec61850.Mms.Iso;
+
+namespace FlexCoop.Iec61850.Mms.Internal;
+
+/// <summary>TPKT/COTP over a stream: reads TPDUs, reassembles TSDUs, writes packets under one lock.</summary>
+internal sealed class IsoTransport : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly byte[] _header = new byte[Tpkt.HeaderLength];
+    private byte[] _frame = new byte[Tpkt.MaxLength];
+    private byte[] _tsdu = new byte[8192];
+    private int _tsduLength;
+
+    public IsoTransport(Stream stream, int maxTsduLength)
+    {
+        _stream = stream;
+        MaxTsduLength = maxTsduLength;
+    }
+
+    /// <summary>Negotiated TPDU size (outgoing DT segments never exceed it).</summary>
+    public int TpduSize { get; set; } = Cotp.DefaultTpduSize;
+
+    /// <summary>Largest reassembled TSDU accepted.</summary>
+    public int MaxTsduLength { get; set; }
+
+    /// <summary>Called with every TPKT packet read or written (for inspection).</summary>
+    public Action<bool, ReadOnlyMemory<byte>>? Inspector { get; set; }
+
+    /// <summary>Reads one TPKT packet; returns the TPDU (valid until the next read).</summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReadTpduAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stream.ReadExactlyAsync(_header, cancellationToken).ConfigureAwait(false);
+            var length = Tpkt.ReadLength(_header);
+            await _stream.ReadExactlyAsync(_frame.AsMemory(0, length - Tpkt.HeaderLength), cancellationToken).ConfigureAwait(false);
+            if (Inspector is { } inspect)
+            {
+                var copy = new byte[length];
+                _header.CopyTo(copy, 0);
+                _frame.AsSpan(0, length - Tpkt.HeaderLength).CopyTo(copy.AsSpan(Tpkt.HeaderLength));
+                inspect(false, copy);
+            }
+            return _frame.AsMemory(0, length - Tpkt.HeaderLength);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new MmsProtocolException("the peer closed the connection", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new MmsProtocolException("the connection failed: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Reads DT TPDUs until end-of-TSDU; the result is valid until the next read. A DR ends the connection.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReadTsduAsync(CancellationToken cancellationToken)
+    {
+        _tsduLength = 0;
+        while (true)
+        {
+            var tpdu = await ReadTpduAsync(cancellationToken).ConfigureAwait(false);
+            var decoded = Cotp.Decode(tpdu.Span);
+            switch (decoded)
+            {
+                case CotpData dt:
+                    {
+                        if (_tsduLength + dt.DataLength > MaxTsduLength)
+                        {
+                            throw new MmsDecodeException("cotp", $"TSDU exceeds {MaxTsduLength} octets", _tsduLength);
+                        }
+                        if (_tsduLength + dt.DataLength > _tsdu.Length)
+                        {
+                            Array.Resize(ref _tsdu, Math.Min(MaxTsduLength, Math.Max(_tsdu.Length * 2, _tsduLength + dt.DataLength)));
+                        }
+                        tpdu.Span.Slice(dt.DataOffset, dt.DataLength).CopyTo(_tsdu.AsSpan(_tsduLength));
+                        _tsduLength += dt.DataLength;
+                        if (dt.EndOfTsdu) return _tsdu.AsMemory(0, _tsduLength);
+                        break;
+                    }
+                case CotpDisconnectRequest dr:
+                    throw new MmsProtocolException($"the peer disconnected the transport (COTP DR, reason {dr.Reason})");
+                default:
+                    throw new MmsDecodeException("cotp", $"{decoded.GetType().Name} is not expected after connection", 0);
+            }
+        }
+    }
+
+    public async ValueTask WriteRawAsync(ReadOnlyMemory<byte> packets, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Inspector?.Invoke(true, packets.ToArray());
+            await _stream.WriteAsync(packets, cancellationToken).ConfigureAwait(false);
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new MmsProtocolException("the connection failed: " + ex.Message, ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends a TSDU as DT TPDUs.</summary>
+    public ValueTask WriteTsduAsync(ReadOnlySpan<byte> tsdu, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(tsdu.Length + 16);
+        Cotp.WriteData(buffer, tsdu, TpduSize);
+        return WriteRawAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>Sends an MMS PDU in the MMS presentation context.</summary>
+    public ValueTask WriteMmsAsync(ReadOnlySpan<byte> mmsPdu, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(mmsPdu.Length + 32);
+        MmsFraming.WriteMmsData(buffer, mmsPdu, TpduSize);
+        return WriteRawAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _writeLock.Dispose();
+        _frame = [];
+    }
+}

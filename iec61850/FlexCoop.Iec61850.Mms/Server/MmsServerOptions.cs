@@ -1,0 +1,58 @@
+namespace FlexCoop.Iec61850.Mms.Server;
+
+/// <summary>Settings of an <see cref="MmsServer"/>; validated once when the server is created.</summary>
+public sealed record MmsServerOptions
+{
+    /// <summary>Associations served at once; the next one is refused (ACSE rejected-transient).</summary>
+    public int MaxAssociations { get; init; } = 10;
+
+    /// <summary>Largest MMS PDU offered in initiate negotiation (localDetailCalled).</summary>
+    public int MaxPduSize { get; init; } = 65000;
+
+    /// <summary>Largest TPDU accepted in COTP negotiation (128..65531).</summary>
+    public int MaxTpduSize { get; init; } = 65531;
+
+    /// <summary>Most outstanding requests allowed per direction.</summary>
+    public int MaxServOutstanding { get; init; } = 10;
+
+    /// <summary>Deepest data structure nesting offered.</summary>
+    public int DataStructureNestingLevel { get; init; } = 10;
+
+    /// <summary>When set, associations must authenticate with this password (ACSE mechanism 2.2.3.1).</summary>
+    public string? Password { get; init; }
+
+    public string VendorName { get; init; } = "FlexCoop";
+    public string ModelName { get; init; } = "FlexCoop MMS server";
+    public string Revision { get; init; } = "0.1.0";
+
+    /// <summary>Directory served by the file services; null disables them.</summary>
+    public string? FileStoreRoot { get; init; }
+
+    /// <summary>Whether clients may delete, rename and obtain (copy) files in the file store.</summary>
+    public bool AllowFileWrite { get; init; }
+
+    /// <summary>Files a single association may have open at once.</summary>
+    public int MaxOpenFilesPerAssociation { get; init; } = 8;
+
+    /// <summary>Named variable lists a client may define per association (aa-specific plus domain-specific).</summary>
+    public int MaxNamedVariableListsPerAssociation { get; init; } = 32;
+
+    /// <summary>Members allowed in one named variable list.</summary>
+    public int MaxNamedVariableListEntries { get; init; } = 1000;
+
+    /// <summary>Time an association may stay silent before it is aborted; infinite when null.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    internal void Validate()
+    {
+        if (MaxAssociations < 1) throw new ArgumentOutOfRangeException(nameof(MaxAssociations), "at least one association");
+        if (MaxPduSize is < 256 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(MaxPduSize), "256..1000000 octets");
+        if (MaxTpduSize is < 128 or > 65531) throw new ArgumentOutOfRangeException(nameof(MaxTpduSize), "128..65531 octets");
+        if (MaxServOutstanding is < 1 or > 1000) throw new ArgumentOutOfRangeException(nameof(MaxServOutstanding));
+        if (MaxOpenFilesPerAssociation < 0 || MaxNamedVariableListsPerAssociation < 0 || MaxNamedVariableListEntries < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxNamedVariableListEntries));
+        }
+        if (FileStoreRoot is { } root && !Directory.Exists(root)) throw new DirectoryNotFoundException($"file store '{root}' does not exist");
+    }
+}
