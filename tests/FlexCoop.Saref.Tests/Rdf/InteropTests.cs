@@ -38,17 +38,22 @@ public sealed class InteropTests
         return g;
     }
 
-    [Fact]
-    public async Task Rapper_reads_our_turtle_and_ntriples_to_the_same_graph()
+    public static TheoryData<string> Graphs => ["escapes", "saref-home-42"];
+
+    private static RdfGraph GraphNamed(string name) => name == "escapes" ? NastyGraph() : SarefGraphBuilder.Build(Vectors.Home42());
+
+    [Theory]
+    [MemberData(nameof(Graphs))]
+    public async Task Rapper_reads_our_turtle_and_ntriples_to_the_same_graph(string name)
     {
         var rapper = ExternalTools.RequireRapper();
-        var graph = NastyGraph();
+        var graph = GraphNamed(name);
         var dir = ExternalTools.TempDir();
         try
         {
-            foreach (var (name, syntax, text) in new[] { ("g.ttl", "turtle", TurtleWriter.Write(graph)), ("g.nt", "ntriples", NTriplesWriter.Write(graph)) })
+            foreach (var (fileName, syntax, text) in new[] { ("g.ttl", "turtle", TurtleWriter.Write(graph)), ("g.nt", "ntriples", NTriplesWriter.Write(graph)) })
             {
-                var file = Path.Combine(dir, name);
+                var file = Path.Combine(dir, fileName);
                 await File.WriteAllTextAsync(file, text, new UTF8Encoding(false), TestContext.Current.CancellationToken);
                 var (code, stdout, stderr) = await TestEnvironment.RunAsync(rapper, ["-q", "-i", syntax, "-o", "ntriples", file]);
                 Assert.True(code == 0, $"rapper failed on our {syntax}: {stderr}\n{text}");
@@ -62,11 +67,12 @@ public sealed class InteropTests
         }
     }
 
-    [Fact]
-    public async Task Rdflib_reads_our_turtle_and_jsonld_as_isomorphic_graphs_and_the_jsonld_equals_ours()
+    [Theory]
+    [MemberData(nameof(Graphs))]
+    public async Task Rdflib_reads_our_turtle_and_jsonld_as_isomorphic_graphs_and_the_jsonld_equals_ours(string name)
     {
         var python = await ExternalTools.RequirePythonWithRdflibAsync();
-        var graph = NastyGraph();
+        var graph = GraphNamed(name);
         var dir = ExternalTools.TempDir();
         try
         {
