@@ -53,7 +53,8 @@ public sealed class UftpBusinessValidator
         }
         if (await _context.FindMessageAsync(message.MessageId, cancellationToken).ConfigureAwait(false) is not null)
         {
-            v.Add(UftpViolation.Of(UftpRule.DuplicateMessageId, root + "/@MessageID", $"message {message.MessageId} was received before"));
+            // A duplicate is judged on its MessageID alone: the rest was checked the first time.
+            return new UftpValidationResult([UftpViolation.Of(UftpRule.DuplicateMessageId, root + "/@MessageID", $"message {message.MessageId} was received before")]);
         }
         if (message.TimeStamp > now + _options.ClockTolerance)
         {
@@ -356,14 +357,15 @@ public sealed class UftpBusinessValidator
                 continue;
             }
             if (!covered.TryGetValue(group, out var seen)) covered[group] = seen = new bool[count + 1];
+            var overlap = 0;
             for (var i = start; i <= last; i++)
             {
-                if (seen[i])
-                {
-                    v.Add(UftpViolation.Of(UftpRule.IspOverlap, root + path, $"ISP {i} is covered twice"));
-                    break;
-                }
+                if (seen[i] && overlap == 0) overlap = i;
                 seen[i] = true;
+            }
+            if (overlap > 0)
+            {
+                v.Add(UftpViolation.Of(UftpRule.IspOverlap, root + path, $"ISP {overlap} is covered twice"));
             }
         }
         if (requireComplete && covered.TryGetValue(0, out var all))

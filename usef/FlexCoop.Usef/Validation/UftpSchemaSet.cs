@@ -46,6 +46,8 @@ public sealed class UftpSchemaSet
             + "</xs:schema>";
         var resolver = new ConfinedResolver(full);
         var set = new XmlSchemaSet { XmlResolver = resolver };
+        // An include that cannot be read is only a warning for XmlSchemaSet: make every warning fatal.
+        set.ValidationEventHandler += (_, e) => throw new XmlSchemaException($"UFTP schema set in {full}: {e.Message}", e.Exception);
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
         var baseUri = new Uri(Path.Combine(full, "umbrella.xsd")).AbsoluteUri;
         using (var reader = XmlReader.Create(new StringReader(umbrella), settings, baseUri))
@@ -71,12 +73,21 @@ public sealed class UftpSchemaSet
         };
         var path = new List<string>();
         string Current() => path.Count == 0 ? "" : "/" + string.Join("/", path);
-        settings.ValidationEventHandler += (_, e) =>
+        settings.ValidationEventHandler += (sender, e) =>
         {
-            if (violations.Count < 100)
+            if (violations.Count >= 100) return;
+            var at = Current();
+            if (sender is XmlReader r)
             {
-                violations.Add(new UftpViolation("xsd", Current(), e.Message, e.Exception?.LineNumber ?? 0));
+                // Attribute and element events fire while the reader is on the node being validated.
+                at = r.NodeType switch
+                {
+                    XmlNodeType.Element => "/" + string.Join("/", path.Take(r.Depth).Append(r.LocalName)),
+                    XmlNodeType.Attribute => "/" + string.Join("/", path.Take(r.Depth - 1).Append(ElementOf(r)).Append("@" + r.LocalName)),
+                    _ => at,
+                };
             }
+            violations.Add(new UftpViolation("xsd", at, e.Message, e.Exception?.LineNumber ?? 0));
         };
         try
         {
@@ -101,6 +112,15 @@ public sealed class UftpSchemaSet
             violations.Add(new UftpViolation(rule, Current(), ex.Message, ex.LineNumber));
         }
         return violations.Count == 0 ? UftpValidationResult.Valid : new UftpValidationResult(violations);
+    }
+
+    private static string ElementOf(XmlReader reader)
+    {
+        var name = reader.LocalName;
+        reader.MoveToElement();
+        var element = reader.LocalName;
+        reader.MoveToAttribute(name);
+        return element;
     }
 
     /// <summary>Resolves only files inside the schema folder; anything else is refused.</summary>
