@@ -1,3 +1,4 @@
+using FlexCoop.OpenAdr.Codec;
 using FlexCoop.OpenAdr.Schema;
 
 namespace FlexCoop.OpenAdr.Validation;
@@ -9,7 +10,7 @@ namespace FlexCoop.OpenAdr.Validation;
 /// violation names its rule (<c>xsd</c>, <c>rule 8</c>, <c>id-length</c>, ...) and where it is.
 /// An instance is immutable and safe to share between threads.
 /// </summary>
-public sealed partial class OadrValidator
+public sealed class OadrValidator
 {
     private readonly OadrValidationOptions _options;
     private readonly OadrSchemaValidator? _schema;
@@ -34,8 +35,15 @@ public sealed partial class OadrValidator
     public bool ChecksSchema => _schema is not null;
 
     /// <summary>Validates a message held in memory (a whole <c>oadrPayload</c> or a bare payload element).</summary>
-    public ValidationResult Validate(ReadOnlyMemory<byte> message)
+    public ValidationResult Validate(ReadOnlyMemory<byte> message) => Validate(message, out _);
+
+    /// <summary>
+    /// Validates a message and hands back what the codec read from it (null when it could not be
+    /// read), so a caller that needs both parses once.
+    /// </summary>
+    public ValidationResult Validate(ReadOnlyMemory<byte> message, out OadrDocument? document)
     {
+        document = null;
         var violations = new List<Violation>();
         using (var raw = new MemoryStream(message.ToArray(), writable: false))
         {
@@ -58,10 +66,32 @@ public sealed partial class OadrValidator
             violations.InsertRange(0, schemaResult.Violations);
         }
 
-        CheckModel(message, violations, schemaErrors);
+        try
+        {
+            document = OadrCodec.Parse(message.Span, _options.Limits);
+        }
+        catch (OadrFormatException ex)
+        {
+            // The schema check already explains a structural problem; the codec's view adds nothing then.
+            if (schemaErrors == 0)
+            {
+                violations.Add(ex.ToViolation());
+            }
+            return new ValidationResult(violations);
+        }
+        violations.AddRange(ModelRules.Check(document.Message, BasePath(document)));
         return new ValidationResult(violations);
     }
 
-    /// <summary>Reads the message with the codec and checks the profile rules on the typed model.</summary>
-    partial void CheckModel(ReadOnlyMemory<byte> message, List<Violation> violations, int schemaErrors);
+    /// <summary>The path of the payload element, with the conventional prefix.</summary>
+    internal static string BasePath(OadrDocument document)
+    {
+        var name = "oadr:" + document.Message.ElementName;
+        return document.Envelope switch
+        {
+            OadrEnvelope.OadrPayload => "/oadr:oadrPayload/oadr:oadrSignedObject/" + name,
+            OadrEnvelope.OadrSignedObject => "/oadr:oadrSignedObject/" + name,
+            _ => "/" + name,
+        };
+    }
 }

@@ -1,6 +1,4 @@
 using System.Text;
-using FlexCoop.OpenAdr;
-using FlexCoop.OpenAdr.Codec;
 using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Validation;
 
@@ -77,21 +75,12 @@ public sealed class OpenAdrReplayProtocol : IReplayProtocol
 
     private Read_ Read(ReadOnlyMemory<byte> body)
     {
-        var result = _validator.Validate(body);
+        var result = _validator.Validate(body, out var document);
         var findings = result.Violations
             .Where(v => v.Severity == ViolationSeverity.Error)
             .Select(v => new ReplayFinding(v.Rule, v.Message, v.Path))
             .ToList();
-        OadrMessage? message = null;
-        try
-        {
-            message = OadrCodec.Parse(body.Span, _validator.Options.Limits).Message;
-        }
-        catch (OadrFormatException)
-        {
-            // Already among the findings (as xsd or codec violations).
-        }
-        return new Read_(message, findings);
+        return new Read_(document?.Message, findings);
     }
 
     private static void CheckHeaders(string? contentType, string direction, List<ReplayFinding> findings)
