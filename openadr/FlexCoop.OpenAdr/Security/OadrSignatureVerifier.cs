@@ -58,6 +58,11 @@ public static class OadrSignatureVerifier
         {
             return Fail(OadrSignatureStatus.Malformed, "the signature cannot be processed: " + ex.Message);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // SignedXml reports some malformed signatures this way; they are still only malformed input.
+            return Fail(OadrSignatureStatus.Malformed, "the signature cannot be processed: " + ex.Message);
+        }
     }
 
     private static OadrSignatureVerification VerifyCore(XmlDocument document, OadrVerifyOptions options)
@@ -383,6 +388,8 @@ public static class OadrSignatureVerifier
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // Never fetch issuers named in a (hostile) certificate's AIA extension: no network here.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         foreach (var anchor in trusted)
