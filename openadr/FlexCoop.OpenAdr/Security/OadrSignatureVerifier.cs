@@ -192,7 +192,7 @@ public static class OadrSignatureVerifier
                 return baseResult with
                 {
                     Status = OadrSignatureStatus.ReplayWindowExceeded,
-                    Message = $"the ReplayProtect timestamp {replay.Timestamp:yyyy-MM-dd'T'HH:mm:ss'Z'} is {FormatSkew(skew)} the verification time {now.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}, outside the window of ±{options.ReplayWindow.TotalSeconds:0} s",
+                    Message = $"the ReplayProtect timestamp {replay.Timestamp.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} is {FormatSkew(skew)} the verification time {now.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}, outside the window of ±{options.ReplayWindow.TotalSeconds:0} s",
                 };
             }
         }
