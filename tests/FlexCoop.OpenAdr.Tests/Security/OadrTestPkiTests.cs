@@ -19,6 +19,8 @@ public sealed class OadrTestPkiTests
         Assert.Equal(256, pki.VtnEcc.Certificate.GetECDsaPublicKey()!.KeySize);
         Assert.Equal(256, pki.VenEcc.Certificate.GetECDsaPublicKey()!.KeySize);
         Assert.Equal(256, pki.VenHybrid.Certificate.GetECDsaPublicKey()!.KeySize);
+        Assert.NotEmpty(pki.CaRsa.Certificate.GetRSAPrivateKey()!.SignData([1, 2, 3], HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Assert.NotEmpty(pki.VenEcc.Certificate.GetECDsaPrivateKey()!.SignData([1, 2, 3], HashAlgorithmName.SHA256));
     }
 
     [Fact]
