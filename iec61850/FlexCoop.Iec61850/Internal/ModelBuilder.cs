@@ -214,6 +214,7 @@ internal sealed class ModelBuilder
             }
         }
         _doTypeStack.RemoveAt(_doTypeStack.Count - 1);
+        obj.ComputeFcMask();
     }
 
     private static bool IsDuplicate(DataObject obj, SclTemplateMember member)
