@@ -14,6 +14,7 @@ internal static class Iec61850SclCommands
         var scl = new Command("scl", "Read SCL files (ICD, IID, CID, SCD; 2003 and 2007 editions): check them, show their data model.");
         scl.Subcommands.Add(CreateCheck());
         scl.Subcommands.Add(CreateTree());
+        scl.Subcommands.Add(CreateGenerate());
         iec61850.Subcommands.Add(scl);
     }
 
@@ -48,7 +49,7 @@ internal static class Iec61850SclCommands
             }
             var errors = resolution.Diagnostics.Count(d => d.Severity == SclSeverity.Error);
             var warnings = resolution.Diagnostics.Count - errors;
-            await stdout.WriteLineAsync($"{path}: {errors} error(s), {warnings} warning(s), edition {(resolution.Document.IsEdition2 ? "2 (2007)" : "1 (2003)")}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"{path}: {resolution.Ieds.Count} IED(s), {errors} error(s), {warnings} warning(s), edition {(resolution.Document.IsEdition2 ? "2 (2007)" : "1 (2003)")}").ConfigureAwait(false);
             return errors > 0 ? ExitCodes.Invalid : ExitCodes.Success;
         });
         return command;
@@ -89,9 +90,56 @@ internal static class Iec61850SclCommands
         return command;
     }
 
+    private static Command CreateGenerate()
+    {
+        var attributes = new Option<int>("--attributes")
+        {
+            Description = "How many data attributes the model has (every DA and BDA instance; at least 3).",
+            Required = true,
+        };
+        var ied = new Option<string>("--ied") { Description = "The IED name.", DefaultValueFactory = _ => "GEN" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of standard output." };
+        var command = new Command("generate",
+            "Write a synthetic, valid SCL model (Edition 2) with exactly the requested number of data attributes,\n" +
+            "for load and memory tests: e.g. 'flexcoop iec61850 scl generate --attributes 10000 -o big.cid'.\n" +
+            "Exit codes: 0 written, 2 bad option or the file cannot be written.");
+        command.Options.Add(attributes);
+        command.Options.Add(ied);
+        command.Options.Add(output);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var n = parseResult.GetValue(attributes);
+            if (n < SclModelGenerator.AttributesPerLln0) return await UsageErrorAsync($"--attributes must be at least {SclModelGenerator.AttributesPerLln0}").ConfigureAwait(false);
+            var name = parseResult.GetValue(ied) ?? "GEN";
+            if (name.Length == 0) return await UsageErrorAsync("--ied must not be empty").ConfigureAwait(false);
+            var text = SclModelGenerator.Generate(n, name);
+            if (parseResult.GetValue(output) is { Length: > 0 } path)
+            {
+                await File.WriteAllTextAsync(path, text, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Console.Out.WriteAsync(text).ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    // Usage errors are reported here rather than thrown, so the exit code is 2 however the runner handles exceptions.
+    private static async Task<int> UsageErrorAsync(string message)
+    {
+        await Console.Error.WriteLineAsync($"flexcoop: {message}").ConfigureAwait(false);
+        return ExitCodes.UsageOrEnvironment;
+    }
+
     private static async Task<SclResolution?> LoadAsync(string path, string? ied, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path)) throw new CliUsageException($"file not found: {path}");
+        if (!File.Exists(path))
+        {
+            await UsageErrorAsync($"file not found: {path}").ConfigureAwait(false);
+            return null;
+        }
         try
         {
             // Parsing is synchronous and CPU-bound; keep the console responsive to Ctrl+C.
@@ -100,6 +148,11 @@ internal static class Iec61850SclCommands
         catch (SclException ex)
         {
             await Console.Error.WriteLineAsync($"{path}:{ex.Line}:{ex.Column}: error {ex.Rule}: {ex.Detail}").ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await UsageErrorAsync($"cannot read {path}: {ex.Message}").ConfigureAwait(false);
             return null;
         }
     }

@@ -15,6 +15,10 @@ internal sealed class ModelBuilder
     private readonly Dictionary<string, SclDAType> _daTypes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SclEnumType> _enumTypes = new(StringComparer.Ordinal);
     private readonly List<string> _doTypeStack = [];
+
+    // References of nodes left out because of a defect already reported (an unknown type, a bad fc):
+    // instance values and FCDAs that point into them are not reported a second time.
+    private readonly HashSet<string> _unbuilt = new(StringComparer.Ordinal);
     private readonly List<string> _daTypeStack = [];
     private IedModel _model = null!;
     private int _instanceNodes;
@@ -116,9 +120,14 @@ internal sealed class ModelBuilder
         var ln = new LogicalNode(ld, sln);
         ld.ChildList.Add(ln);
         _model.Index(ln);
-        if (sln.LnType.Length == 0) return; // missing, reported by the parser
+        if (sln.LnType.Length == 0)
+        {
+            _unbuilt.Add(ln.Reference); // missing, reported by the parser
+            return;
+        }
         if (!_lnodeTypes.TryGetValue(sln.LnType, out var type))
         {
+            _unbuilt.Add(ln.Reference);
             Error(SclDiagnosticCodes.UnknownLNodeType, $"{(sln.IsLn0 ? "LN0" : "LN")} '{sln.Name}' has lnType '{sln.LnType}', which is no LNodeType", sln.Position);
             return;
         }
@@ -126,15 +135,17 @@ internal sealed class ModelBuilder
         {
             Warn(SclDiagnosticCodes.BadAttribute, $"LN '{sln.Name}' is of class {sln.LnClass} but its LNodeType '{type.Id}' is for class {type.LnClass}", sln.Position);
         }
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in type.DataObjects)
         {
-            if (ln.Child(d.Name) is not null) continue;
+            if (!names.Add(d.Name)) continue; // duplicate, reported by the parser
             BuildDataObject(ln, d.Name, d.Type, 0, d.Transient, d.Position, "DO");
         }
         foreach (var doi in sln.Dois)
         {
             if (ln.FindDataObject(doi.Name) is not { } target)
             {
+                if (IsUnbuilt(ln, doi.Name)) continue;
                 Error(SclDiagnosticCodes.UnresolvedInstance, $"DOI '{doi.Name}' names no data object of LNodeType '{type.Id}'", doi.Position);
                 continue;
             }
@@ -154,14 +165,21 @@ internal sealed class ModelBuilder
 
     private void BuildDataObject(ModelNode parent, string name, string typeId, uint count, bool transient, SclPosition position, string what)
     {
-        if (typeId.Length == 0) return; // missing, reported by the parser
+        var reference = Reference(parent, name);
+        if (typeId.Length == 0)
+        {
+            _unbuilt.Add(reference); // missing, reported by the parser
+            return;
+        }
         if (!_doTypes.TryGetValue(typeId, out var type))
         {
+            _unbuilt.Add(reference);
             Error(SclDiagnosticCodes.UnknownDOType, $"{what} '{name}' has type '{typeId}', which is no DOType", position);
             return;
         }
         if (_doTypeStack.Contains(typeId, StringComparer.Ordinal))
         {
+            _unbuilt.Add(reference);
             Error(SclDiagnosticCodes.TypeCycle, $"{what} '{name}' of DOType '{typeId}' is inside DOType '{typeId}' itself ({string.Join(" > ", _doTypeStack)} > {typeId})", position);
             return;
         }
@@ -186,6 +204,7 @@ internal sealed class ModelBuilder
                 case SclDa da:
                     if (!FunctionalConstraints.TryParse(da.Fc, out var fc) || !fc.IsData())
                     {
+                        _unbuilt.Add(Reference(obj, da.Name));
                         Error(SclDiagnosticCodes.BadAttribute, $"DA '{da.Name}' has fc '{da.Fc}', which is not a functional constraint of data", da.Position);
                         break;
                     }
@@ -195,6 +214,7 @@ internal sealed class ModelBuilder
             }
         }
         _doTypeStack.RemoveAt(_doTypeStack.Count - 1);
+        obj.ComputeFcMask();
     }
 
     private static bool IsDuplicate(DataObject obj, SclTemplateMember member)
@@ -212,6 +232,7 @@ internal sealed class ModelBuilder
     {
         if (!BasicTypes.TryParse(def.BType, out var bType))
         {
+            _unbuilt.Add(Reference(parent, def.Name));
             Error(SclDiagnosticCodes.BadAttribute, $"{what} '{def.Name}' has bType '{def.BType}', which is not a basic type", def.Position);
             return;
         }
@@ -232,16 +253,19 @@ internal sealed class ModelBuilder
         {
             if (def.Type is null)
             {
+                _unbuilt.Add(Reference(parent, def.Name));
                 Error(SclDiagnosticCodes.MissingAttribute, $"{what} '{def.Name}' of bType Struct has no 'type'", def.Position);
                 return;
             }
             if (!_daTypes.TryGetValue(def.Type, out daType))
             {
+                _unbuilt.Add(Reference(parent, def.Name));
                 Error(SclDiagnosticCodes.UnknownDAType, $"{what} '{def.Name}' has type '{def.Type}', which is no DAType", def.Position);
                 return;
             }
             if (_daTypeStack.Contains(def.Type, StringComparer.Ordinal))
             {
+                _unbuilt.Add(Reference(parent, def.Name));
                 Error(SclDiagnosticCodes.TypeCycle, $"{what} '{def.Name}' of DAType '{def.Type}' is inside DAType '{def.Type}' itself ({string.Join(" > ", _daTypeStack)} > {def.Type})", def.Position);
                 return;
             }
@@ -297,7 +321,7 @@ internal sealed class ModelBuilder
                     ApplyInstance(child, sdi.Sdis, sdi.Dais);
                 }
             }
-            if (!found)
+            if (!found && !IsUnbuilt(node, sdi.Name))
             {
                 Error(SclDiagnosticCodes.UnresolvedInstance, $"SDI '{sdi.Name}' names no sub data object or structure of '{node.Reference}'", sdi.Position);
             }
@@ -319,7 +343,7 @@ internal sealed class ModelBuilder
                 }
                 ApplyValues(attribute, dai.Values);
             }
-            if (!found)
+            if (!found && !IsUnbuilt(node, dai.Name))
             {
                 Error(SclDiagnosticCodes.UnresolvedInstance, $"DAI '{dai.Name}' names no attribute of '{node.Reference}'", dai.Position);
             }
@@ -407,8 +431,9 @@ internal sealed class ModelBuilder
             Error(SclDiagnosticCodes.BadAttribute, $"FCDA {fcda} has fc '{fcda.Fc}', which is not a functional constraint of data", fcda.Position);
             return null;
         }
-        string? Fail(string why)
+        string? Fail(string why, ModelNode? at = null, string? child = null)
         {
+            if (at is not null && child is not null && IsUnbuilt(at, child)) return null;
             Error(SclDiagnosticCodes.UnresolvedFcda, $"FCDA {fcda} designates nothing: {why}", fcda.Position);
             return null;
         }
@@ -417,11 +442,11 @@ internal sealed class ModelBuilder
         if (fcda.DoName is null) { Fail("it has no doName"); return null; }
         if (!byInst.TryGetValue(fcda.LdInst, out var ld)) { Fail($"the IED has no LDevice inst '{fcda.LdInst}'"); return null; }
         var lnName = string.Equals(fcda.LnClass, "LLN0", StringComparison.Ordinal) ? "LLN0" : fcda.Prefix + fcda.LnClass + fcda.LnInst;
-        if (ld.FindLogicalNode(lnName) is not { } ln) { Fail($"LDevice '{fcda.LdInst}' has no LN '{lnName}'"); return null; }
+        if (ld.FindLogicalNode(lnName) is not { } ln) { Fail($"LDevice '{fcda.LdInst}' has no LN '{lnName}'", ld, lnName); return null; }
         ModelNode node = ln;
         foreach (var part in fcda.DoName.Split('.'))
         {
-            if (node.Child(StripIndex(part)) is not DataObject d) { Fail($"'{node.Reference}' has no data object '{part}'"); return null; }
+            if (node.Child(StripIndex(part)) is not DataObject d) { Fail($"'{node.Reference}' has no data object '{part}'", node, StripIndex(part)); return null; }
             node = d;
         }
         if (fcda.DaName is { Length: > 0 })
@@ -430,7 +455,7 @@ internal sealed class ModelBuilder
             {
                 var name = StripIndex(part);
                 var candidates = node.ChildList.OfType<DataAttribute>().Where(a => string.Equals(a.Name, name, StringComparison.Ordinal)).ToList();
-                if (candidates.Count == 0) { Fail($"'{node.Reference}' has no attribute '{part}'"); return null; }
+                if (candidates.Count == 0) { Fail($"'{node.Reference}' has no attribute '{part}'", node, name); return null; }
                 node = candidates.FirstOrDefault(a => a.Fc == fc) ?? candidates[0];
             }
             var attribute = (DataAttribute)node;
@@ -443,6 +468,12 @@ internal sealed class ModelBuilder
         }
         return new DataSetMember(fcda, fc, node, IedModel.GetAttributes(node, fc).ToArray());
     }
+
+    private static string Reference(ModelNode parent, string name) =>
+        parent is LogicalDevice ? parent.Reference + "/" + name : parent.Reference + "." + name;
+
+    private bool IsUnbuilt(ModelNode node, string child) =>
+        _unbuilt.Count > 0 && (_unbuilt.Contains(node.Reference) || _unbuilt.Contains(Reference(node, child)));
 
     private static string StripIndex(string part)
     {

@@ -468,7 +468,17 @@ internal sealed class SclParser
         var vals = new List<SclVal>();
         foreach (var v in Children(e, "Val"))
         {
-            uint? sGroup = v.Attr("sGroup") is null ? null : UInt(v, "sGroup", 0);
+            uint? sGroup = null;
+            if (v.Attr("sGroup") is { } text)
+            {
+                // A setting group number is an INT8U in the SGCB (NumOfSG): 1..255.
+                if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var g) || g is 0 or > 255)
+                {
+                    Error(v, SclDiagnosticCodes.BadAttribute, $"Val sGroup '{text}' is not a setting group number (1..255)");
+                    continue;
+                }
+                sGroup = g;
+            }
             vals.Add(new SclVal(v.Text ?? "", sGroup, v.Position));
         }
         return vals;

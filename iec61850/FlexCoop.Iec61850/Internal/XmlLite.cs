@@ -65,7 +65,8 @@ internal sealed class XmlLiteElement
                                 Name = reader.LocalName,
                                 Namespace = reader.NamespaceURI,
                                 Line = info.LineNumber,
-                                Column = info.LinePosition,
+                                // The reader points at the name; report the '<' as compilers do.
+                                Column = Math.Max(1, info.LinePosition - 1),
                             };
                             ReadAttributes(reader, element, limits, info);
                             if (stack.Count == 0)

@@ -76,7 +76,10 @@ public sealed class FcNode
     /// <summary>The MMS item id in the LD's domain: <c>LN$FC$DO$SDO$DA$BDA</c>.</summary>
     public string MmsItemId { get; }
 
-    /// <summary>The components with this FC, in model order; empty for a leaf attribute.</summary>
+    /// <summary>
+    /// The components with this FC, in model order; empty for a leaf attribute. For an array
+    /// (<see cref="DataAttribute.Count"/> or <see cref="DataObject.Count"/> above 0) they describe one element.
+    /// </summary>
     public IReadOnlyList<FcNode> Children { get; }
 
     /// <summary>The attribute when <see cref="Node"/> is one, else null.</summary>

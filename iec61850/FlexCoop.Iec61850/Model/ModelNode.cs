@@ -100,13 +100,19 @@ public sealed class DataObject : ModelNode
     public IEnumerable<DataAttribute> Attributes => ChildList.OfType<DataAttribute>();
 
     /// <summary>True when some attribute below (at any depth) has functional constraint <paramref name="fc"/>.</summary>
-    public bool HasFc(FunctionalConstraint fc)
+    public bool HasFc(FunctionalConstraint fc) => (FcMask & (1u << (int)fc)) != 0;
+
+    /// <summary>One bit per functional constraint present below; set by the resolver once the children are built.</summary>
+    internal uint FcMask { get; set; }
+
+    internal void ComputeFcMask()
     {
+        var mask = 0u;
         foreach (var c in ChildList)
         {
-            if (c is DataAttribute a ? a.Fc == fc : ((DataObject)c).HasFc(fc)) return true;
+            mask |= c is DataAttribute a ? 1u << (int)a.Fc : ((DataObject)c).FcMask;
         }
-        return false;
+        FcMask = mask;
     }
 }
 

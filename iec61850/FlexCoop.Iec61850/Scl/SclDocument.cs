@@ -39,7 +39,10 @@ public sealed record SclDocument
     /// <summary>The file name or other label the document was read from, for messages; empty when read from a stream.</summary>
     public string Source { get; init; } = "";
 
-    /// <summary>Reads an SCL file. Throws <see cref="SclException"/> when it is not readable XML or breaks a limit.</summary>
+    /// <summary>
+    /// Reads an SCL file. Throws <see cref="SclException"/> when it is not readable XML or breaks a limit,
+    /// and the usual <see cref="IOException"/>s when the file cannot be opened.
+    /// </summary>
     public static SclDocument Load(string path, SclLimits? limits = null) => Internal.SclParser.Load(path, limits);
 
     /// <summary>Reads SCL from a stream (UTF-8 or as declared).</summary>
