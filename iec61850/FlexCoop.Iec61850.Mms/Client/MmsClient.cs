@@ -319,7 +319,10 @@ public sealed partial class MmsClient : IAsyncDisposable
             MmsPdu reply;
             try
             {
-                reply = await tcs.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+                using (timeout.Token.UnsafeRegister(static state => ((TaskCompletionSource<MmsPdu>)state!).TrySetCanceled(), tcs))
+                {
+                    reply = await tcs.Task.ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_closing.IsCancellationRequested)
             {

@@ -8,8 +8,6 @@ internal sealed class IsoTransport : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly byte[] _header = new byte[Tpkt.HeaderLength];
-    private byte[] _frame = new byte[Tpkt.MaxLength];
     private byte[] _tsdu = new byte[8192];
     private int _tsduLength;
 
@@ -28,22 +26,41 @@ internal sealed class IsoTransport : IAsyncDisposable
     /// <summary>Called with every TPKT packet read or written (for inspection).</summary>
     public Action<bool, ReadOnlyMemory<byte>>? Inspector { get; set; }
 
+    /// <summary>Receive buffer: whatever the socket delivers is taken in one read and parsed from here.</summary>
+    private readonly byte[] _receive = new byte[2 * Tpkt.MaxLength];
+    private int _receiveStart;
+    private int _receiveEnd;
+
+    /// <summary>Makes at least <paramref name="count"/> unread octets available in the receive buffer.</summary>
+    private async ValueTask FillAsync(int count, CancellationToken cancellationToken)
+    {
+        if (_receiveEnd - _receiveStart >= count) return;
+        if (_receiveStart > 0)
+        {
+            Buffer.BlockCopy(_receive, _receiveStart, _receive, 0, _receiveEnd - _receiveStart);
+            _receiveEnd -= _receiveStart;
+            _receiveStart = 0;
+        }
+        while (_receiveEnd < count)
+        {
+            var n = await _stream.ReadAsync(_receive.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false);
+            if (n == 0) throw new EndOfStreamException();
+            _receiveEnd += n;
+        }
+    }
+
     /// <summary>Reads one TPKT packet; returns the TPDU (valid until the next read).</summary>
     public async ValueTask<ReadOnlyMemory<byte>> ReadTpduAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _stream.ReadExactlyAsync(_header, cancellationToken).ConfigureAwait(false);
-            var length = Tpkt.ReadLength(_header);
-            await _stream.ReadExactlyAsync(_frame.AsMemory(0, length - Tpkt.HeaderLength), cancellationToken).ConfigureAwait(false);
-            if (Inspector is { } inspect)
-            {
-                var copy = new byte[length];
-                _header.CopyTo(copy, 0);
-                _frame.AsSpan(0, length - Tpkt.HeaderLength).CopyTo(copy.AsSpan(Tpkt.HeaderLength));
-                inspect(false, copy);
-            }
-            return _frame.AsMemory(0, length - Tpkt.HeaderLength);
+            await FillAsync(Tpkt.HeaderLength, cancellationToken).ConfigureAwait(false);
+            var length = Tpkt.ReadLength(_receive.AsSpan(_receiveStart, Tpkt.HeaderLength));
+            await FillAsync(length, cancellationToken).ConfigureAwait(false);
+            var packet = _receive.AsMemory(_receiveStart, length);
+            _receiveStart += length;
+            Inspector?.Invoke(false, packet.ToArray());
+            return packet[Tpkt.HeaderLength..];
         }
         catch (EndOfStreamException ex)
         {
@@ -127,6 +144,5 @@ internal sealed class IsoTransport : IAsyncDisposable
     {
         await _stream.DisposeAsync().ConfigureAwait(false);
         _writeLock.Dispose();
-        _frame = [];
     }
 }

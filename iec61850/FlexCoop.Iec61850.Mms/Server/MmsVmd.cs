@@ -183,6 +183,9 @@ public sealed class MmsDomain
         }
     }
 
+    /// <summary>All variable names and component paths, sorted ordinally (the GetNameList order).</summary>
+    public IReadOnlyList<string> Names => SortedNames();
+
     /// <summary>All variable names and component paths, sorted ordinally (GetNameList order).</summary>
     internal string[] SortedNames()
     {
