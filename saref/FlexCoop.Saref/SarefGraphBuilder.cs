@@ -92,6 +92,16 @@ public sealed class SarefGraphBuilder
             graph.Add(dev, Der.IsLocatedIn, home);
         }
 
+        var byName = new Dictionary<string, PropertyDescription>(StringComparer.Ordinal);
+        foreach (var p in device.Measures.Concat(device.Controls))
+        {
+            var name = p.Name ?? SarefIris.KindName(p.Kind);
+            if (byName.TryGetValue(name, out var other) && (other.Kind != p.Kind || other.Unit != p.Unit))
+            {
+                throw new ArgumentException($"device '{device.Id}': property '{name}' is described twice differently (kind or unit)", nameof(device));
+            }
+            byName[name] = p;
+        }
         var measured = device.Measures.Select(p => AddProperty(dev, p, Core.MeasuresProperty)).ToList();
         foreach (var p in device.Controls) AddProperty(dev, p, Core.ControlsProperty);
         foreach (var kind in device.Functions) AddFunction(dev, kind, device.Measures, measured);
