@@ -98,6 +98,14 @@ public static class DeviceDescriptionJson
         var controls = Array(e, path, "controls").Select((p, i) => Property(p, $"{path}.controls[{i}]")).ToList();
         UniqueNames(measures, path + ".measures");
         UniqueNames(controls, path + ".controls");
+        foreach (var c in controls)
+        {
+            var name = c.Name ?? SarefIris.KindName(c.Kind);
+            if (measures.FirstOrDefault(m => (m.Name ?? SarefIris.KindName(m.Kind)) == name) is { } m && m != c)
+            {
+                throw new SarefMappingException(path + ".controls", $"'{name}' is also a measured property but with another kind or unit; use the same description or another name");
+            }
+        }
         var measurements = Array(e, path, "measurements").Select((m, i) => Measurement(m, $"{path}.measurements[{i}]")).ToList();
         foreach (var m in measurements)
         {

@@ -120,7 +120,7 @@ public static class OpenAdrReportMapping
             var controlled = d.ReportType == ReportType.SetPoint || d.ReportType == ReportType.DeltaSetPoint || d.ReportType == ReportType.RegulationSetpoint;
             var list = controlled ? controls : measures;
             var name = property.Name!;
-            for (var n = 2; list.Any(p => p.Name == name); n++) name = property.Name + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            for (var n = 2; measures.Concat(controls).Any(p => p.Name == name); n++) name = property.Name + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             list.Add(property with { Name = name });
             if (controlled) AddFunction(FunctionKind.LevelControl);
             else AddFunction(property.Kind is PropertyKind.Power or PropertyKind.Energy ? FunctionKind.Metering : FunctionKind.Sensing);

@@ -92,6 +92,16 @@ public sealed class SarefGraphBuilder
             graph.Add(dev, Der.IsLocatedIn, home);
         }
 
+        var byName = new Dictionary<string, PropertyDescription>(StringComparer.Ordinal);
+        foreach (var p in device.Measures.Concat(device.Controls))
+        {
+            var name = p.Name ?? SarefIris.KindName(p.Kind);
+            if (byName.TryGetValue(name, out var other) && (other.Kind != p.Kind || other.Unit != p.Unit))
+            {
+                throw new ArgumentException($"device '{device.Id}': property '{name}' is described twice differently (kind or unit)", nameof(device));
+            }
+            byName[name] = p;
+        }
         var measured = device.Measures.Select(p => AddProperty(dev, p, Core.MeasuresProperty)).ToList();
         foreach (var p in device.Controls) AddProperty(dev, p, Core.ControlsProperty);
         foreach (var kind in device.Functions) AddFunction(dev, kind, device.Measures, measured);
@@ -112,7 +122,7 @@ public sealed class SarefGraphBuilder
         var iri = SarefIris.Property(dev, p.Name ?? SarefIris.KindName(p.Kind));
         foreach (var type in PropertyTypes(p.Kind)) graph.Add(iri, RdfVocabulary.RdfType, type);
         if (p.Name is not null) graph.Add(iri, RdfVocabulary.RdfsLabel, RdfLiteral.String(p.Name));
-        if (p.Unit is { } unit && UnitIri(unit) is { } u) graph.Add(iri, Core.IsMeasuredIn, u);
+        if (p.Unit is { } unit && UnitIri(unit) is { } u) graph.Add(iri, Core.IsMeasuredIn, TypedUnit(unit, u));
         graph.Add(dev, relation, iri);
         return iri;
     }
@@ -233,8 +243,24 @@ public sealed class SarefGraphBuilder
         var node = graph.NewBlankNode();
         graph.Add(node, RdfVocabulary.RdfType, type);
         graph.Add(node, Core.HasValue, RdfLiteral.Decimal(value));
-        if (UnitIri(unit) is { } u) graph.Add(node, Core.IsMeasuredIn, u);
+        if (UnitIri(unit) is { } u) graph.Add(node, Core.IsMeasuredIn, TypedUnit(unit, u));
         return node;
+    }
+
+    /// <summary>Types the OM unit individual with its SAREF 3.1.1 unit class (saref:PowerUnit, ...), once per graph.</summary>
+    private RdfIri TypedUnit(Unit unit, RdfIri iri)
+    {
+        var type = unit switch
+        {
+            Unit.Watt => Core.PowerUnit,
+            Unit.WattHour => Core.EnergyUnit,
+            Unit.DegreeCelsius => Core.TemperatureUnit,
+            Unit.Pascal => Core.PressureUnit,
+            Unit.Lux => Core.IlluminanceUnit,
+            _ => Core.UnitOfMeasure,
+        };
+        graph.Add(iri, RdfVocabulary.RdfType, type);
+        return iri;
     }
 
     private RdfBlankNode Instant(RdfIri type, DateTimeOffset at)

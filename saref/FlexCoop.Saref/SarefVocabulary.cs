@@ -96,6 +96,11 @@ public static class SarefVocabulary
         public static readonly RdfIri Pressure = S("Pressure");
         public static readonly RdfIri Measurement = S("Measurement");
         public static readonly RdfIri UnitOfMeasure = S("UnitOfMeasure");
+        public static readonly RdfIri PowerUnit = S("PowerUnit");
+        public static readonly RdfIri EnergyUnit = S("EnergyUnit");
+        public static readonly RdfIri TemperatureUnit = S("TemperatureUnit");
+        public static readonly RdfIri PressureUnit = S("PressureUnit");
+        public static readonly RdfIri IlluminanceUnit = S("IlluminanceUnit");
         public static readonly RdfIri FeatureOfInterest = S("FeatureOfInterest");
         public static readonly RdfIri Profile = S("Profile");
         public static readonly RdfIri Time = S("Time");

@@ -49,6 +49,7 @@ public sealed class DeviceDescriptionJsonTests
     [InlineData("""{ "home": "https://h.example/", "devices": [ { "id": "a", "type": "pv", "flexibility": { "sequences": [ { "slots": [ { "duration": "1 hour" } ] } ] } } ] }""", "$.devices[0].flexibility.sequences[0].slots[0].duration", "ISO 8601 duration")]
     [InlineData("""{ "home": "https://h.example/", "devices": [ { "id": "a", "type": "pv", "flexibility": { "sequences": [ { "slots": [] } ] } } ] }""", "$.devices[0].flexibility.sequences[0].slots", "at least one slot")]
     [InlineData("""{ "home": "https://h.example/", "devices": [ { "id": "a", "type": "pv", "measures": [ "power", "power" ] } ] }""", "$.devices[0].measures", "distinct")]
+    [InlineData("""{ "home": "https://h.example/", "devices": [ { "id": "a", "type": "pv", "measures": [ "power" ], "controls": [ { "property": "power", "unit": "W" } ] } ] }""", "$.devices[0].controls", "also a measured property")]
     public void Invalid_description_is_rejected_naming_the_json_path(string json, string path, string fragment)
     {
         var ex = Assert.Throws<SarefMappingException>(() => DeviceDescriptionJson.Parse(json));

@@ -91,6 +91,16 @@ public sealed class SarefGraphTests
     }
 
     [Fact]
+    public void Homes_are_found_in_a_graph_and_units_carry_their_saref_unit_class()
+    {
+        var graph = SarefGraphBuilder.Build(Vectors.Home42());
+        Assert.Equal(["https://coop.example/homes/42/"], SarefGraphReader.FindHomes(graph));
+        Assert.Contains(new RdfTriple(Om.Watt, RdfVocabulary.RdfType, Core.PowerUnit), graph.Triples);
+        Assert.Contains(new RdfTriple(Om.DegreeCelsius, RdfVocabulary.RdfType, Core.TemperatureUnit), graph.Triples);
+        Assert.Contains(new RdfTriple(Om.Percent, RdfVocabulary.RdfType, Core.UnitOfMeasure), graph.Triples);
+    }
+
+    [Fact]
     public void Duplicate_device_ids_and_bad_home_iris_are_refused_by_the_builder()
     {
         var device = new DeviceDescription { Id = "a" };

@@ -16,7 +16,7 @@ public static class NTriplesWriter
     public static string Write(RdfGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var sb = new StringBuilder(graph.Count * 96);
+        var sb = new StringBuilder();
         var labels = new Dictionary<RdfBlankNode, string>();
         foreach (var t in graph.Triples)
         {

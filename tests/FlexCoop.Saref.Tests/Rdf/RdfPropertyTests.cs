@@ -78,3 +78,20 @@ public sealed class RdfPropertyTests
         }, iter: 300);
     }
 }
+
+public sealed class JsonLdPropertyTests
+{
+    [Fact]
+    public void Random_graph_as_jsonld_is_json_with_one_node_per_subject_and_every_value_object()
+    {
+        RdfGen.Graph.Sample(g =>
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(JsonLdWriter.Write(g));
+            var nodes = doc.RootElement.GetProperty("@graph").EnumerateArray().ToList();
+            Assert.Equal(g.Triples.Select(t => t.Subject).Distinct().Count(), nodes.Count);
+            var values = nodes.Sum(n => n.EnumerateObject().Where(p => p.Name is not "@id" and not "@type").Sum(p => p.Value.GetArrayLength()))
+                + nodes.Sum(n => n.TryGetProperty("@type", out var types) ? types.GetArrayLength() : 0);
+            Assert.Equal(g.Count, values);
+        }, iter: 300);
+    }
+}

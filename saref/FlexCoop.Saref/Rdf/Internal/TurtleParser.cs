@@ -299,6 +299,18 @@ internal sealed class TurtleParser
     {
         var start = pos;
         pos++; // '<'
+        // Fast path: no escapes and nothing forbidden before '>' (the common case).
+        for (var i = pos; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '>')
+            {
+                var value = s.Substring(pos, i - pos);
+                pos = i + 1;
+                return MakeIri(value, start);
+            }
+            if (c == '\\' || IriText.IsForbiddenInIriRef(c)) break;
+        }
         var sb = new StringBuilder();
         while (true)
         {
