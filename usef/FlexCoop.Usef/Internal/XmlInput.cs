@@ -207,30 +207,32 @@ internal sealed class XmlInput
     public static UftpFormatException MissingElement(XmlInput input, string path, string name) =>
         input.Error("xsd", path, $"at least one '{name}' element is required");
 
+    public UftpFormatException AttributeError(string rule, string path, string attribute, string message) => new(rule, path + "/@" + attribute, message, Line);
+
     // ---- simple types ----
 
-    public Guid Uuid(string value, string path)
+    public Guid Uuid(string value, string path, string attribute)
     {
         if (value.Length == 36 && Guid.TryParseExact(value, "D", out var g)) return g;
-        throw Error("xsd", path, $"'{Shorten(value)}' is not a UUID");
+        throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a UUID");
     }
 
-    public string Domain(string value, string path) =>
-        UftpSimpleTypes.IsInternetDomain(value) ? value : throw Error("xsd", path, $"'{Shorten(value)}' is not an Internet domain (lower-case)");
+    public string Domain(string value, string path, string attribute) =>
+        UftpSimpleTypes.IsInternetDomain(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an Internet domain (lower-case)");
 
-    public string Version(string value, string path) =>
-        UftpSimpleTypes.IsSpecVersion(value) ? value : throw Error("xsd", path, $"'{Shorten(value)}' is not a version (major.minor.patch)");
+    public string Version(string value, string path, string attribute) =>
+        UftpSimpleTypes.IsSpecVersion(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a version (major.minor.patch)");
 
-    public string Currency(string value, string path) =>
-        UftpSimpleTypes.IsCurrency(value) ? value : throw Error("xsd", path, $"'{Shorten(value)}' is not an ISO 4217 currency code");
+    public string Currency(string value, string path, string attribute) =>
+        UftpSimpleTypes.IsCurrency(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an ISO 4217 currency code");
 
-    public string TimeZoneName(string value, string path) =>
-        UftpSimpleTypes.IsTimeZoneName(value) ? value : throw Error("xsd", path, $"'{Shorten(value)}' is not a time zone name (Area/Location)");
+    public string TimeZoneName(string value, string path, string attribute) =>
+        UftpSimpleTypes.IsTimeZoneName(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a time zone name (Area/Location)");
 
-    public EntityAddress Address(string value, string path) =>
-        EntityAddress.TryParse(value, out var a) ? a! : throw Error("xsd", path, $"'{Shorten(value)}' is not an EntityAddress");
+    public EntityAddress Address(string value, string path, string attribute) =>
+        EntityAddress.TryParse(value, out var a) ? a! : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an EntityAddress");
 
-    public DateTimeOffset DateTime(string value, string path)
+    public DateTimeOffset DateTime(string value, string path, string attribute)
     {
         var v = value.Trim();
         var t = v.IndexOf('T', StringComparison.Ordinal);
@@ -249,24 +251,24 @@ internal sealed class XmlInput
             {
             }
         }
-        throw Error("xsd", path, $"'{Shorten(value)}' is not an xs:dateTime");
+        throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:dateTime");
     }
 
-    public DateOnly Date(string value, string path)
+    public DateOnly Date(string value, string path, string attribute)
     {
         var v = value.Trim();
         if (v.Length == 10 && DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-        throw Error("xsd", path, $"'{Shorten(value)}' is not a date (yyyy-mm-dd, no time zone)");
+        throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a date (yyyy-mm-dd, no time zone)");
     }
 
-    public TimeSpan Duration(string value, string path)
+    public TimeSpan Duration(string value, string path, string attribute)
     {
         var v = value.Trim();
         var t = v.IndexOf('T', StringComparison.Ordinal);
         var datePart = t < 0 ? v : v[..t];
         if (datePart.Contains('Y', StringComparison.Ordinal) || datePart.Contains('M', StringComparison.Ordinal))
         {
-            throw Error("xsd", path, $"'{Shorten(value)}': years and months have no fixed length; give an ISP duration in days, hours or minutes");
+            throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}': years and months have no fixed length; give an ISP duration in days, hours or minutes");
         }
         try
         {
@@ -278,63 +280,59 @@ internal sealed class XmlInput
         catch (OverflowException)
         {
         }
-        throw Error("xsd", path, $"'{Shorten(value)}' is not an xs:duration");
+        throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:duration");
     }
 
-    public long Integer(string value, string path)
+    public long Integer(string value, string path, string attribute)
     {
         var v = value.Trim();
-        if (!IsIntegerLexical(v)) throw Error("xsd", path, $"'{Shorten(value)}' is not an xs:integer");
+        if (!IsIntegerLexical(v)) throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:integer");
         if (long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return n;
-        throw Error("limits", path, $"'{Shorten(value)}' is outside the supported range of a 64-bit integer");
+        throw AttributeError("limits", path, attribute, $"'{Shorten(value)}' is outside the supported range of a 64-bit integer");
     }
 
-    public int Int32(string value, string path, bool positive)
+    public int Int32(string value, string path, string attribute, bool positive)
     {
-        var n = Integer(value, path);
-        if (positive && n < 1) throw Error("xsd", path, $"'{Shorten(value)}' is not an xs:positiveInteger");
-        if (n is > int.MaxValue or < int.MinValue) throw Error("limits", path, $"'{Shorten(value)}' is outside the supported range");
+        var n = Integer(value, path, attribute);
+        if (positive && n < 1) throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:positiveInteger");
+        if (n is > int.MaxValue or < int.MinValue) throw AttributeError("limits", path, attribute, $"'{Shorten(value)}' is outside the supported range");
         return (int)n;
     }
 
-    public decimal Decimal(string value, string path, int maxFractionDigits = 28)
+    public decimal Decimal(string value, string path, string attribute, int maxFractionDigits = 28)
     {
         var v = value.Trim();
-        if (!IsDecimalLexical(v)) throw Error("xsd", path, $"'{Shorten(value)}' is not an xs:decimal");
+        if (!IsDecimalLexical(v)) throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:decimal");
         if (!decimal.TryParse(v, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
         {
-            throw Error("limits", path, $"'{Shorten(value)}' is outside the supported decimal range");
+            throw AttributeError("limits", path, attribute, $"'{Shorten(value)}' is outside the supported decimal range");
         }
         var dot = v.IndexOf('.', StringComparison.Ordinal);
         if (dot >= 0 && v.AsSpan(dot + 1).TrimEnd('0').Length > maxFractionDigits)
         {
-            throw Error("xsd", path, $"'{Shorten(value)}' has more than {maxFractionDigits} fraction digits");
+            throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' has more than {maxFractionDigits} fraction digits");
         }
         return d;
     }
 
-    public decimal ActivationFactor(string value, string path)
+    public decimal ActivationFactor(string value, string path, string attribute)
     {
-        var d = Decimal(value, path, 2);
-        if (d is < 0.01m or > 1.00m) throw Error("xsd", path, $"'{Shorten(value)}' is not between 0.01 and 1.00");
+        var d = Decimal(value, path, attribute, 2);
+        if (d is < 0.01m or > 1.00m) throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not between 0.01 and 1.00");
         return d;
     }
 
-    public bool Boolean(string value, string path) => value.Trim() switch
+    public bool Boolean(string value, string path, string attribute) => value.Trim() switch
     {
         "true" or "1" => true,
         "false" or "0" => false,
-        _ => throw Error("xsd", path, $"'{Shorten(value)}' is not an xs:boolean"),
+        _ => throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:boolean"),
     };
 
-    public TEnum Enum<TEnum>(string value, string path) where TEnum : struct, Enum
+    public TEnum Enum<TEnum>(string value, string path, string attribute) where TEnum : struct, Enum
     {
-        var v = value.Trim();
-        foreach (var e in System.Enum.GetValues<TEnum>())
-        {
-            if (string.Equals(e.ToString(), v, StringComparison.Ordinal)) return e;
-        }
-        throw Error("xsd", path, $"'{Shorten(value)}' is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}");
+        if (EnumNames<TEnum>.ByName.TryGetValue(value.Trim(), out var e)) return e;
+        throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}");
     }
 
     private static bool IsIntegerLexical(string v)
@@ -370,6 +368,11 @@ internal sealed class XmlInput
             }
         }
         return digits > 0;
+    }
+
+    private static class EnumNames<TEnum> where TEnum : struct, Enum
+    {
+        public static readonly Dictionary<string, TEnum> ByName = System.Enum.GetValues<TEnum>().ToDictionary(e => e.ToString(), StringComparer.Ordinal);
     }
 
     internal static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "...";

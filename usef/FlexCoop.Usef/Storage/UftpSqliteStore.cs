@@ -124,14 +124,16 @@ public sealed class UftpSqliteStore : IUftpValidationContext, IDisposable
 
     /// <summary>
     /// Stores a message (received or about to be sent) and, in the same transaction, the
-    /// envelopes to queue (the automatic Response, or the message itself). False when a message
+    /// envelopes to queue (the automatic Response, or the message itself) and the <paramref name="reply"/>
+    /// it answers with. False when a message
     /// with this MessageID is already stored (nothing is written then).
     /// </summary>
-    public ValueTask<bool> SaveAsync(PayloadMessage message, UftpDirection direction, AcceptedRejected? result, IEnumerable<(string Domain, UftpRole Role, Guid MessageId, byte[] SignedXml)> enqueue, DateTimeOffset now, bool processed = false, CancellationToken cancellationToken = default)
+    public ValueTask<bool> SaveAsync(PayloadMessage message, UftpDirection direction, AcceptedRejected? result, IEnumerable<(string Domain, UftpRole Role, Guid MessageId, byte[] SignedXml)> enqueue, DateTimeOffset now, bool processed = false, PayloadMessage? reply = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var xml = UftpXml.Serialize(message);
         var toQueue = enqueue.ToList();
+        var rows = new List<(PayloadMessage Message, UftpDirection Direction, AcceptedRejected? Result, bool Processed)> { (message, direction, result, processed) };
+        if (reply is not null) rows.Add((reply, UftpDirection.Outbound, null, true));
         return LockedAsync(() =>
         {
             using var tx = _connection.BeginTransaction();
@@ -142,27 +144,30 @@ public sealed class UftpSqliteStore : IUftpValidationContext, IDisposable
                 exists.Parameters.AddWithValue("$id", Id(message.MessageId));
                 if (exists.ExecuteScalar() is not null) return false;
             }
-            using (var insert = _connection.CreateCommand())
+            foreach (var row in rows)
             {
-                insert.Transaction = tx;
-                insert.CommandText = """
-                    INSERT INTO messages(message_id, conversation_id, type, direction, sender_domain, recipient_domain, ref_id, congestion_point, period, revision, result, processed, seq, xml)
-                    VALUES ($id, $conv, $type, $dir, $sender, $recipient, $ref, $cp, $period, $rev, $result, $processed, (SELECT IFNULL(MAX(seq), 0) + 1 FROM messages), $xml)
-                    """;
-                insert.Parameters.AddWithValue("$id", Id(message.MessageId));
-                insert.Parameters.AddWithValue("$conv", Id(message.ConversationId));
-                insert.Parameters.AddWithValue("$type", message.MessageType.ToString());
-                insert.Parameters.AddWithValue("$dir", (int)direction);
-                insert.Parameters.AddWithValue("$sender", message.SenderDomain);
-                insert.Parameters.AddWithValue("$recipient", message.RecipientDomain);
-                insert.Parameters.AddWithValue("$ref", (object?)ReferenceOf(message) is { } r ? Id((Guid)r) : DBNull.Value);
-                insert.Parameters.AddWithValue("$cp", message is FlexMessage f ? f.CongestionPoint.Value : DBNull.Value);
-                insert.Parameters.AddWithValue("$period", message is FlexMessage fp ? fp.Period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value);
-                insert.Parameters.AddWithValue("$rev", message switch { DPrognosis p => p.Revision, FlexRequest q => q.Revision, _ => DBNull.Value });
-                insert.Parameters.AddWithValue("$result", result is { } res ? (int)res : DBNull.Value);
-                insert.Parameters.AddWithValue("$processed", processed ? 1 : 0);
-                insert.Parameters.AddWithValue("$xml", xml);
-                insert.ExecuteNonQuery();
+                using (var insert = _connection.CreateCommand())
+                {
+                    insert.Transaction = tx;
+                    insert.CommandText = """
+                        INSERT INTO messages(message_id, conversation_id, type, direction, sender_domain, recipient_domain, ref_id, congestion_point, period, revision, result, processed, seq, xml)
+                        VALUES ($id, $conv, $type, $dir, $sender, $recipient, $ref, $cp, $period, $rev, $result, $processed, (SELECT IFNULL(MAX(seq), 0) + 1 FROM messages), $xml)
+                        """;
+                    insert.Parameters.AddWithValue("$id", Id(row.Message.MessageId));
+                    insert.Parameters.AddWithValue("$conv", Id(row.Message.ConversationId));
+                    insert.Parameters.AddWithValue("$type", row.Message.MessageType.ToString());
+                    insert.Parameters.AddWithValue("$dir", (int)row.Direction);
+                    insert.Parameters.AddWithValue("$sender", row.Message.SenderDomain);
+                    insert.Parameters.AddWithValue("$recipient", row.Message.RecipientDomain);
+                    insert.Parameters.AddWithValue("$ref", (object?)ReferenceOf(row.Message) is { } r ? Id((Guid)r) : DBNull.Value);
+                    insert.Parameters.AddWithValue("$cp", row.Message is FlexMessage f ? f.CongestionPoint.Value : DBNull.Value);
+                    insert.Parameters.AddWithValue("$period", row.Message is FlexMessage fp ? fp.Period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value);
+                    insert.Parameters.AddWithValue("$rev", row.Message switch { DPrognosis p => p.Revision, FlexRequest q => q.Revision, _ => DBNull.Value });
+                    insert.Parameters.AddWithValue("$result", row.Result is { } res ? (int)res : DBNull.Value);
+                    insert.Parameters.AddWithValue("$processed", row.Processed ? 1 : 0);
+                    insert.Parameters.AddWithValue("$xml", UftpXml.Serialize(row.Message));
+                    insert.ExecuteNonQuery();
+                }
             }
             foreach (var (domain, role, messageId, signed) in toQueue)
             {

@@ -131,7 +131,7 @@ public sealed class UftpNode : IAsyncDisposable
         }
         var recipientRole = RecipientRoleOf(info, message);
         var envelope = UftpXml.Serialize(UftpSigner.Seal(payload, Domain, Role, _key));
-        if (!await Store.SaveAsync(message, UftpDirection.Outbound, null, [(message.RecipientDomain, recipientRole, message.MessageId, envelope)], _time.GetUtcNow(), processed: true, cancellationToken).ConfigureAwait(false))
+        if (!await Store.SaveAsync(message, UftpDirection.Outbound, null, [(message.RecipientDomain, recipientRole, message.MessageId, envelope)], _time.GetUtcNow(), processed: true, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"message {message.MessageId} was stored before");
         }
@@ -238,15 +238,15 @@ public sealed class UftpNode : IAsyncDisposable
                 return UftpReceiveOutcome.BadRequest($"{info.ElementName} is not handled by a {Role}");
             }
             queue.Add((message.SenderDomain, opened.Envelope.SenderRole, response.MessageId, UftpXml.Serialize(UftpSigner.Seal(response, Role, _key))));
-            if (!await Store.SaveAsync(message, UftpDirection.Inbound, verdict, queue, now, processed: verdict == AcceptedRejected.Rejected || _handler is null, cancellationToken).ConfigureAwait(false))
+            // The message, its verdict, the Response and its queued envelope: one transaction.
+            if (!await Store.SaveAsync(message, UftpDirection.Inbound, verdict, queue, now, processed: verdict == AcceptedRejected.Rejected || _handler is null, response, cancellationToken).ConfigureAwait(false))
             {
                 return UftpReceiveOutcome.Ok;
             }
-            await Store.SaveAsync(response, UftpDirection.Outbound, null, [], now, processed: true, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            if (!await Store.SaveAsync(message, UftpDirection.Inbound, verdict, [], now, processed: true, cancellationToken).ConfigureAwait(false))
+            if (!await Store.SaveAsync(message, UftpDirection.Inbound, verdict, [], now, processed: true, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 return UftpReceiveOutcome.Ok;
             }

@@ -51,7 +51,7 @@ public static partial class UftpXml
     {
         try
         {
-            using var reader = XmlReader.Create(stream, limits.CreateReaderSettings());
+            using var reader = XmlReader.Create(stream, ReaderSettings(limits));
             var input = new XmlInput(reader, limits);
             var root = input.ReadRoot();
             UftpDocument doc;
@@ -78,6 +78,11 @@ public static partial class UftpXml
             throw new UftpFormatException("xml", "", "invalid character encoding: " + ex.Message, 0, ex);
         }
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<UftpXmlLimits, XmlReaderSettings> Settings = new();
+
+    /// <summary>Reader settings are immutable once used: one instance per limits object.</summary>
+    private static XmlReaderSettings ReaderSettings(UftpXmlLimits limits) => Settings.GetValue(limits, l => l.CreateReaderSettings());
 
     /// <summary>Serialises a payload message as UTF-8 XML with a declaration.</summary>
     public static byte[] Serialize(PayloadMessage message, bool indent = false)
