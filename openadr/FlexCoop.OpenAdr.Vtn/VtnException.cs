@@ -19,3 +19,9 @@ public sealed class VtnConfigurationException : VtnException
 {
     public VtnConfigurationException(string message, Exception? inner = null) : base(message, inner) { }
 }
+
+/// <summary>An operator action that cannot be done: an unknown VEN or event, a change not allowed in the event's state.</summary>
+public sealed class VtnOperationException : VtnException
+{
+    public VtnOperationException(string message) : base(message) { }
+}

@@ -11,7 +11,7 @@ namespace FlexCoop.OpenAdr.Vtn.Storage;
 /// </summary>
 public abstract class RelationalVtnStore : IVtnStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private protected RelationalVtnStore()
     {

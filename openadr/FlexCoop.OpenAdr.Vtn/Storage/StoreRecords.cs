@@ -55,29 +55,41 @@ public sealed record VenRecord
 /// <param name="Value">The signal's value during it.</param>
 public sealed record VtnInterval(TimeSpan Duration, double Value);
 
-/// <summary>
-/// One event signal as the VTN keeps it. <see cref="ItemKind"/> names the <c>itemBase</c>
-/// (<c>currency</c>, <c>powerReal</c>, ...) with <see cref="ItemUnits"/> and <see cref="ItemScale"/>; null for none.
-/// </summary>
+/// <summary>The <c>itemBase</c> of an event signal, in the few forms the VTN's operators use.</summary>
+public enum VtnItemKind
+{
+    /// <summary>No itemBase (SIMPLE, LOAD_CONTROL levels).</summary>
+    None,
+    /// <summary><c>powerReal</c> in W with the signal's scale (LOAD_DISPATCH setpoints).</summary>
+    PowerReal,
+    /// <summary><c>energyReal</c> in Wh with the signal's scale.</summary>
+    EnergyReal,
+    /// <summary><c>currencyPerKWh</c> in the signal's currency (ELECTRICITY_PRICE).</summary>
+    CurrencyPerKWh,
+}
+
+/// <summary>One event signal as the VTN keeps it.</summary>
 public sealed record VtnEventSignal
 {
+    /// <summary><c>signalName</c>, e.g. <c>SIMPLE</c>, <c>ELECTRICITY_PRICE</c>.</summary>
     public required string SignalName { get; init; }
 
-    public required string SignalType { get; init; }
+    public required Model.SignalType SignalType { get; init; }
 
     public required string SignalId { get; init; }
 
     public double? CurrentValue { get; init; }
 
+    /// <summary>Consecutive intervals from the event's dtstart; their durations add up to the event's (rule 8).</summary>
     public IReadOnlyList<VtnInterval> Intervals { get; init; } = [];
 
-    public string? ItemKind { get; init; }
+    public VtnItemKind Item { get; init; }
 
-    public string? ItemDescription { get; init; }
+    /// <summary>The SI scale of a power or energy item (<c>k</c> for kW).</summary>
+    public Model.SiScaleCode Scale { get; init; } = Model.SiScaleCode.None;
 
-    public string? ItemUnits { get; init; }
-
-    public string? ItemScale { get; init; }
+    /// <summary>The ISO 4217 code of a price item.</summary>
+    public string? Currency { get; init; }
 }
 
 /// <summary>
@@ -118,6 +130,9 @@ public sealed record VtnEvent
     public long Priority { get; init; }
 
     public DateTimeOffset CreatedDateTime { get; init; }
+
+    /// <summary>When this version was made.</summary>
+    public DateTimeOffset ModificationDateTime { get; init; }
 
     public required DateTimeOffset DtStart { get; init; }
 
@@ -286,6 +301,9 @@ public sealed record ReportRequestRecord
     public TimeSpan? Duration { get; init; }
 
     public ReportRequestState State { get; init; }
+
+    /// <summary>Set on cancellation: the VEN may send one last report (<c>reportToFollow</c>).</summary>
+    public bool ReportToFollow { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

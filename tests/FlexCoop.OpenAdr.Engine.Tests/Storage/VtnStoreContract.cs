@@ -72,7 +72,7 @@ public abstract class VtnStoreContract : IAsyncLifetime
             new VtnEventSignal
             {
                 SignalName = "SIMPLE",
-                SignalType = "level",
+                SignalType = FlexCoop.OpenAdr.Model.SignalType.Level,
                 SignalId = "s0",
                 CurrentValue = 0,
                 Intervals = [new VtnInterval(TimeSpan.FromHours(1), 1), new VtnInterval(TimeSpan.FromHours(1), 2)],
