@@ -29,7 +29,7 @@ internal static class CliRunner
         }
         try
         {
-            return await parse.InvokeAsync();
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliUsageException ex)
         {
@@ -49,6 +49,22 @@ internal static class CliRunner
         catch (UnauthorizedAccessException ex)
         {
             await Console.Error.WriteLineAsync($"flexcoop: {ex.Message}");
+            return ExitCodes.UsageOrEnvironment;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("flexcoop: cancelled");
+            return ExitCodes.UsageOrEnvironment;
+        }
+#pragma warning disable CA1031 // the last line of defence: report, never crash with a stack trace
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync($"flexcoop: unexpected error ({ex.GetType().Name}): {ex.Message}");
+            if (Environment.GetEnvironmentVariable("FLEXCOOP_DEBUG") is { Length: > 0 })
+            {
+                await Console.Error.WriteLineAsync(ex.ToString());
+            }
             return ExitCodes.UsageOrEnvironment;
         }
     }

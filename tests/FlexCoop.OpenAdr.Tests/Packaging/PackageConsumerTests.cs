@@ -82,14 +82,18 @@ public sealed class PackageConsumerTests
         }
     }
 
-    // What an integrator writes first: read a message, look at it, write it back.
+    // What an integrator writes first: build a message, write it, read it back, check the rules.
     private const string ConsumerProgram = """
+        using FlexCoop.OpenAdr.Codec;
+        using FlexCoop.OpenAdr.Model;
         using FlexCoop.OpenAdr.Validation;
-        using FlexCoop.OpenAdr.Xml;
 
-        var limits = OadrXmlLimits.Default with { MaxDepth = 32 };
-        limits.Validated();
-        var violation = new Violation("rule 8", "/oadrPayload", "durations do not add up");
-        Console.WriteLine(violation.ToString().StartsWith("rule 8: ", StringComparison.Ordinal) ? "consumer ok" : "unexpected");
+        var poll = new OadrPoll { VenId = "ven-42" };
+        var bytes = OadrCodec.SerializeToUtf8Bytes(poll);
+        var back = OadrCodec.Parse(bytes);
+        var result = new OadrValidator().Validate(bytes);
+        Console.WriteLine(back.Message == poll && back.Envelope == OadrEnvelope.OadrPayload && result.IsValid
+            ? "consumer ok"
+            : "unexpected: " + string.Join("; ", result.Violations));
         """;
 }
