@@ -125,6 +125,10 @@ public sealed partial class OadrVen
             return (start > now ? start : now, start > now ? start : now - (granularity > TimeSpan.Zero ? granularity : TimeSpan.Zero), start > now ? start : now, true);
         }
         var from = active.LastReportAt ?? start;
+        if (from + back < now - back)
+        {
+            from = now - back; // periods missed while down are not made up
+        }
         var due = from + back;
         if (end is { } e && from >= e) return null;
         var last = end is { } stop && due >= stop;
@@ -156,13 +160,15 @@ public sealed partial class OadrVen
                         await SendReportAsync(active, provider, plan.Value.From, plan.Value.To, token);
                         if (plan.Value.Last) _state.RemoveReportRequest(active.Request.ReportRequestId);
                         else _state.SaveReportRequest(active with { LastReportAt = plan.Value.To });
+                        next = TimeSpan.Zero; // plan again: the next period may already be due
                     }
                     catch (OperationCanceledException) when (token.IsCancellationRequested)
                     {
                         return;
                     }
-                    catch (VenException ex)
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
+                        // A provider's failure or an unreachable VTN must not stop the other reports.
                         VenLog.ReportFailed(_logger, active.Request.ReportRequestId, ex.Message);
                         next = TimeSpan.FromSeconds(Math.Min(next.TotalSeconds, 5));
                     }
@@ -171,6 +177,7 @@ public sealed partial class OadrVen
                 var wait = plan.Value.Due - now;
                 if (wait < next) next = wait;
             }
+            if (next == TimeSpan.Zero) continue;
             try
             {
                 await Task.WhenAny(Task.Delay(next, _clock, token), wake).WaitAsync(token);

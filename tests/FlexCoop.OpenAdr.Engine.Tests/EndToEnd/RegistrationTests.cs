@@ -100,7 +100,7 @@ public sealed class RegistrationTests
         await using var h = await VtnHarness.StartAsync();
         var options = h.VenOptions("ven") with { StatePath = Path.Combine(h.Dir, "ven.db") };
         string venId, registrationId;
-        await using (var ven = await OadrVen.StartAsync(options, cancellationToken: Ct))
+        await using (var ven = await OadrVen.StartAsync(options, h.Clock, cancellationToken: Ct))
         {
             await h.Vtn.CreateEventAsync(Events.Simple(VtnHarness.Start.AddHours(1)), Ct);
             await ven.PollNowAsync(Ct);
@@ -110,7 +110,7 @@ public sealed class RegistrationTests
 
         var registrations = 0;
         h.Vtn.Activity += (_, e) => registrations += e.Activity.Kind == VtnActivityKind.Registered ? 1 : 0;
-        await using var restarted = await OadrVen.StartAsync(options, cancellationToken: Ct);
+        await using var restarted = await OadrVen.StartAsync(options, h.Clock, cancellationToken: Ct);
         Assert.Equal((venId, registrationId), (restarted.VenId, restarted.RegistrationId));
         Assert.Equal(0, registrations);
         Assert.Single(restarted.Events);

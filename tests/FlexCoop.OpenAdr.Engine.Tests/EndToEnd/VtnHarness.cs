@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using FlexCoop.OpenAdr.Codec;
+using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Ven;
 using FlexCoop.OpenAdr.Vtn;
 using FlexCoop.OpenAdr.Vtn.Storage;
@@ -18,6 +20,7 @@ internal sealed class VtnHarness : IAsyncDisposable
     public const string Program = "http://flexcoop.example/programs/test";
 
     private readonly List<OadrVen> _vens = [];
+    private readonly Dictionary<OadrVen, X509Certificate2> _certificates = [];
 
     private VtnHarness(string dir, FakeTimeProvider clock, SqliteVtnStore store, VtnServer server, VtnOptions options)
     {
@@ -70,8 +73,9 @@ internal sealed class VtnHarness : IAsyncDisposable
 
     public async Task<OadrVen> StartVenAsync(VenOptions options)
     {
-        var ven = await OadrVen.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
+        var ven = await OadrVen.StartAsync(options, Clock, cancellationToken: TestContext.Current.CancellationToken);
         _vens.Add(ven);
+        _certificates[ven] = options.ClientCertificate!;
         return ven;
     }
 
@@ -88,6 +92,31 @@ internal sealed class VtnHarness : IAsyncDisposable
         };
         Vtn.Activity += handler;
         return tcs.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// Moves the fake clock a step at a time until <paramref name="condition"/> completes: timers
+    /// armed on the fake clock (report schedules) fire as it passes them.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Task condition, TimeSpan step, int maxSteps = 200)
+    {
+        for (var i = 0; i < maxSteps && !condition.IsCompleted; i++)
+        {
+            Clock.Advance(step);
+            await Task.WhenAny(condition, Task.Delay(TimeSpan.FromMilliseconds(50), TestContext.Current.CancellationToken));
+        }
+        await condition.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The certificate a VEN started here presents.</summary>
+    public X509Certificate2 VenCertificate(OadrVen ven) => _certificates[ven];
+
+    /// <summary>POSTs a message as the holder of <paramref name="client"/>'s certificate and parses the answer.</summary>
+    public async Task<OadrMessage> SendAsync(HttpClient client, string service, OadrMessage message)
+    {
+        var (status, body) = await PostRawAsync(client, service, OadrCodec.SerializeToString(message));
+        Assert.Equal(200, status);
+        return OadrCodec.ParseMessage(System.Text.Encoding.UTF8.GetBytes(body));
     }
 
     /// <summary>An HttpClient presenting <paramref name="certificate"/> (or none) and trusting the test CA, for raw requests.</summary>
