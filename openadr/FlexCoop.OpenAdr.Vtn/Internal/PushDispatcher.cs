@@ -1,0 +1,193 @@
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using FlexCoop.OpenAdr.Vtn.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FlexCoop.OpenAdr.Vtn.Internal;
+
+/// <summary>
+/// Delivers queued messages to push VENs: POSTs each to the VEN's transport address (the
+/// service path appended), hands the VEN's answer to the engine, and on failure retries with a
+/// doubling delay up to <see cref="VtnOptions.PushMaxAttempts"/>. The queue is in the store, so
+/// what is not delivered survives a restart.
+/// </summary>
+internal sealed class PushDispatcher : IAsyncDisposable
+{
+    private const int Batch = 512;
+
+    private readonly OadrVtn _vtn;
+    private readonly VtnOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly HttpClient _http;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HashSet<long> _inFlight = [];
+    private Task? _loop;
+
+    public PushDispatcher(OadrVtn vtn, VtnOptions options, TimeProvider clock, ILogger logger)
+    {
+        _vtn = vtn;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        var ssl = new SslClientAuthenticationOptions
+        {
+            EnabledSslProtocols = options.TlsProtocols,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+                certificate is X509Certificate2 c && CertificateIdentity.ChainsTo(c, chain, options.ClientCertificateAuthorities),
+        };
+        if (options.ServerCertificates.Count > 0)
+        {
+            ssl.ClientCertificates = [.. options.ServerCertificates];
+            ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => options.ServerCertificates[0];
+        }
+        if (options.CipherSuites is { Count: > 0 } suites && !options.InsecureHttp)
+        {
+            ssl.CipherSuitesPolicy = TlsSetup.CipherPolicy(suites);
+        }
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = ssl,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            MaxConnectionsPerServer = 4,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        })
+        {
+            Timeout = options.PushTimeout,
+        };
+    }
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Something was queued: look now rather than at the next tick.</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var due = await _vtn.Store.ListDuePushAsync(_clock.GetUtcNow(), Batch, token);
+                var fresh = new List<OutboundMessage>();
+                lock (_inFlight)
+                {
+                    foreach (var m in due)
+                    {
+                        if (_inFlight.Add(m.Id)) fresh.Add(m);
+                    }
+                }
+                await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = _options.PushConcurrency, CancellationToken = token },
+                    async (message, ct) =>
+                    {
+                        try
+                        {
+                            await DeliverAsync(message, ct);
+                        }
+                        finally
+                        {
+                            lock (_inFlight) _inFlight.Remove(message.Id);
+                        }
+                    });
+                if (due.Count < Batch)
+                {
+                    // Wait for new work, or for the next retry to come due.
+                    await _wake.WaitAsync(TimeSpan.FromSeconds(1), token);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (VtnStoreException ex)
+            {
+                VtnLog.PushLoopFailed(_logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), _clock, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task DeliverAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var ven = _vtn.FindVen(message.VenId);
+        if (ven is null || !ven.IsRegistered || ven.TransportAddress is null)
+        {
+            await _vtn.Store.MarkAttemptFailedAsync(message.Id, null, "the VEN is no longer registered for push", cancellationToken);
+            return;
+        }
+        try
+        {
+            var body = await _vtn.MaterialiseAsync(ven, message, cancellationToken);
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+            var target = new Uri(ven.TransportAddress.TrimEnd('/') + VtnServer.ServicePath + ServiceOf(message.Kind));
+            using var response = await _http.PostAsync(target, content, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
+            }
+            var reply = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            await _vtn.Store.MarkDeliveredAsync(message.Id, _clock.GetUtcNow(), cancellationToken);
+            await _vtn.PushDeliveredAsync(ven, message, cancellationToken);
+            if (reply.Length > 0)
+            {
+                // The VEN answers in the response body (oadrCreatedEvent, oadrCreatedReport, ...).
+                await _vtn.HandleAsync(EndpointOf(message.Kind), reply, ClientIdentity.Anonymous, ven, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            var attempt = message.Attempts + 1;
+            VtnLog.PushFailed(_logger, message.Id, message.Kind, message.VenId, attempt, ex.Message);
+            DateTimeOffset? next = null;
+            if (attempt < _options.PushMaxAttempts)
+            {
+                var delay = TimeSpan.FromTicks(Math.Min(_options.PushMaxRetryDelay.Ticks, _options.PushRetryDelay.Ticks * (1L << Math.Min(attempt - 1, 30))));
+                next = _clock.GetUtcNow() + delay;
+            }
+            await _vtn.Store.MarkAttemptFailedAsync(message.Id, next, ex.Message, cancellationToken);
+        }
+    }
+
+    private static OadrEndpoint EndpointOf(string kind) => kind switch
+    {
+        "oadrDistributeEvent" => OadrEndpoint.EiEvent,
+        "oadrCancelPartyRegistration" or "oadrRequestReregistration" or "oadrCreatedPartyRegistration" => OadrEndpoint.EiRegisterParty,
+        "oadrCreateOpt" or "oadrCancelOpt" => OadrEndpoint.EiOpt,
+        _ => OadrEndpoint.EiReport,
+    };
+
+    private static string ServiceOf(string kind) => EndpointOf(kind).ToString();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        _http.Dispose();
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+}

@@ -1,0 +1,42 @@
+namespace FlexCoop.OpenAdr.Vtn;
+
+/// <summary>What happened, as <see cref="OadrVtn.Activity"/> reports it.</summary>
+public enum VtnActivityKind
+{
+    /// <summary>A VEN registered (or re-registered).</summary>
+    Registered,
+    /// <summary>A registration ended (by the VEN or the VTN).</summary>
+    RegistrationCancelled,
+    /// <summary>A VEN announced its reports (<c>oadrRegisterReport</c>).</summary>
+    ReportsRegistered,
+    /// <summary>A VEN acknowledged report requests (<c>oadrCreatedReport</c>).</summary>
+    ReportCreated,
+    /// <summary>Readings arrived (<c>oadrUpdateReport</c>).</summary>
+    ReportUpdated,
+    /// <summary>A VEN acknowledged a report cancellation.</summary>
+    ReportCanceled,
+    /// <summary>A VEN answered an event (<c>oadrCreatedEvent</c>).</summary>
+    EventResponse,
+    /// <summary>A VEN created an opt.</summary>
+    OptCreated,
+    /// <summary>A VEN cancelled an opt.</summary>
+    OptCancelled,
+    /// <summary>A VEN polled.</summary>
+    Polled,
+    /// <summary>A queued message reached its VEN (poll answer or push).</summary>
+    Delivered,
+    /// <summary>A payload was refused with an OpenADR error code.</summary>
+    Refused,
+}
+
+/// <summary>One thing that happened in the VTN.</summary>
+/// <param name="Kind">What.</param>
+/// <param name="VenId">Which VEN, when known.</param>
+/// <param name="Detail">The payload name, IDs or the refusal's code and reason.</param>
+public sealed record VtnActivity(VtnActivityKind Kind, string? VenId, string Detail);
+
+/// <summary>The argument of <see cref="OadrVtn.Activity"/>.</summary>
+public sealed class VtnActivityEventArgs(VtnActivity activity) : EventArgs
+{
+    public VtnActivity Activity { get; } = activity;
+}
