@@ -234,7 +234,7 @@ public sealed partial class XmppClient
         while (true)
         {
             var answer = await connection.ReadElementAsync(ct).ConfigureAwait(false);
-            var data = DecodeSasl(answer.Value);
+            var data = answer.Name == XmppNames.Sasl + "failure" ? "" : DecodeSasl(answer.Value);
             if (answer.Name == XmppNames.Sasl + "success")
             {
                 if (scram is not null)

@@ -520,7 +520,7 @@ public sealed class XmppStreamReader
                 XmlConvert.VerifyNCName(qname[(colon + 1)..]);
             }
         }
-        catch (XmlException)
+        catch (Exception e) when (e is XmlException or ArgumentException)
         {
             throw new XmppStreamException("not-well-formed", $"'{qname}' is not a valid XML name");
         }

@@ -54,7 +54,7 @@ certificates() {
     -extfile "$d/server.ext" -out "$d/server.crt" >/dev/null 2>&1
   # Client certificate for SASL EXTERNAL: id-on-xmppAddr (1.3.6.1.5.5.7.8.5) names the account.
   openssl req -newkey rsa:2048 -nodes -subj "/CN=ven1" -keyout "$d/client.key" -out "$d/client.csr" >/dev/null 2>&1
-  printf 'subjectAltName=otherName:1.3.6.1.5.5.7.8.5;UTF8:ven1@%s\nextendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n' "$extdomain" > "$d/client.ext"
+  printf 'subjectAltName=otherName:1.3.6.1.5.5.7.8.5;UTF8:ven1@%s\nextendedKeyUsage=clientAuth,serverAuth\nbasicConstraints=CA:FALSE\n' "$extdomain" > "$d/client.ext"
   openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
     -extfile "$d/client.ext" -out "$d/client.crt" >/dev/null 2>&1
   chmod 644 "$d"/*.key

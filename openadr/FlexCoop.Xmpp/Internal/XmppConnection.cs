@@ -94,7 +94,14 @@ internal sealed class XmppConnection : IAsyncDisposable
 
     public async Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new XmppConnectionException("the connection is closed", e);
+        }
         try
         {
             await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
