@@ -177,7 +177,7 @@ internal sealed class XmppConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync().ConfigureAwait(false);
+        // The write lock is not disposed: a writer racing with the close must get XmppConnectionException, not ObjectDisposedException.
         _tcp.Dispose();
-        _writeLock.Dispose();
     }
 }
