@@ -49,57 +49,57 @@ public sealed partial class XmppClient
             features = await connection.OpenStreamAsync(domain, ct).ConfigureAwait(false);
             var offersSm = features.Element(XmppNames.StreamManagement + "sm") is not null;
 
-            var toResend = new List<XElement>();
-            var resumed = false;
-            if (resume && _smResumeId is not null && offersSm)
-            {
-                await connection.SendAsync(new XElement(XmppNames.StreamManagement + "resume",
-                    new XAttribute("previd", _smResumeId), new XAttribute("h", _smInbound.ToString(CultureInfo.InvariantCulture))), ct).ConfigureAwait(false);
-                var answer = await ReadNonzaAsync(connection, ct, SmResumed, SmFailed).ConfigureAwait(false);
-                if (answer.Name == SmResumed)
-                {
-                    resumed = true;
-                    TakeUnacked(answer, toResend);
-                }
-                else
-                {
-                    // The server forgot the session: bind a new one and send what it never acknowledged.
-                    TakeUnacked(answer, toResend);
-                    _smEnabled = false;
-                    _smResumeId = null;
-                }
-            }
-            else if (resume)
-            {
-                TakeUnacked(null, toResend);
-                _smEnabled = false;
-                _smResumeId = null;
-            }
-
-            if (!resumed)
-            {
-                await BindAsync(connection, features, ct).ConfigureAwait(false);
-                if (_options.StreamManagement && offersSm)
-                {
-                    await connection.SendAsync(new XElement(XmppNames.StreamManagement + "enable", new XAttribute("resume", "true")), ct).ConfigureAwait(false);
-                    var answer = await ReadNonzaAsync(connection, ct, SmEnabled, SmFailed).ConfigureAwait(false);
-                    if (answer.Name == SmEnabled)
-                    {
-                        _smEnabled = true;
-                        _smResumeId = (string?)answer.Attribute("resume") is "true" or "1" ? (string?)answer.Attribute("id") : null;
-                        _smInbound = 0;
-                        lock (_unacked)
-                        {
-                            _smOutbound = 0;
-                        }
-                    }
-                }
-            }
-            _smAckRequested = false;
-
+            // From here the stream-management state changes: no sender may interleave.
             await _sendLock.WaitAsync(ct).ConfigureAwait(false);
             try
             {
+                var toResend = new List<XElement>();
+                var resumed = false;
+                if (resume && _smResumeId is not null && offersSm)
+                {
+                    await connection.SendAsync(new XElement(XmppNames.StreamManagement + "resume",
+                        new XAttribute("previd", _smResumeId), new XAttribute("h", _smInbound.ToString(CultureInfo.InvariantCulture))), ct).ConfigureAwait(false);
+                    var answer = await ReadNonzaAsync(connection, ct, SmResumed, SmFailed).ConfigureAwait(false);
+                    if (answer.Name == SmResumed)
+                    {
+                        resumed = true;
+                        TakeUnacked(answer, toResend);
+                    }
+                    else
+                    {
+                        // The server forgot the session: bind a new one and send what it never acknowledged.
+                        TakeUnacked(answer, toResend);
+                        _smEnabled = false;
+                        _smResumeId = null;
+                    }
+                }
+                else if (resume)
+                {
+                    TakeUnacked(null, toResend);
+                    _smEnabled = false;
+                    _smResumeId = null;
+                }
+
+                if (!resumed)
+                {
+                    await BindAsync(connection, features, ct).ConfigureAwait(false);
+                    if (_options.StreamManagement && offersSm)
+                    {
+                        await connection.SendAsync(new XElement(XmppNames.StreamManagement + "enable", new XAttribute("resume", "true")), ct).ConfigureAwait(false);
+                        var answer = await ReadNonzaAsync(connection, ct, SmEnabled, SmFailed).ConfigureAwait(false);
+                        if (answer.Name == SmEnabled)
+                        {
+                            _smEnabled = true;
+                            _smResumeId = (string?)answer.Attribute("resume") is "true" or "1" ? (string?)answer.Attribute("id") : null;
+                            _smInbound = 0;
+                            lock (_unacked)
+                            {
+                                _smOutbound = 0;
+                            }
+                        }
+                    }
+                }
+                _smAckRequested = false;
                 _connection = connection;
                 if (!resumed && _options.SendInitialPresence)
                 {

@@ -39,8 +39,8 @@ public sealed partial class XmppClient : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _idPrefix = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
     private readonly List<XElement> _early = [];
-    private TaskCompletionSource _connectedGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private XmppConnection? _connection;
+    private volatile TaskCompletionSource _connectedGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile XmppConnection? _connection;
     private Task? _loop;
     private long _nextId;
     private int _disposed;
@@ -64,6 +64,9 @@ public sealed partial class XmppClient : IAsyncDisposable
         _iqHandlers[XmppNames.DiscoInfo + "query"] = AnswerDiscoInfo;
         _iqHandlers[XmppNames.DiscoItems + "query"] = (_, _) => ValueTask.FromResult<XElement?>(new XElement(XmppNames.DiscoItems + "query"));
     }
+
+    /// <summary>The options this client was built with.</summary>
+    public XmppClientOptions Options => _options;
 
     /// <summary>The full JID the server bound for this session, once connected.</summary>
     public Jid? Jid { get; private set; }
@@ -199,15 +202,23 @@ public sealed partial class XmppClient : IAsyncDisposable
         }
         var element = (stanza.Id is null && stanza is not Presence ? stanza with { Id = NextId() } : stanza).ToXElement();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        await _connectedGate.Task.WaitAsync(linked.Token).ConfigureAwait(false);
-        await _sendLock.WaitAsync(linked.Token).ConfigureAwait(false);
-        try
+        while (true)
         {
-            await SendStanzaLockedAsync(_connection!, element, linked.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
+            await _connectedGate.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+            await _sendLock.WaitAsync(linked.Token).ConfigureAwait(false);
+            try
+            {
+                // The connection may have been lost between the gate and the lock: wait for the next session.
+                if (_connection is { } connection)
+                {
+                    await SendStanzaLockedAsync(connection, element, linked.Token).ConfigureAwait(false);
+                    return;
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
         }
     }
 
@@ -310,7 +321,9 @@ public sealed partial class XmppClient : IAsyncDisposable
         try
         {
             await connection.SendAsync(element, cancellationToken).ConfigureAwait(false);
-            if (_smEnabled && !_smAckRequested)
+            // Ask for an acknowledgement only every few stanzas: an <r/> after each one makes the
+            // server answer <a/> first, and Nagle then holds the real answer until our delayed ACK.
+            if (_smEnabled && !_smAckRequested && UnacknowledgedCount >= _options.AckRequestThreshold)
             {
                 _smAckRequested = true;
                 await connection.SendAsync(new XElement(XmppNames.StreamManagement + "r"), cancellationToken).ConfigureAwait(false);

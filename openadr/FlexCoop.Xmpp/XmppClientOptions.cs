@@ -64,6 +64,12 @@ public sealed record XmppClientOptions
     /// <summary>Enables stream management (XEP-0198) with resumption when the server offers it (default true).</summary>
     public bool StreamManagement { get; init; } = true;
 
+    /// <summary>
+    /// With stream management, an ack is requested (<c>&lt;r/&gt;</c>) once this many stanzas are
+    /// unacknowledged (default 8). Unacknowledged stanzas are kept and sent again after a reconnect.
+    /// </summary>
+    public int AckRequestThreshold { get; init; } = 8;
+
     /// <summary>Reconnects after a lost connection (default true).</summary>
     public bool Reconnect { get; init; } = true;
 
@@ -113,6 +119,10 @@ public sealed record XmppClientOptions
         if (ReconnectInitialDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectInitialDelay || MaxReconnectAttempts < 0)
         {
             throw new ArgumentException("reconnect delays must be positive and MaxReconnectAttempts >= 0", nameof(ReconnectInitialDelay));
+        }
+        if (AckRequestThreshold < 1)
+        {
+            throw new ArgumentException("AckRequestThreshold must be at least 1", nameof(AckRequestThreshold));
         }
         if (MaxStanzaBytes < 4096 || MaxDepth < 4)
         {

@@ -72,14 +72,17 @@ public sealed class XmppStreamReader
     /// <summary>Bytes received but not yet consumed by an event.</summary>
     public int PendingBytes => _end - _start;
 
-    /// <summary>Adds received bytes.</summary>
+    /// <summary>
+    /// Adds received bytes. Call <see cref="TryRead"/> until it returns false before appending
+    /// more: at most <c>MaxStanzaBytes</c> plus 64 KiB may be pending.
+    /// </summary>
     public void Append(ReadOnlySpan<byte> data)
     {
         ThrowIfFailed();
         if (_end + data.Length > _buffer.Length)
         {
             var pending = _end - _start;
-            if (pending + data.Length > _options.MaxStanzaBytes + 4096L)
+            if (pending + data.Length > _options.MaxStanzaBytes + 65536L)
             {
                 Fail("policy-violation", $"more than {_options.MaxStanzaBytes} bytes pending in one element");
             }

@@ -170,7 +170,9 @@ public sealed class ProsodyClientTests
         }
         var got = await ReceiveAsync(bob, 20, TimeSpan.FromSeconds(20));
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"m{i}"), got);
-        Assert.All(got, _ => { });
+        // 21 stanzas went out (presence and 20 messages); acks requested every 8 trimmed the queue.
+        await alice.PingAsync(cancellationToken: Ct);
+        Assert.InRange(alice.UnacknowledgedCount, 0, 2 * alice.Options.AckRequestThreshold);
     }
 
     [Fact]
