@@ -224,6 +224,22 @@ public sealed class ProsodyClientTests
         await AssertNothingMoreAsync(bob);
     }
 
+    [Fact]
+    public async Task Second_session_with_the_same_resource_ends_the_first_with_a_conflict_stream_error()
+    {
+        var prosody = Prosody.Require();
+        await using var first = await prosody.ConnectAsync(3, "same");
+        var ended = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.Disconnected += (_, e) => ended.TrySetResult(e);
+        await using var second = await prosody.ConnectAsync(3, "same");
+        var e = Assert.IsType<XmppStreamException>(await ended.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        Assert.Equal("conflict", e.Condition);
+        // A conflict is final: the first client does not reconnect and refuses to send.
+        await Assert.ThrowsAnyAsync<Exception>(() => first.Messages.Completion.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        await Assert.ThrowsAsync<XmppConnectionException>(() => first.SendMessageAsync(new Message { To = second.Jid, Body = "x" }, Ct));
+        Assert.Equal(second.Jid, first.Jid);
+    }
+
     internal static async Task<List<string>> ReceiveAsync(XmppClient client, int count, TimeSpan timeout)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
