@@ -424,6 +424,7 @@ public sealed partial class XmppClient
         while (true)
         {
             var element = await connection.ReadElementAsync(_lifetime.Token).ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastReceived, Environment.TickCount64);
             await DispatchAsync(connection, element).ConfigureAwait(false);
         }
     }

@@ -42,6 +42,8 @@ public sealed partial class XmppClient : IAsyncDisposable
     private volatile TaskCompletionSource _connectedGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile XmppConnection? _connection;
     private Task? _loop;
+    private Task? _keepAlive;
+    private long _lastReceived = Environment.TickCount64;
     private long _nextId;
     private int _disposed;
     private Exception? _terminalError;
@@ -124,6 +126,10 @@ public sealed partial class XmppClient : IAsyncDisposable
         }
         var connection = await EstablishAsync(resume: false, cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => RunAsync(connection));
+        if (_options.KeepAliveInterval > TimeSpan.Zero)
+        {
+            _keepAlive = Task.Run(KeepAliveAsync);
+        }
     }
 
     /// <summary>Registers the handler answering IQ get/set requests whose payload is <paramref name="payloadName"/>.
@@ -293,6 +299,10 @@ public sealed partial class XmppClient : IAsyncDisposable
         {
             await _loop.ConfigureAwait(false);
         }
+        if (_keepAlive is not null)
+        {
+            await _keepAlive.ConfigureAwait(false);
+        }
         End(new XmppConnectionException("the client was disconnected"));
     }
 
@@ -305,6 +315,51 @@ public sealed partial class XmppClient : IAsyncDisposable
 
     /// <summary>Drops the TCP connection without closing the stream, as a network failure would (for tests).</summary>
     internal void AbortConnection() => _connection?.Abort();
+
+    /// <summary>
+    /// Detects a dead connection that TCP does not report (a vanished peer, a frozen server):
+    /// when nothing was received for <see cref="XmppClientOptions.KeepAliveInterval"/>, pings the
+    /// server; no answer within the same interval drops the connection, which starts a reconnect.
+    /// </summary>
+    private async Task KeepAliveAsync()
+    {
+        using var timer = new PeriodicTimer(_options.KeepAliveInterval / 2);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                var connection = _connection;
+                if (connection is null || !IsConnected
+                    || Environment.TickCount64 - Interlocked.Read(ref _lastReceived) < (long)_options.KeepAliveInterval.TotalMilliseconds)
+                {
+                    continue;
+                }
+                try
+                {
+                    await SendIqAsync(new Iq(IqType.Get) { Payload = [new XElement(XmppNames.Ping + "ping")] }, _options.KeepAliveInterval, _lifetime.Token).ConfigureAwait(false);
+                }
+                catch (XmppTimeoutException)
+                {
+                    if (ReferenceEquals(connection, _connection))
+                    {
+                        connection.Abort();
+                    }
+                }
+                catch (XmppStanzaException)
+                {
+                    // An error answer still proves the connection is alive.
+                }
+                catch (XmppConnectionException)
+                {
+                    // Lost meanwhile; the read loop reconnects.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // disposed
+        }
+    }
 
     private string NextId() => _idPrefix + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
 

@@ -70,6 +70,12 @@ public sealed record XmppClientOptions
     /// </summary>
     public int AckRequestThreshold { get; init; } = 8;
 
+    /// <summary>
+    /// After this long without receiving anything the server is pinged (XEP-0199); no answer
+    /// within the same time drops the connection and reconnects. Default 60 s; zero disables it.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Reconnects after a lost connection (default true).</summary>
     public bool Reconnect { get; init; } = true;
 
@@ -119,6 +125,10 @@ public sealed record XmppClientOptions
         if (ReconnectInitialDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectInitialDelay || MaxReconnectAttempts < 0)
         {
             throw new ArgumentException("reconnect delays must be positive and MaxReconnectAttempts >= 0", nameof(ReconnectInitialDelay));
+        }
+        if (KeepAliveInterval < TimeSpan.Zero || KeepAliveInterval > TimeSpan.Zero && KeepAliveInterval < TimeSpan.FromMilliseconds(100))
+        {
+            throw new ArgumentException("KeepAliveInterval must be zero (off) or at least 100 ms", nameof(KeepAliveInterval));
         }
         if (AckRequestThreshold < 1)
         {
