@@ -94,4 +94,18 @@ public sealed class InteropTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("ontologies/saref/saref-core-v3.1.1.ttl")]
+    [InlineData("ontologies/saref/saref4ener-v1.1.2.ttl")]
+    public async Task Our_reading_of_the_shipped_ontologies_equals_rappers(string relative)
+    {
+        var rapper = ExternalTools.RequireRapper();
+        var path = TestEnvironment.RequireShared(relative);
+        var baseIri = new Uri(Path.GetFullPath(path)).AbsoluteUri;
+        var ours = TurtleReader.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken), baseIri);
+        var (code, stdout, stderr) = await TestEnvironment.RunAsync(rapper, ["-q", "-i", "turtle", "-o", "ntriples", path, baseIri]);
+        Assert.True(code == 0, stderr);
+        Assert.True(ours.IsIsomorphicWith(NTriplesReader.Parse(stdout)), "our Turtle reader and rapper disagree on " + relative);
+    }
 }
