@@ -10,7 +10,6 @@ namespace FlexCoop.Iec61850.Model;
 public sealed class IedModel
 {
     private readonly Dictionary<string, ModelNode> _nodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Reference, FunctionalConstraint Fc), DataAttribute> _attributes = [];
     private readonly Dictionary<string, DataSet> _dataSets = new(StringComparer.Ordinal);
     private readonly List<LogicalDevice> _logicalDevices = [];
 
@@ -65,7 +64,31 @@ public sealed class IedModel
     public ModelNode? FindNode(string reference) => _nodes.GetValueOrDefault(reference);
 
     /// <summary>The attribute <paramref name="reference"/> if its functional constraint is <paramref name="fc"/>, else null.</summary>
-    public DataAttribute? FindAttribute(string reference, FunctionalConstraint fc) => _attributes.GetValueOrDefault((reference, fc));
+    public DataAttribute? FindAttribute(string reference, FunctionalConstraint fc)
+    {
+        if (_nodes.GetValueOrDefault(reference) is not DataAttribute first) return null;
+        if (first.Fc == fc) return first;
+        // The same reference under another FC (setMag with SG and SE): find the top attribute of that FC
+        // in the data object (or control block) and walk down the same component names.
+        var path = new List<string>();
+        ModelNode n = first;
+        while (n.Parent is DataAttribute)
+        {
+            path.Add(n.Name);
+            n = n.Parent;
+        }
+        ModelNode? current = null;
+        foreach (var c in n.Parent!.ChildList)
+        {
+            if (c is DataAttribute a && a.Fc == fc && string.Equals(a.Name, n.Name, StringComparison.Ordinal))
+            {
+                current = a;
+                break;
+            }
+        }
+        for (var i = path.Count - 1; i >= 0 && current is not null; i--) current = current.Child(path[i]);
+        return current as DataAttribute;
+    }
 
     /// <summary>The data set <c>LD/LN.DataSetName</c>, or null.</summary>
     public DataSet? FindDataSet(string reference) => _dataSets.GetValueOrDefault(reference);
@@ -110,11 +133,7 @@ public sealed class IedModel
 
     internal void Add(LogicalDevice ld) => _logicalDevices.Add(ld);
 
-    internal void Index(ModelNode node)
-    {
-        _nodes.TryAdd(node.Reference, node);
-        if (node is DataAttribute a) _attributes.TryAdd((a.Reference, a.Fc), a);
-    }
+    internal void Index(ModelNode node) => _nodes.TryAdd(node.Reference, node);
 
     internal void Index(DataSet ds) => _dataSets.TryAdd(ds.Reference, ds);
 
