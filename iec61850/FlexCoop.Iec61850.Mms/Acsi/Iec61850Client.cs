@@ -204,6 +204,32 @@ public sealed class Iec61850Client : IAsyncDisposable
         return result.NumberDeleted == 1;
     }
 
+    /// <summary>Enables (or disables) a report control block <c>LD/LN.rcbName</c> of FC BR or RP; reports then arrive in <see cref="ReadReportAsync"/>.</summary>
+    public Task EnableReportingAsync(string rcbReference, FunctionalConstraint fc, bool enable = true, CancellationToken cancellationToken = default) =>
+        SetDataValuesAsync(rcbReference + ".RptEna", fc, new MmsBoolean(enable), cancellationToken);
+
+    /// <summary>Asks an enabled report control block for a general interrogation (a report of every data set member).</summary>
+    public Task GeneralInterrogationAsync(string rcbReference, FunctionalConstraint fc, CancellationToken cancellationToken = default) =>
+        SetDataValuesAsync(rcbReference + ".GI", fc, new MmsBoolean(true), cancellationToken);
+
+    /// <summary>The next report received (informationReports that are not reports are skipped).</summary>
+    public async Task<Iec61850Report> ReadReportAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            InformationReportPdu pdu;
+            try
+            {
+                pdu = await Mms.InformationReports.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Threading.Channels.ChannelClosedException ex)
+            {
+                throw new MmsProtocolException("the association ended before a report arrived", ex);
+            }
+            if (Iec61850Report.Parse(pdu) is { } report) return report;
+        }
+    }
+
     /// <summary>Ends the association (conclude and ACSE release).</summary>
     public Task ReleaseAsync(CancellationToken cancellationToken = default) => Mms.ReleaseAsync(cancellationToken);
 

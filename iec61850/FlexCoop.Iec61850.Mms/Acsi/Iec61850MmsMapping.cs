@@ -80,7 +80,13 @@ public static class Iec61850MmsMapping
         else if (node.Attribute is { } a)
         {
             var type = TypeOf(a.BasicType);
-            element = (type, ValueOf(a, type));
+            var value = ValueOf(a, type);
+            // 8-1 writes a control block's data set reference in its MMS form LD/LN$DataSet.
+            if (a.Parent is ControlBlock && a.Name == "DatSet" && value is MmsVisibleString { Value: { Length: > 0 } ds } && ds.LastIndexOf('.') is var dot and > 0)
+            {
+                value = new MmsVisibleString(ds[..dot] + "$" + ds[(dot + 1)..]);
+            }
+            element = (type, value);
         }
         else
         {

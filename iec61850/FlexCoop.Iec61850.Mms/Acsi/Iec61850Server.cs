@@ -6,7 +6,8 @@ namespace FlexCoop.Iec61850.Mms.Acsi;
 
 /// <summary>
 /// Serves an <see cref="IedModel"/> over MMS with the 8-1 mapping. The host updates values with
-/// <see cref="SetDataValue"/> (e.g. a measurement with its quality and timestamp).
+/// <see cref="SetDataValue"/> (e.g. a measurement with its quality and timestamp); enabled report
+/// control blocks report those changes (dchg, qchg) and answer general interrogations.
 /// </summary>
 public sealed class Iec61850Server : IAsyncDisposable
 {
@@ -16,8 +17,12 @@ public sealed class Iec61850Server : IAsyncDisposable
         Model = model;
         options ??= new MmsServerOptions();
         if (options.ModelName == new MmsServerOptions().ModelName) options = options with { ModelName = model.Ied.Type ?? model.Name };
-        Mms = new MmsServer(Iec61850MmsMapping.BuildVmd(model), options);
+        var vmd = Iec61850MmsMapping.BuildVmd(model);
+        _reports = new Iec61850ReportEngine(model, vmd);
+        Mms = new MmsServer(vmd, options) { Written = _reports.OnWritten };
     }
+
+    private readonly Iec61850ReportEngine _reports;
 
     public IedModel Model { get; }
 
@@ -33,6 +38,7 @@ public sealed class Iec61850Server : IAsyncDisposable
     {
         var name = Iec61850MmsMapping.ToObjectName(reference, fc);
         Mms.Vmd.SetValue(name.DomainId!, name.ItemId, value);
+        _reports.OnHostUpdate(name.DomainId!, name.ItemId);
     }
 
     /// <summary>The current value of <paramref name="reference"/> with <paramref name="fc"/>.</summary>
@@ -48,9 +54,13 @@ public sealed class Iec61850Server : IAsyncDisposable
     /// </summary>
     public void UpdateDataObject(string dataObject, FunctionalConstraint fc, string valuePath, MmsValue value, Iec61850Quality quality, DateTimeOffset timestamp)
     {
-        SetDataValue(dataObject + "." + valuePath, fc, value);
-        SetDataValue(dataObject + ".q", fc, quality.ToBitString());
-        SetDataValue(dataObject + ".t", fc, MmsUtcTime.From(timestamp, 0x0A));
+        var name = Iec61850MmsMapping.ToObjectName(dataObject + "." + valuePath, fc);
+        var q = Iec61850MmsMapping.ToObjectName(dataObject + ".q", fc);
+        var t = Iec61850MmsMapping.ToObjectName(dataObject + ".t", fc);
+        Mms.Vmd.SetValue(name.DomainId!, name.ItemId, value);
+        Mms.Vmd.SetValue(q.DomainId!, q.ItemId, quality.ToBitString());
+        Mms.Vmd.SetValue(t.DomainId!, t.ItemId, MmsUtcTime.From(timestamp, 0x0A));
+        _reports.OnHostUpdate(name.DomainId!, name.ItemId);
     }
 
     public ValueTask DisposeAsync() => Mms.DisposeAsync();

@@ -4,8 +4,29 @@ using System.Net.Sockets;
 
 namespace FlexCoop.Iec61850.Mms.Server;
 
-/// <summary>What a client asked to write, handed to <see cref="MmsServer.WriteHandler"/> before the value changes.</summary>
-public sealed record MmsWriteContext(string Domain, string ItemId, MmsValue Value, EndPoint? Client);
+/// <summary>An established association as the host sees it: who it is, and a way to send it unconfirmed PDUs.</summary>
+public sealed class MmsPeer
+{
+    private readonly ServerAssociation _association;
+
+    internal MmsPeer(ServerAssociation association) => _association = association;
+
+    public EndPoint? RemoteEndPoint => _association.RemoteEndPoint;
+
+    /// <summary>True while the association lasts.</summary>
+    public bool IsAssociated => _association.IsAssociated;
+
+    /// <summary>Sends an unconfirmed informationReport to this association only.</summary>
+    public ValueTask SendInformationReportAsync(InformationReportPdu report, CancellationToken cancellationToken = default) =>
+        _association.SendPduBytesAsync(MmsPduCodec.Encode(report), cancellationToken);
+}
+
+/// <summary>What a client asked to write, handed to <see cref="MmsServer.WriteHandler"/> before and <see cref="MmsServer.Written"/> after the value changes.</summary>
+public sealed record MmsWriteContext(string Domain, string ItemId, MmsValue Value, EndPoint? Client)
+{
+    /// <summary>The association that wrote.</summary>
+    public MmsPeer? Peer { get; init; }
+}
 
 /// <summary>
 /// An MMS server over RFC 1006 (TCP): serves the domains, named variables, named variable lists,
@@ -36,6 +57,9 @@ public sealed class MmsServer : IAsyncDisposable
 
     /// <summary>Called before a client's write is applied; return an error to refuse it.</summary>
     public Func<MmsWriteContext, DataAccessError?>? WriteHandler { get; init; }
+
+    /// <summary>Called after a client's write was applied (on that association's I/O path: keep it quick).</summary>
+    public Action<MmsWriteContext>? Written { get; init; }
 
     /// <summary>The endpoint the listener is bound to (with the OS-assigned port when 0 was asked).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndpoint ?? throw new InvalidOperationException("the server is not started");

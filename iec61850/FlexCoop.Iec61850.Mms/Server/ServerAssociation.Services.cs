@@ -142,8 +142,19 @@ internal sealed partial class ServerAssociation
             if (node is null) results[i] = DataAccessError.ObjectNonExistent;
             else if (!node.Writable) results[i] = DataAccessError.ObjectAccessDenied;
             else if (!node.Type.Accepts(value)) results[i] = DataAccessError.TypeInconsistent;
-            else if (_server.WriteHandler?.Invoke(new MmsWriteContext(node.Domain.Name, node.ItemId, value, RemoteEndPoint)) is { } veto) results[i] = veto;
-            else node.Write(value);
+            else
+            {
+                var context = new MmsWriteContext(node.Domain.Name, node.ItemId, value, RemoteEndPoint) { Peer = Peer };
+                if (_server.WriteHandler?.Invoke(context) is { } veto)
+                {
+                    results[i] = veto;
+                }
+                else
+                {
+                    node.Write(value);
+                    _server.Written?.Invoke(context);
+                }
+            }
         }
         return new WriteResponse(results);
     }

@@ -32,6 +32,9 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
     }
 
     public Task? Completion { get; set; }
+
+    /// <summary>This association as the host sees it.</summary>
+    public MmsPeer Peer => field ??= new MmsPeer(this);
     public EndPoint? RemoteEndPoint { get; }
     public bool IsAssociated => _associated;
     public int NegotiatedPduSize { get; private set; }

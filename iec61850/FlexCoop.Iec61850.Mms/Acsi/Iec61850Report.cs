@@ -1,0 +1,76 @@
+namespace FlexCoop.Iec61850.Mms.Acsi;
+
+/// <summary>
+/// A report (8-1 informationReport on <c>RPT</c>) decoded by its option fields: the report id,
+/// sequence number, time, data set, configuration revision, and the included members with their
+/// values, references and reasons for inclusion.
+/// </summary>
+public sealed record Iec61850Report
+{
+    public required string RptId { get; init; }
+    public required MmsBitString OptFlds { get; init; }
+    public ulong? SqNum { get; init; }
+    public MmsBinaryTime? TimeOfEntry { get; init; }
+    public string? DataSet { get; init; }
+    public bool? BufOvfl { get; init; }
+    public byte[]? EntryId { get; init; }
+    public ulong? ConfRev { get; init; }
+
+    /// <summary>Which data set members the report carries (bit i = member i).</summary>
+    public required MmsBitString Inclusion { get; init; }
+
+    /// <summary>The included members: index in the data set, MMS reference (when sent), value, reasons (when sent).</summary>
+    public required IReadOnlyList<Iec61850ReportEntry> Entries { get; init; }
+
+    /// <summary>Decodes an informationReport; null when it is not a report (not on <c>RPT</c>), a <see cref="MmsDecodeException"/> when it breaks 8-1.</summary>
+    public static Iec61850Report? Parse(InformationReportPdu pdu)
+    {
+        ArgumentNullException.ThrowIfNull(pdu);
+        if (pdu.Specification.VariableListName is not { Scope: MmsScope.VmdSpecific, ItemId: "RPT" }) return null;
+        var r = pdu.Results;
+        var i = 0;
+        T Next<T>(string what) where T : MmsValue =>
+            i < r.Count && r[i].Value is T v ? (i++, v).v : throw new MmsDecodeException("mms", $"report element {i} ({what}) missing or of the wrong type", i);
+        var rptId = Next<MmsVisibleString>("RptID").Value;
+        var opt = Next<MmsBitString>("OptFlds");
+        ulong? sqNum = opt[1] ? Next<MmsUnsigned>("SqNum").Value : null;
+        var time = opt[2] ? Next<MmsBinaryTime>("TimeOfEntry") : null;
+        var dataSet = opt[4] ? Next<MmsVisibleString>("DatSet").Value : null;
+        bool? bufOvfl = opt[6] ? Next<MmsBoolean>("BufOvfl").Value : null;
+        var entryId = opt[7] ? Next<MmsOctetString>("EntryID").Value : null;
+        ulong? confRev = opt[8] ? Next<MmsUnsigned>("ConfRev").Value : null;
+        if (opt[9])
+        {
+            Next<MmsUnsigned>("SubSqNum");
+            Next<MmsBoolean>("MoreSegmentsFollow");
+        }
+        var inclusion = Next<MmsBitString>("Inclusion");
+        var indices = Enumerable.Range(0, inclusion.BitLength).Where(b => inclusion[b]).ToArray();
+        var references = opt[5] ? indices.Select(_ => Next<MmsVisibleString>("data reference").Value).ToArray() : null;
+        var values = new List<MmsValue>();
+        foreach (var _ in indices)
+        {
+            if (i >= r.Count || r[i].Value is not { } v) throw new MmsDecodeException("mms", $"report element {i} (value) missing", i);
+            values.Add(v);
+            i++;
+        }
+        var reasons = opt[3] ? indices.Select(_ => Next<MmsBitString>("reason code")).ToArray() : null;
+        if (i != r.Count) throw new MmsDecodeException("mms", $"report has {r.Count - i} elements after the last expected one", i);
+        return new Iec61850Report
+        {
+            RptId = rptId,
+            OptFlds = opt,
+            SqNum = sqNum,
+            TimeOfEntry = time,
+            DataSet = dataSet,
+            BufOvfl = bufOvfl,
+            EntryId = entryId,
+            ConfRev = confRev,
+            Inclusion = inclusion,
+            Entries = indices.Select((index, k) => new Iec61850ReportEntry(index, references?[k], values[k], reasons?[k])).ToArray(),
+        };
+    }
+}
+
+/// <summary>One member in a report: its index in the data set, reference, value and reason code bits (dchg 1, qchg 2, dupd 3, integrity 4, gi 5).</summary>
+public sealed record Iec61850ReportEntry(int MemberIndex, string? Reference, MmsValue Value, MmsBitString? ReasonCode);
