@@ -1,5 +1,5 @@
 using System.Xml;
-using FlexCoop.OpenAdr.Xml;
+using FlexCoop.OpenAdr.Schema.Internal;
 
 namespace FlexCoop.OpenAdr.Validation;
 
@@ -36,47 +36,36 @@ internal static class RawRules
     public static void Check(Stream xml, OadrValidationOptions options, List<Violation> into)
     {
         var limits = options.Limits;
-        var settings = limits.CreateReaderSettings();
-        var path = new XmlPathTracker();
+        var path = new ElementPath();
+        XmlReader? reader = null;
         try
         {
-            using var reader = XmlReader.Create(xml, settings);
+            reader = XmlReader.Create(xml, SafeXml.Settings(limits));
             var lineInfo = reader as IXmlLineInfo;
             string? textOf = null;          // path of the element whose text is collected
-            string textKind = "";           // "date-time" or "id"
-            int textLine = 0;
+            var textDepth = -1;
+            var textKind = "";              // "date-time" or "id"
+            var textLine = 0;
             var text = new System.Text.StringBuilder();
             while (reader.Read())
             {
+                SafeXml.CheckLimits(reader, limits, path);
                 switch (reader.NodeType)
                 {
                     case XmlNodeType.Element:
                     {
-                        var empty = reader.IsEmptyElement;
-                        var elementPath = path.Enter(reader, empty);
-                        if (path.Depth > limits.MaxDepth)
-                        {
-                            throw new OadrFormatException("limits", elementPath,
-                                $"elements are nested deeper than {limits.MaxDepth}", lineInfo?.LineNumber ?? 0, lineInfo?.LinePosition ?? 0);
-                        }
+                        var elementPath = path.Describe(reader);
                         CheckAttributes(reader, elementPath, into);
-                        var line = lineInfo?.LineNumber ?? 0;
-                        if (DateTimeElements.Contains((reader.NamespaceURI, reader.LocalName)))
+                        textOf = null;
+                        if (DateTimeElements.Contains((reader.NamespaceURI, reader.LocalName))) textKind = "date-time";
+                        else if (IdElements.Contains(reader.LocalName)) textKind = "id";
+                        else textKind = "";
+                        if (textKind.Length > 0)
                         {
-                            textOf = elementPath; textKind = "date-time"; textLine = line; text.Clear();
-                        }
-                        else if (IdElements.Contains(reader.LocalName))
-                        {
-                            textOf = elementPath; textKind = "id"; textLine = line; text.Clear();
-                        }
-                        else
-                        {
-                            textOf = null;
-                        }
-                        if (empty && textOf is not null)
-                        {
-                            Finish(textKind, textOf, "", textLine, options, into);
-                            textOf = null;
+                            textLine = lineInfo?.LineNumber ?? 0;
+                            text.Clear();
+                            if (reader.IsEmptyElement) Finish(textKind, elementPath, "", textLine, options, into);
+                            else { textOf = elementPath; textDepth = reader.Depth; }
                         }
                         break;
                     }
@@ -84,38 +73,27 @@ internal static class RawRules
                     case XmlNodeType.CDATA:
                     case XmlNodeType.SignificantWhitespace:
                     case XmlNodeType.Whitespace:
-                        if (textOf is not null)
-                        {
-                            if (text.Length + reader.Value.Length > limits.MaxTokenCharacters)
-                            {
-                                throw new OadrFormatException("limits", textOf,
-                                    $"a text value is longer than {limits.MaxTokenCharacters} characters", textLine);
-                            }
-                            text.Append(reader.Value);
-                        }
+                        if (textOf is not null) text.Append(reader.Value);
                         break;
                     case XmlNodeType.EndElement:
-                        if (textOf is not null && textOf == path.Current)
+                        if (textOf is not null && reader.Depth == textDepth)
                         {
                             Finish(textKind, textOf, text.ToString(), textLine, options, into);
                         }
                         textOf = null;
-                        path.Leave();
                         break;
                 }
+                path.Advance(reader);
             }
-        }
-        catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new OadrFormatException("dtd", path.Current, "DTDs and entity declarations are refused", ex.LineNumber, ex.LinePosition, ex);
-        }
-        catch (XmlException ex) when (ex.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal))
-        {
-            throw new OadrFormatException("limits", path.Current, $"the message is larger than {limits.MaxCharacters} characters", ex.LineNumber, ex.LinePosition, ex);
         }
         catch (XmlException ex)
         {
-            throw new OadrFormatException("xml", path.Current, "not well-formed XML: " + ex.Message, ex.LineNumber, ex.LinePosition, ex);
+            var rule = SafeXml.RuleOf(ex);
+            throw new OadrFormatException(rule, reader is null ? "" : path.Describe(reader), SafeXml.MessageOf(ex, rule), ex.LineNumber, ex.LinePosition, ex);
+        }
+        finally
+        {
+            reader?.Dispose();
         }
     }
 
