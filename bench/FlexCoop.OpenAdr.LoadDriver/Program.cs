@@ -84,6 +84,13 @@ var polls = venIds.Select(id => OadrCodec.SerializeToUtf8Bytes(new OadrPoll { Ve
 
 var paced = await RunAsync("VTN paced", vtn.Url, "/OpenADR2/Simple/2.0b/OadrPoll", paced: true, TimeSpan.FromSeconds(seconds));
 var peak = await RunAsync("VTN peak", vtn.Url, "/OpenADR2/Simple/2.0b/OadrPoll", paced: false, TimeSpan.FromSeconds(peakSeconds));
+// Open every VEN's TLS session to the baseline first, as registration did for the VTN.
+await Parallel.ForEachAsync(Enumerable.Range(0, vens), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+{
+    using var content = new ByteArrayContent(polls[i]);
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+    using var response = await clients[i].PostAsync(new Uri(baseline.Url, "/OpenADR2/Simple/2.0b/OadrPoll"), content, ct);
+});
 var bare = await RunAsync("bare Kestrel peak", baseline.Url, "/OpenADR2/Simple/2.0b/OadrPoll", paced: false, TimeSpan.FromSeconds(peakSeconds));
 Console.WriteLine($"peak VTN / bare Kestrel: {peak.PollsPerSecond / bare.PollsPerSecond:P0}");
 
