@@ -109,14 +109,24 @@ public static class OadrCodec
     }
 
     /// <summary>Writes <paramref name="message"/> as UTF-8 to <paramref name="output"/> (not closed).</summary>
-    /// <exception cref="ArgumentException">The model holds something XML cannot carry (e.g. a control character in a string).</exception>
+    /// <exception cref="ArgumentException">
+    /// The model holds something XML cannot carry (e.g. a control character in a string) or a required value is null.
+    /// </exception>
     public static void Serialize(OadrMessage message, Stream output, OadrSerializerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(output);
         options ??= OadrSerializerOptions.Default;
         using var writer = XmlWriter.Create(output, WriterSettings(options));
-        new OadrMessageWriter(writer).WriteDocument(message, options);
+        try
+        {
+            new OadrMessageWriter(writer).WriteDocument(message, options);
+        }
+        catch (NullReferenceException ex)
+        {
+            // A required property left null (object initialisers cannot always enforce 'required').
+            throw new ArgumentException("the message lacks a required value: a required property is null", nameof(message), ex);
+        }
     }
 
     /// <summary>The message as UTF-8 bytes.</summary>
@@ -155,5 +165,7 @@ public static class OadrCodec
         OmitXmlDeclaration = !declaration,
         CloseOutput = false,
         CheckCharacters = true,
+        // Carriage returns in values survive a round trip only as character references.
+        NewLineHandling = NewLineHandling.Entitize,
     };
 }

@@ -1,8 +1,8 @@
 namespace FlexCoop.OpenAdr.Codec.Internal;
 
 /// <summary>
-/// Every name the reader compares by reference: the string literals of OadrMessageReader (listed by
-/// <c>gen-names</c> from its source: a name missing here would never match) and the namespaces.
+/// Every name the reader compares by reference: the string literals of OadrMessageReader and the
+/// namespaces. A name missing here would never match; a test scans the reader's source to keep the list whole.
 /// </summary>
 internal static class KnownNames
 {
