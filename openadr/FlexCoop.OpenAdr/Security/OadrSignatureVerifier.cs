@@ -58,6 +58,11 @@ public static class OadrSignatureVerifier
         {
             return Fail(OadrSignatureStatus.Malformed, "the signature cannot be processed: " + ex.Message);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // SignedXml reports some malformed signatures this way; they are still only malformed input.
+            return Fail(OadrSignatureStatus.Malformed, "the signature cannot be processed: " + ex.Message);
+        }
     }
 
     private static OadrSignatureVerification VerifyCore(XmlDocument document, OadrVerifyOptions options)
@@ -187,7 +192,7 @@ public static class OadrSignatureVerifier
                 return baseResult with
                 {
                     Status = OadrSignatureStatus.ReplayWindowExceeded,
-                    Message = $"the ReplayProtect timestamp {replay.Timestamp:yyyy-MM-dd'T'HH:mm:ss'Z'} is {FormatSkew(skew)} the verification time {now.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}, outside the window of ±{options.ReplayWindow.TotalSeconds:0} s",
+                    Message = $"the ReplayProtect timestamp {replay.Timestamp.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} is {FormatSkew(skew)} the verification time {now.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}, outside the window of ±{options.ReplayWindow.TotalSeconds:0} s",
                 };
             }
         }
@@ -282,8 +287,9 @@ public static class OadrSignatureVerifier
         if (references.Count == 1 && references[0].Uri == ""
             && Transforms(references[0]).Any(t => t.Algorithm == OadrXmlSignatureAlgorithms.EnvelopedSignature))
         {
+            // The enveloped-signature transform removes the whole ds:Signature, so a ReplayProtect in
+            // its ds:Object is not signed and cannot be trusted: enveloped signatures have none.
             form = OadrSignatureForm.Enveloped;
-            replayElement = replayProtects.SingleOrDefault(r => IsInside(r, signatureElement));
             return null;
         }
 
@@ -319,7 +325,9 @@ public static class OadrSignatureVerifier
                 coversObject = true;
                 signedObjectId = id;
             }
-            else if (replayProtects.Count == 1 && IsInside(target, signatureElement) && target.LocalName is "Object" or "SignatureProperties" or "SignatureProperty" or "ReplayProtect"
+            else if (replayProtects.Count == 1 && IsInside(target, signatureElement)
+                     && (target.NamespaceURI == OadrNamespaces.Ds && target.LocalName is "Object" or "SignatureProperties" or "SignatureProperty"
+                         || target == replayProtects[0])
                      && (target == replayProtects[0] || IsInside(replayProtects[0], target)))
             {
                 coversReplay = true;
@@ -380,6 +388,8 @@ public static class OadrSignatureVerifier
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // Never fetch issuers named in a (hostile) certificate's AIA extension: no network here.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         foreach (var anchor in trusted)

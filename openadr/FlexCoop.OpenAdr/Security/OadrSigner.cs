@@ -130,6 +130,7 @@ public sealed class OadrSigner
         }
         catch (CryptographicException ex)
         {
+            payload.RemoveChild(placeholder);
             throw new OadrSignatureException("the signature could not be computed: " + ex.Message, ex);
         }
 

@@ -133,6 +133,8 @@ public sealed class OadrTestPki : IDisposable
         list.Add(CreateLeaf("ven-rsa", OadrTestRole.Ven, "VEN, RSA-2048 key, issued by the RSA CA", RSA.Create(2048), caRsa, caRsaKey, options, notBefore, notAfter));
         list.Add(CreateLeaf("ven-ecc", OadrTestRole.Ven, "VEN, ECC P-256 key, issued by the ECC CA", ECDsa.Create(ECCurve.NamedCurves.nistP256), caEcc, caEccKey, options, notBefore, notAfter));
         list.Add(CreateLeaf("ven-hybrid", OadrTestRole.Ven, "VEN, hybrid: ECC P-256 key issued by the RSA CA", ECDsa.Create(ECCurve.NamedCurves.nistP256), caRsa, caRsaKey, options, notBefore, notAfter));
+        caRsaKey.Dispose();
+        caEccKey.Dispose();
         return new OadrTestPki(list);
     }
 
@@ -189,13 +191,17 @@ public sealed class OadrTestPki : IDisposable
             _ => throw new ArgumentException("unsupported issuer key", nameof(issuerKey)),
         };
         using var certificate = request.Create(issuer.Certificate.SubjectName, generator, notBefore, notAfter, SerialNumber());
-        var withKey = key switch
+        using (key)
         {
-            RSA rsa => certificate.CopyWithPrivateKey(rsa),
-            ECDsa ecdsa => certificate.CopyWithPrivateKey(ecdsa),
-            _ => throw new ArgumentException("unsupported key", nameof(key)),
-        };
-        return new OadrTestCredential(name, role, description, withKey, key, issuer);
+            // The certificate keeps its own copy of the key; the PEM is exported before disposal.
+            var withKey = key switch
+            {
+                RSA rsa => certificate.CopyWithPrivateKey(rsa),
+                ECDsa ecdsa => certificate.CopyWithPrivateKey(ecdsa),
+                _ => throw new ArgumentException("unsupported key", nameof(key)),
+            };
+            return new OadrTestCredential(name, role, description, withKey, key, issuer);
+        }
     }
 
     private static CertificateRequest NewRequest(string subject, AsymmetricAlgorithm key) => key switch

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
+using CsCheck;
 using FlexCoop.OpenAdr.Schema;
 using FlexCoop.OpenAdr.Xml;
 using FlexCoop.Testing;
@@ -291,6 +292,32 @@ public sealed class OadrSchemaValidatorTests
             """;
 
         Assert.True(SchemaFixture.Validator().Validate(Encoding.UTF8.GetBytes(xml)).IsValid);
+    }
+
+    [Fact]
+    public void Mutated_and_truncated_messages_only_ever_give_violations()
+    {
+        var file = Path.Combine(TestEnvironment.RequireShared("vectors/openadr20b/alliance-spec-samples"), "Sample_oadrDistributeEvent.xml");
+        var original = File.ReadAllBytes(file);
+        var validator = SchemaFixture.Validator();
+        var rules = new HashSet<string>(StringComparer.Ordinal) { "xsd", "xml", "dtd", "limits" };
+        var lastTagEnd = Array.LastIndexOf(original, (byte)'>');
+
+        Gen.Select(Gen.Int[0, original.Length - 1], Gen.Byte, Gen.Int[1, original.Length]).Sample((position, value, length) =>
+        {
+            var mutated = original[..length];
+            if (position < mutated.Length)
+            {
+                mutated[position] = value;
+            }
+            var result = validator.Validate(mutated);
+            Assert.All(result.Violations, v => Assert.Contains(v.Rule, rules));
+            if (length <= lastTagEnd)
+            {
+                // Cut before the final '>': the root element is never closed.
+                Assert.False(result.IsValid);
+            }
+        }, iter: 200);
     }
 
     private static XDocument LoadDistributeEventWithTwoEvents()

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using FlexCoop.OpenAdr.Security;
 using FlexCoop.OpenAdr.Tests.Schema;
+using FlexCoop.Testing;
 
 namespace FlexCoop.OpenAdr.Tests.Security;
 
@@ -95,7 +96,7 @@ public sealed class OadrSignatureRoundTripTests
     [Fact]
     public void Bare_payload_is_wrapped_in_oadrPayload_and_signed()
     {
-        var bare = File.ReadAllBytes(Path.Combine(SchemaFixture.AvobModel, "poll", "oadrPoll.xml"));
+        var bare = File.ReadAllBytes(Path.Combine(TestEnvironment.RequireShared("vectors/openadr20b/avob-OpenADR/model20b"), "poll", "oadrPoll.xml"));
 
         var signed = SecurityFixture.Signer(SecurityFixture.Pki.VenEcc).Sign(bare);
 

@@ -5,6 +5,7 @@ using System.Xml;
 using CsCheck;
 using FlexCoop.OpenAdr.Security;
 using FlexCoop.OpenAdr.Tests.Schema;
+using FlexCoop.Testing;
 
 namespace FlexCoop.OpenAdr.Tests.Security;
 
@@ -316,7 +317,7 @@ public sealed class OadrSignatureTamperTests
     public void Enveloped_rsa_sha1_avob_sample_does_not_match_its_digest()
     {
         // The file was evidently re-indented after signing: xmlsec1 reports the same (see the interop tests).
-        var bytes = File.ReadAllBytes(Path.Combine(SchemaFixture.AvobModel, "xmlsignature", "signatureOadrPayload.xml"));
+        var bytes = File.ReadAllBytes(Path.Combine(TestEnvironment.RequireShared("vectors/openadr20b/avob-OpenADR/model20b"), "xmlsignature", "signatureOadrPayload.xml"));
 
         var result = OadrSignatureVerifier.Verify(bytes, new OadrVerifyOptions { CheckReplayWindow = false, AllowLegacyAlgorithms = true });
 
@@ -362,7 +363,7 @@ public sealed class OadrSignatureTamperTests
     /// <summary>An enveloped signature made by .NET's SignedXml directly (not our signer), bare RSA key value, as the avob sample has.</summary>
     private static byte[] EnvelopedSign(string signatureMethod, string digestMethod)
     {
-        var document = SecurityFixture.Load(File.ReadAllBytes(Path.Combine(SchemaFixture.AvobModel, "xmlsignature", "noSignatureOadrPayload.xml")));
+        var document = SecurityFixture.Load(File.ReadAllBytes(Path.Combine(TestEnvironment.RequireShared("vectors/openadr20b/avob-OpenADR/model20b"), "xmlsignature", "noSignatureOadrPayload.xml")));
         using var key = RSA.Create(2048);
         var signedXml = new SignedXml(document) { SigningKey = key };
         signedXml.SignedInfo!.SignatureMethod = signatureMethod;

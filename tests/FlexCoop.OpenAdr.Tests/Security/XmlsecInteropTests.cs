@@ -40,6 +40,23 @@ public sealed class XmlsecInteropTests
         Assert.Contains("SignedInfo References (ok/all): 2/2", stdout + stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ven-rsa")]
+    [InlineData("ven-ecc")]
+    public async Task Xmllint_finds_our_signed_message_schema_valid(string signer)
+    {
+        var xmllint = TestEnvironment.RequireTool("xmllint", "libxml2-utils");
+        var credential = SecurityFixture.Pki.Credentials.Single(c => c.Name == signer);
+        using var temp = new TempDirectory();
+        var signed = Path.Combine(temp.Path, "signed.xml");
+        File.WriteAllBytes(signed, SecurityFixture.Signer(credential).Sign(SecurityFixture.UnsignedPayload()));
+
+        var (exit, _, stderr) = await TestEnvironment.RunAsync(xmllint,
+            ["--noout", "--nonet", "--schema", Path.Combine(SchemaFixture.SchemaDirectory, "oadr_20b.xsd"), signed]);
+
+        Assert.True(exit == 0, stderr);
+    }
+
     [Fact]
     public async Task Xmlsec1_rejects_our_signature_after_a_payload_change()
     {

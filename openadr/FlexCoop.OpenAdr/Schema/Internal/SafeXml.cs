@@ -7,7 +7,7 @@ namespace FlexCoop.OpenAdr.Schema.Internal;
 /// Reading untrusted XML the one safe way: DTDs prohibited, nothing resolved, size, depth and
 /// token length bounded; and naming the rule a refused document breaks.
 /// </summary>
-internal static class SafeXml
+internal static partial class SafeXml
 {
     /// <summary>Reader settings from <paramref name="limits"/>; comments and processing instructions kept when a signature needs them.</summary>
     public static XmlReaderSettings Settings(OadrXmlLimits limits, bool keepCommentsAndInstructions = false)
@@ -44,10 +44,14 @@ internal static class SafeXml
     /// <summary>A sentence for the vendor, without the reader's position suffix.</summary>
     public static string MessageOf(XmlException ex, string rule) => rule switch
     {
-        "dtd" => "DTDs and entity declarations are not allowed in OpenADR messages (" + ex.Message + ")",
-        "limits" => "the document is larger than the configured limit (" + ex.Message + ")",
-        _ => "not well-formed XML: " + ex.Message,
+        "dtd" => "the document has a DTD (<!DOCTYPE ...>); DTDs and entities are refused in OpenADR messages, nothing was resolved",
+        "limits" => "the document is larger than the configured size limit",
+        _ => "not well-formed XML: " + PositionSuffix().Replace(ex.Message, ""),
     };
+
+    // The framework appends " Line 3, position 7." to its messages; violations carry the line themselves.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*Line \d+, position \d+\.\s*$")]
+    private static partial System.Text.RegularExpressions.Regex PositionSuffix();
 
     /// <summary>
     /// Checks depth and token lengths in one streaming pass, then loads an <see cref="XmlDocument"/>
