@@ -221,6 +221,9 @@ public sealed partial class OadrVtn
             ? Serialize(await BuildDistributeAsync(ven, null, cancellationToken))
             : System.Text.Encoding.UTF8.GetBytes(message.Body);
 
+    internal void PushFailed(VenRecord ven, OutboundMessage message, string error) =>
+        Raise(VtnActivityKind.PushFailed, ven.VenId, $"{message.Kind} #{message.Id}: {error}");
+
     internal Task PushDeliveredAsync(VenRecord ven, OutboundMessage message, CancellationToken cancellationToken) =>
         AfterDeliveryAsync(ven, message.Kind, cancellationToken);
 }

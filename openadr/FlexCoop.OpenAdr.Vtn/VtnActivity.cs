@@ -25,6 +25,8 @@ public enum VtnActivityKind
     Polled,
     /// <summary>A queued message reached its VEN (poll answer or push).</summary>
     Delivered,
+    /// <summary>A push POST failed; it is retried later unless attempts ran out.</summary>
+    PushFailed,
     /// <summary>A payload was refused with an OpenADR error code.</summary>
     Refused,
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace FlexCoop.OpenAdr.Vtn.Internal;
@@ -6,16 +5,8 @@ namespace FlexCoop.OpenAdr.Vtn.Internal;
 /// <summary>Certificate checks shared by the VTN's listener and its push client.</summary>
 internal static class CertificateIdentity
 {
-    /// <summary>
-    /// The 2.0b VEN ID of a certificate: the last 10 bytes of SHA-256 over its DER encoding,
-    /// as upper-case hex pairs separated by colons.
-    /// </summary>
-    public static string Fingerprint(X509Certificate2 certificate)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(certificate.RawDataMemory.Span, hash);
-        return string.Join(':', hash[22..].ToArray().Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
-    }
+    /// <summary>The 2.0b VEN ID of a certificate (the library's fingerprint: last 10 bytes of SHA-256 over the DER, <c>AA:BB:…</c>).</summary>
+    public static string Fingerprint(X509Certificate2 certificate) => FlexCoop.OpenAdr.Security.OadrFingerprint.Of(certificate);
 
     /// <summary>True when <paramref name="certificate"/> chains to one of <paramref name="anchors"/> (no revocation check).</summary>
     public static bool ChainsTo(X509Certificate2 certificate, X509Chain? presented, IReadOnlyList<X509Certificate2> anchors)

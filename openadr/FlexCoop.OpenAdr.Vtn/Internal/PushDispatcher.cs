@@ -106,8 +106,9 @@ internal sealed class PushDispatcher : IAsyncDisposable
             {
                 return;
             }
-            catch (VtnStoreException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
+                // Whatever went wrong, the queue is durable: log, pause, carry on.
                 VtnLog.PushLoopFailed(_logger, ex);
                 try
                 {
@@ -131,6 +132,8 @@ internal sealed class PushDispatcher : IAsyncDisposable
         }
         try
         {
+            // Claim it first: what is saved from now on queues a new distribute rather than counting on this one.
+            await _vtn.Store.LeaseAsync(message.Id, _clock.GetUtcNow() + _options.PushTimeout + _options.PushRetryDelay, cancellationToken);
             var body = await _vtn.MaterialiseAsync(ven, message, cancellationToken);
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
@@ -160,6 +163,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
                 next = _clock.GetUtcNow() + delay;
             }
             await _vtn.Store.MarkAttemptFailedAsync(message.Id, next, ex.Message, cancellationToken);
+            _vtn.PushFailed(ven, message, ex.Message);
         }
     }
 

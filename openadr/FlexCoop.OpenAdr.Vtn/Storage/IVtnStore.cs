@@ -98,6 +98,12 @@ public interface IVtnStore : IAsyncDisposable
     /// <summary>Pending push messages whose next attempt is due, oldest first.</summary>
     Task<IReadOnlyList<OutboundMessage>> ListDuePushAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Claims a pending message for a delivery attempt until <paramref name="until"/>: it is not due
+    /// before then, and a coalescing enqueue no longer counts on it (its content may already be built).
+    /// </summary>
+    Task LeaseAsync(long id, DateTimeOffset until, CancellationToken cancellationToken = default);
+
     /// <summary>Marks a message delivered.</summary>
     Task MarkDeliveredAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default);
 

@@ -346,8 +346,8 @@ public abstract class RelationalVtnStore : IVtnStore
         {
             if (m.Coalesce && m.Body is null)
             {
-                var existing = await ScalarAsync(c, tx, "SELECT id FROM outbox WHERE ven_id = @v AND kind = @k AND channel = @ch AND state = 0 AND body IS NULL LIMIT 1", ct,
-                    ("v", m.VenId), ("k", m.Kind), ("ch", (long)m.Channel));
+                var existing = await ScalarAsync(c, tx, "SELECT id FROM outbox WHERE ven_id = @v AND kind = @k AND channel = @ch AND state = 0 AND body IS NULL AND next_attempt_at <= @now LIMIT 1", ct,
+                    ("v", m.VenId), ("k", m.Kind), ("ch", (long)m.Channel), ("now", Ms(now)));
                 if (existing is not null) continue;
             }
             var id = await ScalarAsync(c, tx, """
@@ -392,6 +392,10 @@ public abstract class RelationalVtnStore : IVtnStore
     public Task<IReadOnlyList<OutboundMessage>> ListDuePushAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync($"SELECT {OutboxColumns} FROM outbox WHERE channel = 1 AND state = 0 AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @n",
             ReadOutbound, cancellationToken, ("now", Ms(now)), ("n", (long)limit));
+
+    public Task LeaseAsync(long id, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        WriteAsync((c, tx, ct) => ExecAsync(c, tx, "UPDATE outbox SET next_attempt_at = @u WHERE id = @id AND state = 0", ct, ("id", id), ("u", Ms(until))),
+            prepare: false, cancellationToken);
 
     public Task MarkDeliveredAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WriteAsync((c, tx, ct) => ExecAsync(c, tx, "UPDATE outbox SET state = 1, attempts = attempts + 1, next_attempt_at = @now WHERE id = @id", ct,

@@ -388,5 +388,5 @@ public sealed record OutboundMessage
 /// <param name="Kind">The payload's element name.</param>
 /// <param name="Body">The serialised payload, or null to build it at delivery.</param>
 /// <param name="Channel">Poll or push.</param>
-/// <param name="Coalesce">When true and a pending message of the same kind (and a null body) is already queued for the VEN, nothing is added.</param>
+/// <param name="Coalesce">When true and a pending message of the same kind (and a null body) is already queued for the VEN and not leased for delivery, nothing is added.</param>
 public sealed record OutboundRequest(string VenId, string Kind, string? Body, OutboundChannel Channel, bool Coalesce = false);

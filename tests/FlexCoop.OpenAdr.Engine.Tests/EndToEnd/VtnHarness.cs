@@ -6,6 +6,7 @@ using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Ven;
 using FlexCoop.OpenAdr.Vtn;
 using FlexCoop.OpenAdr.Vtn.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FlexCoop.OpenAdr.Engine.Tests.EndToEnd;
@@ -22,9 +23,12 @@ internal sealed class VtnHarness : IAsyncDisposable
     private readonly List<OadrVen> _vens = [];
     private readonly Dictionary<OadrVen, X509Certificate2> _certificates = [];
 
-    private VtnHarness(string dir, FakeTimeProvider clock, SqliteVtnStore store, VtnServer server, VtnOptions options)
+    private readonly bool _ownsDir;
+
+    private VtnHarness(string dir, bool ownsDir, FakeTimeProvider clock, SqliteVtnStore store, VtnServer server, VtnOptions options)
     {
         Dir = dir;
+        _ownsDir = ownsDir;
         Clock = clock;
         Store = store;
         Server = server;
@@ -45,6 +49,7 @@ internal sealed class VtnHarness : IAsyncDisposable
 
     public static async Task<VtnHarness> StartAsync(Func<VtnOptions, VtnOptions>? configure = null, string? dir = null)
     {
+        var ownsDir = dir is null;
         dir ??= Directory.CreateTempSubdirectory("flexcoop-vtn-").FullName;
         var clock = new FakeTimeProvider(Start);
         var options = new VtnOptions
@@ -58,8 +63,11 @@ internal sealed class VtnHarness : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         var store = new SqliteVtnStore(Path.Combine(dir, "vtn.db"));
-        var server = await VtnServer.StartAsync(options, store, clock, cancellationToken: TestContext.Current.CancellationToken);
-        return new VtnHarness(dir, clock, store, server, options);
+        var output = TestContext.Current.TestOutputHelper;
+        var logs = LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(output, "VTN")));
+        var server = await VtnServer.StartAsync(options, store, clock, logs, TestContext.Current.CancellationToken);
+        server.Vtn.Activity += (_, e) => output?.WriteLine($"VTN {e.Activity.Kind} {e.Activity.VenId}: {e.Activity.Detail}");
+        return new VtnHarness(dir, ownsDir, clock, store, server, options);
     }
 
     public VenOptions VenOptions(string name, X509Certificate2? certificate = null) => new()
@@ -73,7 +81,8 @@ internal sealed class VtnHarness : IAsyncDisposable
 
     public async Task<OadrVen> StartVenAsync(VenOptions options)
     {
-        var ven = await OadrVen.StartAsync(options, Clock, cancellationToken: TestContext.Current.CancellationToken);
+        var logs = LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(TestContext.Current.TestOutputHelper, "VEN")));
+        var ven = await OadrVen.StartAsync(options, Clock, logs, TestContext.Current.CancellationToken);
         _vens.Add(ven);
         _certificates[ven] = options.ClientCertificate!;
         return ven;
@@ -147,6 +156,7 @@ internal sealed class VtnHarness : IAsyncDisposable
         foreach (var ven in _vens) await ven.DisposeAsync();
         await Server.DisposeAsync();
         await Store.DisposeAsync();
+        if (!_ownsDir) return;
         try
         {
             Directory.Delete(Dir, recursive: true);

@@ -174,6 +174,18 @@ public abstract class VtnStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_leased_message_is_not_due_and_not_coalesced_into()
+    {
+        var distribute = new OutboundRequest("ven-a", "oadrDistributeEvent", null, OutboundChannel.Push, Coalesce: true);
+        var first = Assert.Single(await Store.EnqueueAsync([distribute], T0, Ct));
+        await Store.LeaseAsync(first, T0.AddSeconds(30), Ct);
+
+        Assert.Empty(await Store.ListDuePushAsync(T0.AddSeconds(10), 10, Ct));
+        Assert.Single(await Store.EnqueueAsync([distribute], T0.AddSeconds(10), Ct));
+        Assert.Equal(2, (await Store.ListDuePushAsync(T0.AddSeconds(30), 10, Ct)).Count);
+    }
+
+    [Fact]
     public async Task Poll_takes_messages_oldest_first_and_each_once()
     {
         await Store.EnqueueAsync(

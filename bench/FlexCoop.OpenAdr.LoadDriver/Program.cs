@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using FlexCoop.OpenAdr.Codec;
+using FlexCoop.OpenAdr.Model;
+using FlexCoop.OpenAdr.Vtn;
+using FlexCoop.OpenAdr.Vtn.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+
+// Load driver for the VTN: N simulated VENs, each with its own TLS session (own certificate,
+// one keep-alive connection), register, then poll: paced at a period, then back to back for the
+// peak. A bare Kestrel endpoint with the same TLS setup that answers a fixed 200 is measured in
+// the same run as the baseline. VTN and driver share this process: CPU figures include both.
+//
+//   dotnet run -c Release --project bench/FlexCoop.OpenAdr.LoadDriver -- --vens 1000 --period 10 --seconds 30
+
+var vens = Arg("--vens", 1000);
+var period = TimeSpan.FromSeconds(Arg("--period", 10));
+var seconds = Arg("--seconds", 30);
+var peakSeconds = Arg("--peak-seconds", 10);
+Console.WriteLine($"load driver: {vens} VENs, poll period {period.TotalSeconds} s, paced run {seconds} s, peak run {peakSeconds} s, {Environment.ProcessorCount} cores");
+
+var (ca, server) = Pki.Create();
+var dir = Directory.CreateTempSubdirectory("flexcoop-load-").FullName;
+await using var store = new SqliteVtnStore(Path.Combine(dir, "vtn.db"));
+var options = new VtnOptions
+{
+    VtnId = "load-vtn",
+    ServerCertificates = [server],
+    ClientCertificateAuthorities = [ca],
+    RequestedPollFrequency = period,
+    TelemetryGranularity = TimeSpan.Zero,
+};
+await using var vtn = await VtnServer.StartAsync(options, store);
+await using var baseline = await Baseline.StartAsync(server, ca);
+
+Console.WriteLine($"issuing {vens} VEN certificates ...");
+var certificates = Enumerable.Range(0, vens).Select(i => Pki.Issue(ca, $"ven-{i}")).ToArray();
+
+GC.Collect();
+GC.WaitForPendingFinalizers();
+GC.Collect();
+var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+Console.WriteLine("registering ...");
+var clients = certificates.Select(c => Client(c)).ToArray();
+var venIds = new string[vens];
+var sw = Stopwatch.StartNew();
+await Parallel.ForEachAsync(Enumerable.Range(0, vens), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+{
+    var reply = await PostAsync(clients[i], vtn.Url, "EiRegisterParty", new OadrCreatePartyRegistration
+    {
+        RequestId = "r",
+        ProfileName = OadrProfileName.Profile20b,
+        TransportName = OadrTransportName.SimpleHttp,
+        ReportOnly = false,
+        XmlSignature = false,
+        VenName = $"load-{i}",
+        HttpPullModel = true,
+    }, ct);
+    venIds[i] = ((OadrCreatedPartyRegistration)reply).VenId!;
+    // Drain what registration queued so the measured polls find an empty queue, as most polls do.
+    while (await PostAsync(clients[i], vtn.Url, "OadrPoll", new OadrPoll { VenId = venIds[i] }, ct) is not OadrResponse)
+    {
+    }
+});
+Console.WriteLine($"registered {vens} VENs in {sw.Elapsed.TotalSeconds:F1} s");
+GC.Collect();
+GC.WaitForPendingFinalizers();
+GC.Collect();
+var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+Console.WriteLine($"managed heap growth per registered VEN (VTN state + driver's client and TLS session): {(heapAfter - heapBefore) / (double)vens / 1024:F2} KiB");
+
+var polls = venIds.Select(id => OadrCodec.SerializeToUtf8Bytes(new OadrPoll { VenId = id }, OadrSerializerOptions.Default with { Indent = false })).ToArray();
+
+var paced = await RunAsync("VTN paced", vtn.Url, "/OpenADR2/Simple/2.0b/OadrPoll", paced: true, TimeSpan.FromSeconds(seconds));
+var peak = await RunAsync("VTN peak", vtn.Url, "/OpenADR2/Simple/2.0b/OadrPoll", paced: false, TimeSpan.FromSeconds(peakSeconds));
+// Open every VEN's TLS session to the baseline first, as registration did for the VTN.
+await Parallel.ForEachAsync(Enumerable.Range(0, vens), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+{
+    using var content = new ByteArrayContent(polls[i]);
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+    using var response = await clients[i].PostAsync(new Uri(baseline.Url, "/OpenADR2/Simple/2.0b/OadrPoll"), content, ct);
+});
+var bare = await RunAsync("bare Kestrel peak", baseline.Url, "/OpenADR2/Simple/2.0b/OadrPoll", paced: false, TimeSpan.FromSeconds(peakSeconds));
+Console.WriteLine($"peak VTN / bare Kestrel: {peak.PollsPerSecond / bare.PollsPerSecond:P0}");
+
+foreach (var c in clients) c.Dispose();
+Directory.Delete(dir, recursive: true);
+return 0;
+
+async Task<Result> RunAsync(string name, Uri target, string path, bool paced, TimeSpan length)
+{
+    var latencies = new List<double>[vens];
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
+    var wall = Stopwatch.StartNew();
+    using var stop = new CancellationTokenSource(length);
+    var errors = 0;
+    await Parallel.ForEachAsync(Enumerable.Range(0, vens), new ParallelOptions { MaxDegreeOfParallelism = vens }, async (i, _) =>
+    {
+        var mine = latencies[i] = new List<double>();
+        var uri = new Uri(target, path);
+        if (paced)
+        {
+            // Spread the VENs over the period, as independent devices are.
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * period.TotalMilliseconds), stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        while (!stop.IsCancellationRequested)
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                using var content = new ByteArrayContent(polls[i]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+                using var response = await clients[i].PostAsync(uri, content, CancellationToken.None);
+                await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+            }
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref errors);
+            }
+            mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (paced)
+            {
+                try
+                {
+                    await Task.Delay(period, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    });
+    wall.Stop();
+    process.Refresh();
+    var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds / Environment.ProcessorCount;
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    var result = new Result(all.Length / wall.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name,-18} {result.PollsPerSecond,8:F0} polls/s  p50 {result.P50,7:F2} ms  p99 {result.P99,7:F2} ms  CPU {cpu,4:P0} of {Environment.ProcessorCount} cores  working set {process.WorkingSet64 / 1048576} MiB  errors {errors}"));
+    return result;
+}
+
+static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+static HttpClient Client(X509Certificate2 certificate) => new(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = 1,
+    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+    SslOptions = new SslClientAuthenticationOptions
+    {
+        ClientCertificates = [certificate],
+        LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
+        RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12,
+    },
+})
+{ Timeout = TimeSpan.FromSeconds(60) };
+
+static async Task<OadrMessage> PostAsync(HttpClient client, Uri vtn, string service, OadrMessage message, CancellationToken ct)
+{
+    using var content = new ByteArrayContent(OadrCodec.SerializeToUtf8Bytes(message));
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+    using var response = await client.PostAsync(new Uri(vtn, "/OpenADR2/Simple/2.0b/" + service), content, ct);
+    response.EnsureSuccessStatusCode();
+    return OadrCodec.ParseMessage(await response.Content.ReadAsByteArrayAsync(ct));
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+internal sealed record Result(double PollsPerSecond, double P50, double P99);
+
+/// <summary>Kestrel with the VTN's TLS setup and a handler that answers a fixed 200: the ceiling to compare with.</summary>
+internal sealed class Baseline(WebApplication app, Uri url) : IAsyncDisposable
+{
+    private static readonly byte[] Body = OadrCodec.SerializeToUtf8Bytes(new OadrResponse
+    {
+        EiResponse = new EiResponse { ResponseCode = ResponseCode.Ok, RequestId = "", ResponseDescription = "OK" },
+        VenId = "00:00:00:00:00:00:00:00:00:00",
+    }, OadrSerializerOptions.Default with { Indent = false });
+
+    public Uri Url { get; } = url;
+
+    public static async Task<Baseline> StartAsync(X509Certificate2 server, X509Certificate2 ca)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddRoutingCore();
+        ListenOptions? bound = null;
+        var context = SslStreamCertificateContext.Create(server, null, offline: true);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+        {
+            l.Protocols = HttpProtocols.Http1;
+            l.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = context,
+                    ClientCertificateRequired = true,
+                    EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12,
+                    CipherSuitesPolicy = OperatingSystem.IsWindows() ? null : new CipherSuitesPolicy(VtnOptions.Rule67CipherSuites),
+                    RemoteCertificateValidationCallback = (_, c, _, _) => c is not null,
+                }),
+            });
+            bound = l;
+        }));
+        var app = builder.Build();
+        app.MapPost("/OpenADR2/Simple/2.0b/{service}", async (HttpContext http) =>
+        {
+            await http.Request.Body.CopyToAsync(Stream.Null);
+            http.Response.ContentType = "application/xml";
+            http.Response.ContentLength = Body.Length;
+            await http.Response.Body.WriteAsync(Body);
+        });
+        await app.StartAsync();
+        _ = ca;
+        return new Baseline(app, new Uri($"https://127.0.0.1:{bound!.IPEndPoint!.Port}/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
+
+/// <summary>An in-memory PKI: an RSA CA, an ECC server certificate, ECC VEN certificates.</summary>
+internal static class Pki
+{
+    public static (X509Certificate2 Ca, X509Certificate2 Server) Create()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=Load CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var reloaded = X509CertificateLoader.LoadPkcs12(ca.Export(X509ContentType.Pkcs12), null);
+        return (reloaded, Issue(reloaded, "localhost"));
+    }
+
+    public static X509Certificate2 Issue(X509Certificate2 ca, string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var caKey = ca.GetRSAPrivateKey()!;
+        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1),
+            DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(12));
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+}
