@@ -192,25 +192,12 @@ public sealed partial class OadrVtn : IOadrRequestHandler
         _ => false,
     };
 
-    private static string? VenIdOf(OadrMessage message) => NullIfEmpty(message switch
-    {
-        OadrPoll m => m.VenId,
-        OadrResponse m => m.VenId,
-        OadrCancelPartyRegistration m => m.VenId,
-        OadrCanceledPartyRegistration m => m.VenId,
-        OadrRequestEvent m => m.VenId,
-        OadrCreatedEvent m => m.VenId,
-        OadrRegisterReport m => m.VenId,
-        OadrRegisteredReport m => m.VenId,
-        OadrCreateReport m => m.VenId,
-        OadrCreatedReport m => m.VenId,
-        OadrUpdateReport m => m.VenId,
-        OadrCancelReport m => m.VenId,
-        OadrCanceledReport m => m.VenId,
-        OadrCreateOpt m => m.VenId,
-        OadrCancelOpt m => m.VenId,
-        _ => null,
-    });
+    // The venID a VEN claims in what it sends; a registration request (which may carry none yet)
+    // and the VTN's own messages claim nothing.
+    private static string? VenIdOf(OadrMessage message) =>
+        message is OadrCreatePartyRegistration or OadrCreatedPartyRegistration or OadrRequestReregistration or OadrUpdatedReport
+            ? null
+            : OadrMessageIds.VenId(message);
 
     private static string RequestIdOf(OadrMessage message) => message switch
     {

@@ -39,7 +39,7 @@ public sealed class OpenAdrReplayProtocol : IReplayProtocol
         ArgumentNullException.ThrowIfNull(exchange);
         var request = Read(exchange.RequestBody);
         var response = exchange.ResponseBody.IsEmpty ? null : Read(exchange.ResponseBody);
-        var venId = VenOf(request.Message) ?? (response is null ? null : VenOf(response.Message)) ?? exchange.Client;
+        var venId = OadrMessageIds.VenId(request.Message) ?? OadrMessageIds.VenId(response?.Message) ?? exchange.Client;
         var ven = venId is null ? null : Conversation(venId);
 
         var requestFindings = new List<ReplayFinding>(request.Findings);
@@ -106,30 +106,6 @@ public sealed class OpenAdrReplayProtocol : IReplayProtocol
         }
         return c;
     }
-
-    private static string? VenOf(OadrMessage? message) => message switch
-    {
-        OadrPoll m => m.VenId,
-        OadrResponse m => m.VenId,
-        OadrCreatePartyRegistration m => m.VenId,
-        OadrCreatedPartyRegistration m => m.VenId,
-        OadrCancelPartyRegistration m => m.VenId,
-        OadrCanceledPartyRegistration m => m.VenId,
-        OadrRequestReregistration m => m.VenId,
-        OadrRequestEvent m => m.VenId,
-        OadrCreatedEvent m => m.VenId,
-        OadrRegisterReport m => m.VenId,
-        OadrRegisteredReport m => m.VenId,
-        OadrCreateReport m => m.VenId,
-        OadrCreatedReport m => m.VenId,
-        OadrUpdateReport m => m.VenId,
-        OadrUpdatedReport m => m.VenId,
-        OadrCancelReport m => m.VenId,
-        OadrCanceledReport m => m.VenId,
-        OadrCreateOpt m => m.VenId,
-        OadrCancelOpt m => m.VenId,
-        _ => null,
-    } is { Length: > 0 } id ? id : null;
 
     /// <summary>A response to a request that carries a requestID must echo it.</summary>
     private static void CheckEcho(OadrMessage request, OadrMessage response, List<ReplayFinding> findings)
