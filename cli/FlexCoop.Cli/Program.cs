@@ -5,8 +5,8 @@ var root = new RootCommand(
     """
     flexcoop: the FlexCoop demand-response toolkit.
 
-    Validate, format, sign and verify OpenADR 2.0b messages, make a test PKI, and (as the
-    toolkit grows) run VTNs and VENs, certify devices and replay captured traffic.
+    OpenADR 2.0b messages (validate, format, sign, verify), a test PKI, an OpenADR VTN and VEN,
+    replay of captured traffic, IEC 61850 (SCL, MMS client and server), USEF UFTP and SAREF.
 
     Exit codes: 0 success; 1 the checked thing is invalid or a check failed;
     2 usage or environment error (bad arguments, missing file, missing schemas).
