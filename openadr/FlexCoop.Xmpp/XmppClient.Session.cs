@@ -349,6 +349,7 @@ public sealed partial class XmppClient
             _connectedGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connection = null;
             await connection.DisposeAsync().ConfigureAwait(false);
+            Log.ConnectionLost(_logger, Jid, failure);
             Disconnected?.Invoke(this, failure);
             if (!_options.Reconnect || IsFatal(failure))
             {
@@ -387,6 +388,7 @@ public sealed partial class XmppClient
                 var resumed = false;
                 var resent = 0;
                 var connection = await EstablishAsync(resume: true, _lifetime.Token, (r, n) => (resumed, resent) = (r, n)).ConfigureAwait(false);
+                Log.Reconnected(_logger, Jid, resumed ? "resumed" : "re-established", attempt, resent);
                 var handler = Reconnected;
                 if (handler is not null)
                 {
@@ -401,6 +403,7 @@ public sealed partial class XmppClient
             }
             catch (XmppException e)
             {
+                Log.ReconnectAttemptFailed(_logger, attempt, e);
                 last = e;
                 if (e is XmppAuthenticationException)
                 {
@@ -501,9 +504,10 @@ public sealed partial class XmppClient
                 return;
             }
 #pragma warning disable CA1031 // a failing handler must still answer the IQ (RFC 6120 §8.2.3)
-            catch (Exception)
+            catch (Exception e)
 #pragma warning restore CA1031
             {
+                Log.IqHandlerFailed(_logger, payload.Name, e);
                 response = request.CreateError(StanzaErrorType.Wait, "internal-server-error");
             }
         }
