@@ -473,12 +473,39 @@ public sealed partial class XmppClient
                 _ = Task.Run(() => AnswerIqAsync(request));
                 break;
             case Message message:
-                _messages.Writer.TryWrite(message);
+                if (!IsRepeat(message))
+                {
+                    _messages.Writer.TryWrite(message);
+                }
                 break;
             case Presence presence:
                 _presences.Writer.TryWrite(presence);
                 break;
         }
+    }
+
+    /// <summary>
+    /// True for a message whose (from, id) was already delivered recently. When a session cannot
+    /// be resumed the server may deliver again, from offline storage, messages we had received
+    /// but not yet acknowledged (XEP-0198 §5); this drops them.
+    /// </summary>
+    private bool IsRepeat(Message message)
+    {
+        if (_options.MessageDeduplicationWindow == 0 || message.Id is null || message.From is null)
+        {
+            return false;
+        }
+        var key = (message.From.ToString(), message.Id);
+        if (!_recentMessages.Add(key))
+        {
+            return true;
+        }
+        _recentOrder.Enqueue(key);
+        if (_recentOrder.Count > _options.MessageDeduplicationWindow)
+        {
+            _recentMessages.Remove(_recentOrder.Dequeue());
+        }
+        return false;
     }
 
     private async Task AnswerIqAsync(Iq request)

@@ -42,6 +42,8 @@ public sealed partial class XmppClient : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _idPrefix = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
     private readonly List<XElement> _early = [];
+    private readonly HashSet<(string From, string Id)> _recentMessages = [];
+    private readonly Queue<(string From, string Id)> _recentOrder = new();
     private volatile TaskCompletionSource _connectedGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile XmppConnection? _connection;
     private Task? _loop;
