@@ -349,6 +349,7 @@ public sealed partial class XmppClient
             _connectedGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connection = null;
             await connection.DisposeAsync().ConfigureAwait(false);
+            Log.ConnectionLost(_logger, Jid, failure);
             Disconnected?.Invoke(this, failure);
             if (!_options.Reconnect || IsFatal(failure))
             {
@@ -387,6 +388,7 @@ public sealed partial class XmppClient
                 var resumed = false;
                 var resent = 0;
                 var connection = await EstablishAsync(resume: true, _lifetime.Token, (r, n) => (resumed, resent) = (r, n)).ConfigureAwait(false);
+                Log.Reconnected(_logger, Jid, resumed ? "resumed" : "re-established", attempt, resent);
                 var handler = Reconnected;
                 if (handler is not null)
                 {
@@ -401,6 +403,7 @@ public sealed partial class XmppClient
             }
             catch (XmppException e)
             {
+                Log.ReconnectAttemptFailed(_logger, attempt, e);
                 last = e;
                 if (e is XmppAuthenticationException)
                 {
@@ -470,12 +473,39 @@ public sealed partial class XmppClient
                 _ = Task.Run(() => AnswerIqAsync(request));
                 break;
             case Message message:
-                _messages.Writer.TryWrite(message);
+                if (!IsRepeat(message))
+                {
+                    _messages.Writer.TryWrite(message);
+                }
                 break;
             case Presence presence:
                 _presences.Writer.TryWrite(presence);
                 break;
         }
+    }
+
+    /// <summary>
+    /// True for a message whose (from, id) was already delivered recently. When a session cannot
+    /// be resumed the server may deliver again, from offline storage, messages we had received
+    /// but not yet acknowledged (XEP-0198 §5); this drops them.
+    /// </summary>
+    private bool IsRepeat(Message message)
+    {
+        if (_options.MessageDeduplicationWindow == 0 || message.Id is null || message.From is null)
+        {
+            return false;
+        }
+        var key = (message.From.ToString(), message.Id);
+        if (!_recentMessages.Add(key))
+        {
+            return true;
+        }
+        _recentOrder.Enqueue(key);
+        if (_recentOrder.Count > _options.MessageDeduplicationWindow)
+        {
+            _recentMessages.Remove(_recentOrder.Dequeue());
+        }
+        return false;
     }
 
     private async Task AnswerIqAsync(Iq request)
@@ -501,9 +531,10 @@ public sealed partial class XmppClient
                 return;
             }
 #pragma warning disable CA1031 // a failing handler must still answer the IQ (RFC 6120 §8.2.3)
-            catch (Exception)
+            catch (Exception e)
 #pragma warning restore CA1031
             {
+                Log.IqHandlerFailed(_logger, payload.Name, e);
                 response = request.CreateError(StanzaErrorType.Wait, "internal-server-error");
             }
         }

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Threading.Channels;
 using System.Xml.Linq;
 using FlexCoop.Xmpp.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlexCoop.Xmpp;
 
@@ -31,6 +33,7 @@ public sealed class XmppReconnectedEventArgs(bool resumed, int attempts, int res
 public sealed partial class XmppClient : IAsyncDisposable
 {
     private readonly XmppClientOptions _options;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Iq>> _pendingIqs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<XName, Func<Iq, CancellationToken, ValueTask<XElement?>>> _iqHandlers = new();
     private readonly Channel<Message> _messages = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleWriter = true });
@@ -39,6 +42,8 @@ public sealed partial class XmppClient : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _idPrefix = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
     private readonly List<XElement> _early = [];
+    private readonly HashSet<(string From, string Id)> _recentMessages = [];
+    private readonly Queue<(string From, string Id)> _recentOrder = new();
     private volatile TaskCompletionSource _connectedGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile XmppConnection? _connection;
     private Task? _loop;
@@ -57,11 +62,12 @@ public sealed partial class XmppClient : IAsyncDisposable
     private bool _smAckRequested;
 
     /// <summary>Builds a client; nothing is connected until <see cref="ConnectAsync"/>.</summary>
-    public XmppClient(XmppClientOptions options)
+    public XmppClient(XmppClientOptions options, ILogger<XmppClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         _iqHandlers[XmppNames.Ping + "ping"] = (_, _) => ValueTask.FromResult<XElement?>(null);
         _iqHandlers[XmppNames.DiscoInfo + "query"] = AnswerDiscoInfo;
         _iqHandlers[XmppNames.DiscoItems + "query"] = (_, _) => ValueTask.FromResult<XElement?>(new XElement(XmppNames.DiscoItems + "query"));
@@ -125,6 +131,7 @@ public sealed partial class XmppClient : IAsyncDisposable
             throw new InvalidOperationException("the client is already connected");
         }
         var connection = await EstablishAsync(resume: false, cancellationToken).ConfigureAwait(false);
+        Log.SessionEstablished(_logger, Jid, Mechanism, IsSecure, IsStreamManagementEnabled);
         _loop = Task.Run(() => RunAsync(connection));
         if (_options.KeepAliveInterval > TimeSpan.Zero)
         {
@@ -340,6 +347,7 @@ public sealed partial class XmppClient : IAsyncDisposable
                 }
                 catch (XmppTimeoutException)
                 {
+                    Log.KeepAliveTimeout(_logger, _options.KeepAliveInterval);
                     if (ReferenceEquals(connection, _connection))
                     {
                         connection.Abort();
@@ -425,6 +433,10 @@ public sealed partial class XmppClient : IAsyncDisposable
 
     private void End(Exception error)
     {
+        if (_terminalError is null && _disposed == 0)
+        {
+            Log.SessionEnded(_logger, Jid, error);
+        }
         _terminalError ??= error;
         foreach (var pending in _pendingIqs.Values)
         {

@@ -76,6 +76,12 @@ public sealed record XmppClientOptions
     /// </summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How many recent (sender, id) pairs of received messages are remembered to drop a second
+    /// delivery after a session that could not be resumed (default 4096; 0 turns it off).
+    /// </summary>
+    public int MessageDeduplicationWindow { get; init; } = 4096;
+
     /// <summary>Reconnects after a lost connection (default true).</summary>
     public bool Reconnect { get; init; } = true;
 
@@ -129,6 +135,10 @@ public sealed record XmppClientOptions
         if (KeepAliveInterval < TimeSpan.Zero || KeepAliveInterval > TimeSpan.Zero && KeepAliveInterval < TimeSpan.FromMilliseconds(100))
         {
             throw new ArgumentException("KeepAliveInterval must be zero (off) or at least 100 ms", nameof(KeepAliveInterval));
+        }
+        if (MessageDeduplicationWindow < 0)
+        {
+            throw new ArgumentException("MessageDeduplicationWindow must be >= 0", nameof(MessageDeduplicationWindow));
         }
         if (AckRequestThreshold < 1)
         {

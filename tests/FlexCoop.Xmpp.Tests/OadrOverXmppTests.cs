@@ -12,8 +12,8 @@ public sealed class OadrOverXmppTests
         var sample = TestEnvironment.RequireShared("vectors/openadr20b/alliance-spec-samples/Sample_oadrCreatePartyRegistration_xmpp.xml");
         var prosody = Prosody.Require();
         var request = Assert.IsType<OadrCreatePartyRegistration>(OadrCodec.ParseMessage(await File.ReadAllBytesAsync(sample, TestContext.Current.CancellationToken)));
-        await using var ven = await prosody.ConnectAsync(1, "ven");
-        await using var vtn = await prosody.ConnectAsync(2, "vtn");
+        await using var ven = await prosody.ConnectAsync(1, "oadr-ven");
+        await using var vtn = await prosody.ConnectAsync(2, "oadr-vtn");
         OadrCreatePartyRegistration? received = null;
         vtn.SetIqHandler(OadrXmppPayload.Name, (iq, _) =>
         {

@@ -22,14 +22,15 @@ public sealed class ProsodyRestartTests
         alice.Reconnected += (_, e) => aliceBack.TrySetResult(e);
         bob.Reconnected += (_, e) => bobBack.TrySetResult(e);
         const int n = 40;
-        var receiving = ProsodyClientTests.ReceiveAsync(bob, n, TimeSpan.FromSeconds(60));
+        var run = ProsodyClientTests.RunPrefix();
+        var receiving = ProsodyClientTests.ReceiveAsync(bob, n, TimeSpan.FromSeconds(60), run);
         for (var i = 0; i < n; i++)
         {
             if (i == 20)
             {
                 await prosody.RestartAsync();
             }
-            await alice.SendMessageAsync(new Message(MessageType.Chat) { To = bob.Jid, Body = $"m{i}" }, Ct);
+            await alice.SendMessageAsync(new Message(MessageType.Chat) { To = bob.Jid, Body = $"{run}m{i}" }, Ct);
         }
         var got = await receiving;
         Assert.Equal(Enumerable.Range(0, n).Select(i => $"m{i}").Order(StringComparer.Ordinal), got.Order(StringComparer.Ordinal));
@@ -38,7 +39,7 @@ public sealed class ProsodyRestartTests
         // The restarted server has forgotten the sessions: they are re-established, not resumed.
         Assert.False(a.Resumed);
         Assert.False(b.Resumed);
-        await ProsodyClientTests.AssertNothingMoreAsync(bob);
+        await ProsodyClientTests.AssertNothingMoreAsync(bob, run);
         await alice.PingAsync(bob.Jid, cancellationToken: Ct);
     }
 
@@ -69,7 +70,8 @@ public sealed class ProsodyRestartTests
         }
         var e = await back.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.True(e.Resumed);
-        await alice.SendMessageAsync(new Message(MessageType.Chat) { To = bob.Jid, Body = "after thaw" }, Ct);
-        Assert.Equal(["after thaw"], await ProsodyClientTests.ReceiveAsync(bob, 1, TimeSpan.FromSeconds(20)));
+        var run = ProsodyClientTests.RunPrefix();
+        await alice.SendMessageAsync(new Message(MessageType.Chat) { To = bob.Jid, Body = run + "after thaw" }, Ct);
+        Assert.Equal(["after thaw"], await ProsodyClientTests.ReceiveAsync(bob, 1, TimeSpan.FromSeconds(20), run));
     }
 }

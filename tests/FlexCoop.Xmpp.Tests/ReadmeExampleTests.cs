@@ -10,12 +10,12 @@ public sealed class ReadmeExampleTests
     {
         var prosody = Prosody.Require();
         var ct = TestContext.Current.CancellationToken;
-        await using var vtn = await prosody.ConnectAsync(2, "vtn");
+        await using var vtn = await prosody.ConnectAsync(2, "readme-vtn");
 
         // --- as in README.md, with the test server's address and CA ---
         await using var client = new XmppClient(new XmppClientOptions
         {
-            Jid = Jid.Parse($"{prosody.User(1)}@{prosody.Domain}/ven"),
+            Jid = Jid.Parse($"{prosody.User(1)}@{prosody.Domain}/readme-ven"),
             Password = prosody.Password(1),
             Host = prosody.Host,
             Port = prosody.Port,
@@ -29,8 +29,8 @@ public sealed class ReadmeExampleTests
         // ---
 
         Assert.True(info.Supports("urn:xmpp:ping"));
-        var received = await vtn.Messages.ReadAsync(ct);
-        Assert.Equal("hello", received.Body);
+        // Cancelled (fails) when "hello" does not arrive within 20 s.
+        await ProsodyClientTests.ReceiveAsync(vtn, 1, TimeSpan.FromSeconds(20), "hello");
         var answer = await vtn.SendIqAsync(new Iq(IqType.Set) { To = client.Jid, Payload = [new XElement(oadr + "oadrPayload")] }, cancellationToken: ct);
         Assert.Equal(IqType.Result, answer.Type);
     }

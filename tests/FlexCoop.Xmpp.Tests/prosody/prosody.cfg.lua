@@ -14,6 +14,9 @@ c2s_direct_tls_ports = { }
 s2s_ports = { }
 admin_interfaces = { }
 
+-- Small stanzas and acks interleave; with Nagle on, an answer waits for the peer's delayed ACK.
+network_settings = { nagle = false }
+
 plugin_paths = { "/usr/lib/prosody/modules" }
 
 modules_enabled = {
