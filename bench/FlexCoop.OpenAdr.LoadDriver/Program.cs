@@ -43,6 +43,13 @@ var options = new VtnOptions
 await using var vtn = await VtnServer.StartAsync(options, store);
 await using var baseline = await Baseline.StartAsync(server, ca);
 
+// Each VEN holds a client and a server socket in this one process.
+if (OpenFileLimit() is { } fdLimit && 2L * vens + 512 > fdLimit)
+{
+    Console.Error.WriteLine($"{vens} VENs need about {2L * vens + 512} file descriptors in this process; the limit is {fdLimit} (ulimit -n). Use fewer VENs or raise the limit.");
+    return 2;
+}
+
 Console.WriteLine($"issuing {vens} VEN certificates ...");
 var certificates = Enumerable.Range(0, vens).Select(i => Pki.Issue(ca, $"ven-{i}")).ToArray();
 
@@ -84,6 +91,13 @@ var polls = venIds.Select(id => OadrCodec.SerializeToUtf8Bytes(new OadrPoll { Ve
 
 var paced = await RunAsync("VTN paced", vtn.Url, "/OpenADR2/Simple/2.0b/OadrPoll", paced: true, TimeSpan.FromSeconds(seconds));
 var peak = await RunAsync("VTN peak", vtn.Url, "/OpenADR2/Simple/2.0b/OadrPoll", paced: false, TimeSpan.FromSeconds(peakSeconds));
+// The VTN's connections close before the baseline's open: driver and servers share one process,
+// and a sandbox's descriptor limit may not hold both sets at once.
+for (var i = 0; i < vens; i++)
+{
+    clients[i].Dispose();
+    clients[i] = Client(certificates[i]);
+}
 // Open every VEN's TLS session to the baseline first, as registration did for the VTN.
 await Parallel.ForEachAsync(Enumerable.Range(0, vens), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
 {
@@ -97,6 +111,27 @@ Console.WriteLine($"peak VTN / bare Kestrel: {peak.PollsPerSecond / bare.PollsPe
 foreach (var c in clients) c.Dispose();
 Directory.Delete(dir, recursive: true);
 return 0;
+
+// The soft limit on open files of this process (Linux), or null where it cannot be read.
+static long? OpenFileLimit()
+{
+    try
+    {
+        foreach (var line in File.ReadLines("/proc/self/limits"))
+        {
+            if (!line.StartsWith("Max open files", StringComparison.Ordinal)) continue;
+            var parts = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return parts.Length > 0 && long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var soft) ? soft : null;
+        }
+    }
+    catch (IOException)
+    {
+    }
+    catch (UnauthorizedAccessException)
+    {
+    }
+    return null;
+}
 
 async Task<Result> RunAsync(string name, Uri target, string path, bool paced, TimeSpan length)
 {
