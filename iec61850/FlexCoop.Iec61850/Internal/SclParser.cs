@@ -108,7 +108,9 @@ internal sealed class SclParser
         }
         return new SclHeader
         {
-            Id = Required(e, "id") ?? "",
+            // Header/@id is a required xs:normalizedString without a length facet: present but
+            // empty is valid (tools such as libiec61850's examples write id="").
+            Id = RequiredAllowEmpty(e, "id") ?? "",
             Version = e.Attr("version"),
             Revision = e.Attr("revision"),
             ToolId = e.Attr("toolID"),
@@ -875,6 +877,13 @@ internal sealed class SclParser
             Error(e, SclDiagnosticCodes.MissingAttribute, $"{e.Name} has no '{attribute}'");
             return null;
         }
+        return value;
+    }
+
+    private string? RequiredAllowEmpty(XmlLiteElement e, string attribute)
+    {
+        var value = e.Attr(attribute);
+        if (value is null) Error(e, SclDiagnosticCodes.MissingAttribute, $"{e.Name} has no '{attribute}'");
         return value;
     }
 
