@@ -491,6 +491,8 @@ internal ref partial struct OadrMessageReader
         {
             var startDepth = _x.Depth;
             Push(_x.TokenStart);
+            // The feed is kept as it was written, whitespace included.
+            _x.SkipWhitespaceText = false;
             do
             {
                 switch (_x.Kind)
@@ -519,6 +521,7 @@ internal ref partial struct OadrMessageReader
             }
             while (_x.Read());
         }
+        _x.SkipWhitespaceText = true;
         _x.Read();
         SkipInsignificant();
         Pop();

@@ -31,12 +31,16 @@ internal ref partial struct OadrMessageReader
     // True when the element just entered was empty (<x/>): the tokenizer stays on it and it acts as its own end tag.
     private bool _atEmpty;
 
+    // Short strings made last, by a hash of their bytes (see Text()).
+    private const int RecentStrings = 16;
+    private string?[]? _recentStrings;
+
     // The last duration read: intervals mostly repeat one (PT1H, PT1M), which then is not parsed again.
     private Model.IsoDuration? _lastDuration;
 
     public OadrMessageReader(ReadOnlySpan<byte> utf8, OadrXmlLimits limits, bool anyEncodingLabel)
     {
-        _x = new Utf8XmlTokenizer(utf8, limits, anyEncodingLabel);
+        _x = new Utf8XmlTokenizer(utf8, limits, anyEncodingLabel) { SkipWhitespaceText = true };
         _open = ArrayPool<int>.Shared.Rent(32);
     }
 
@@ -206,11 +210,19 @@ internal ref partial struct OadrMessageReader
     /// <summary>The text of the optional element <paramref name="local"/>, or null when the current token is not it.</summary>
     private string? OptionalText(ReadOnlySpan<byte> local, string ns) => At(local, ns) ? Text() : null;
 
-    /// <summary>Reads the text content of the current start tag as a string.</summary>
+    /// <summary>
+    /// Reads the text content of the current start tag as a string. Short values that repeat (an rID in every
+    /// interval, a venID, a market context) come from a small cache of the last ones made, so they are made once.
+    /// </summary>
     private string Text()
     {
         var value = Value();
-        return value.IsEmpty ? string.Empty : Encoding.UTF8.GetString(value);
+        if (value.IsEmpty) return string.Empty;
+        if (value.Length > 32) return Encoding.UTF8.GetString(value);
+        _recentStrings ??= new string[RecentStrings];
+        ref var recent = ref _recentStrings[(value.Length * 7 + value[0] + value[^1] * 3) & (RecentStrings - 1)];
+        if (recent is not null && Ascii.Equals(value, recent)) return recent;
+        return recent = Encoding.UTF8.GetString(value);
     }
 
     /// <summary>The UTF-8 text of the element <paramref name="local"/>, which must be the current token.</summary>
@@ -232,7 +244,10 @@ internal ref partial struct OadrMessageReader
         ReadOnlySpan<byte> value = default;
         if (!_x.IsEmptyElement)
         {
+            // Whitespace is content here (xs:string keeps it): ask for it.
+            _x.SkipWhitespaceText = false;
             _x.Read();
+            _x.SkipWhitespaceText = true;
             if (_x.Kind == XmlTokenKind.Text)
             {
                 value = _x.GetText();
@@ -274,8 +289,13 @@ internal ref partial struct OadrMessageReader
     // ---- lists ---------------------------------------------------------------------------------
 
     /// <summary>A growable buffer from the array pool, turned into an exact-size <see cref="Model.ValueList{T}"/>.</summary>
+    /// <summary>
+    /// A growable buffer from the array pool, turned into an exact-size <see cref="Model.ValueList{T}"/>. The first item
+    /// is held inline: most lists in a message (payloads of an interval, targets) have one.
+    /// </summary>
     private struct ListBuilder<T>
     {
+        private T _first;
         private T[]? _items;
         private int _count;
 
@@ -283,9 +303,16 @@ internal ref partial struct OadrMessageReader
 
         public void Add(T item)
         {
+            if (_count == 0)
+            {
+                _first = item;
+                _count = 1;
+                return;
+            }
             if (_items is null)
             {
                 _items = ArrayPool<T>.Shared.Rent(8);
+                _items[0] = _first;
             }
             else if (_count == _items.Length)
             {
@@ -299,10 +326,19 @@ internal ref partial struct OadrMessageReader
 
         public Model.ValueList<T> ToValueList()
         {
-            if (_items is null) return Model.ValueList<T>.Empty;
-            var result = _items.AsSpan(0, _count).ToArray();
-            ArrayPool<T>.Shared.Return(_items, clearArray: true);
+            if (_count == 0) return Model.ValueList<T>.Empty;
+            T[] result;
+            if (_items is null)
+            {
+                result = [_first];
+            }
+            else
+            {
+                result = _items.AsSpan(0, _count).ToArray();
+                ArrayPool<T>.Shared.Return(_items, clearArray: true);
+            }
             _items = null;
+            _first = default!;
             _count = 0;
             return Model.ValueList<T>.Own(result);
         }

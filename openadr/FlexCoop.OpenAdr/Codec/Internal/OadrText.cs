@@ -71,6 +71,7 @@ internal static class OadrText
     public static bool TryParseFloat(ReadOnlySpan<byte> text, out float value)
     {
         var s = Trim(text);
+        if (TryParseShortDecimal(s, out value)) return true;
         value = 0;
         if (!TryParseSpecial(s, out var special, out var isSpecial)) return false;
         if (isSpecial)
@@ -80,6 +81,48 @@ internal static class OadrText
         }
         if (!float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
         return float.IsFinite(value);
+    }
+
+    private static ReadOnlySpan<float> PowersOfTen => [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
+
+    /// <summary>
+    /// The common case, <c>[-]digits[.digits]</c> with at most 7 significant digits, exactly: the digits and the power
+    /// of ten are both exact floats, so one division rounds correctly (Clinger's fast path). Anything else is left
+    /// to the general parser.
+    /// </summary>
+    private static bool TryParseShortDecimal(ReadOnlySpan<byte> s, out float value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (s.Length > 0 && s[0] == '-')
+        {
+            negative = true;
+            i = 1;
+        }
+        var mantissa = 0;
+        var digits = 0;
+        var scale = -1;
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '.' && scale < 0)
+            {
+                scale = 0;
+                continue;
+            }
+            if (!char.IsAsciiDigit((char)c)) return false;
+            mantissa = mantissa * 10 + (c - '0');
+            if (mantissa != 0) digits++;
+            if (digits > 7) return false;
+            if (scale >= 0) scale++;
+        }
+        if (scale < 0) scale = 0;
+        // "", "-", "." and "-." hold no digit; a scale beyond 10^10 is not exact.
+        if (s.Length - (negative ? 1 : 0) - (s.IndexOf((byte)'.') >= 0 ? 1 : 0) == 0 || scale > 10) return false;
+        var result = mantissa / PowersOfTen[scale];
+        value = negative ? -result : result;
+        return true;
     }
 
     public static bool TryParseDouble(ReadOnlySpan<byte> s, out double value)

@@ -40,6 +40,10 @@ internal ref struct Utf8XmlTokenizer
 
     private readonly ReadOnlySpan<byte> _xml;
     private readonly OadrXmlLimits _limits;
+    private readonly int _maxDepth;
+    private readonly int _maxToken;
+    private readonly int _maxName;
+    private readonly int _maxAttributes;
     private readonly bool _anyEncodingLabel;
     private readonly bool _describing;
 
@@ -70,6 +74,8 @@ internal ref struct Utf8XmlTokenizer
     private Binding[] _bindings;
     private int _bindingCount;
     private byte[]? _scratch;
+    private PrefixCacheEntry[] _prefixCache;
+    private int _bindingsVersion;
 
     /// <param name="utf8">The document (a UTF-8 byte order mark is skipped).</param>
     /// <param name="limits">Bounds, already validated.</param>
@@ -86,13 +92,26 @@ internal ref struct Utf8XmlTokenizer
     {
         _xml = utf8;
         _limits = limits;
+        _maxDepth = limits.MaxDepth;
+        _maxToken = limits.MaxTokenCharacters;
+        _maxName = limits.MaxNameCharacters;
+        _maxAttributes = limits.MaxAttributes;
         _anyEncodingLabel = anyEncodingLabel;
         _describing = describing;
         _ns = "";
         _attrs = ArrayPool<AttrInfo>.Shared.Rent(8);
         _frames = ArrayPool<Frame>.Shared.Rent(16);
         _bindings = ArrayPool<Binding>.Shared.Rent(16);
+        _prefixCache = ArrayPool<PrefixCacheEntry>.Shared.Rent(PrefixCacheSize);
+        _prefixCache.AsSpan(0, PrefixCacheSize).Clear();
+        _bindingsVersion = 1;
     }
+
+    /// <summary>
+    /// When set, text that is only whitespace (with comments or PIs) between tags is passed over instead of being
+    /// returned as a <see cref="XmlTokenKind.Text"/> token: a reader that wants only elements there saves the round trip.
+    /// </summary>
+    public bool SkipWhitespaceText { readonly get; set; }
 
     // ---- the current token ---------------------------------------------------------------------
 
@@ -156,6 +175,8 @@ internal ref struct Utf8XmlTokenizer
         ArrayPool<AttrInfo>.Shared.Return(_attrs, clearArray: true);
         ArrayPool<Frame>.Shared.Return(_frames, clearArray: true);
         ArrayPool<Binding>.Shared.Return(_bindings, clearArray: true);
+        ArrayPool<PrefixCacheEntry>.Shared.Return(_prefixCache, clearArray: true);
+        _prefixCache = [];
         if (_scratch is not null) ArrayPool<byte>.Shared.Return(_scratch);
         _attrs = [];
         _frames = [];
@@ -242,22 +263,35 @@ internal ref struct Utf8XmlTokenizer
         var data = false;
         var xml = _xml;
         var p = _pos;
+        // Indentation, the most common text of all, goes in one vector search; then a value such as 0.2 is short
+        // enough that a table lookup per byte beats a vector search.
+        var lead = xml[p..].IndexOfAnyExcept((byte)' ', (byte)'\n', (byte)'\t');
+        p = lead < 0 ? xml.Length : p + lead;
+        var scalarEnd = Math.Min(xml.Length, p + 64);
+        while (p < scalarEnd)
+        {
+            var cls = TextClass[xml[p]];
+            if (cls == Special) break;
+            if (cls == Plain) whitespace = false;
+            p++;
+        }
+        if (p > start) data = true;
         while (p < xml.Length)
         {
-            var rest = xml[p..];
-            var i = rest.IndexOfAny(TextStops);
-            var plainLength = i < 0 ? rest.Length : i;
-            if (plainLength > 0)
+            if (TextClass[xml[p]] != Special)
             {
+                var rest = xml[p..];
+                var i = rest.IndexOfAny(TextStops);
+                var plainLength = i < 0 ? rest.Length : i;
                 data = true;
                 if (whitespace && rest[..plainLength].IndexOfAnyExcept(Blanks) >= 0) whitespace = false;
+                if (i < 0)
+                {
+                    p = xml.Length;
+                    break;
+                }
+                p += i;
             }
-            if (i < 0)
-            {
-                p = xml.Length;
-                break;
-            }
-            p += i;
             switch (xml[p])
             {
                 case Lt:
@@ -325,7 +359,7 @@ internal ref struct Utf8XmlTokenizer
             }
             return false;
         }
-        if (!data) return false;
+        if (!data || (whitespace && SkipWhitespaceText)) return false;
         _kind = XmlTokenKind.Text;
         _tokenStart = start;
         _textStart = start;
@@ -333,9 +367,9 @@ internal ref struct Utf8XmlTokenizer
         _textRewrite = rewrite;
         _textWhitespace = whitespace;
         _depth = _frameCount;
-        if (p - start > _limits.MaxTokenCharacters && Encoding.UTF8.GetCharCount(GetText()) > _limits.MaxTokenCharacters)
+        if (p - start > _maxToken && Encoding.UTF8.GetCharCount(GetText()) > _maxToken)
         {
-            throw Error("limits", start, $"a text is longer than {_limits.MaxTokenCharacters} characters");
+            throw Error("limits", start, $"a text is longer than {_maxToken} characters");
         }
         return true;
     }
@@ -384,16 +418,16 @@ internal ref struct Utf8XmlTokenizer
         _prefixLength = prefixLength;
         _isEmpty = empty;
         _depth = depth;
-        if (depth > _limits.MaxDepth)
+        if (depth > _maxDepth)
         {
-            throw Error("limits", tagStart, $"elements are nested deeper than {_limits.MaxDepth} levels", element: true);
+            throw Error("limits", tagStart, $"elements are nested deeper than {_maxDepth} levels", element: true);
         }
         var bindingMark = _bindingCount;
         if (_attrCount > 0) DeclareNamespaces(tagStart);
         _ns = prefixLength == 0 ? DefaultNamespace() : Resolve(nameStart, prefixLength, tagStart);
         if (_attrCount > 0) ResolveAttributes(tagStart);
         if (_frameCount == _frames.Length) Grow(ref _frames);
-        _frames[_frameCount++] = new Frame(nameStart, nameLength, bindingMark, _ns);
+        _frames[_frameCount++] = new Frame(nameStart, nameLength, prefixLength, bindingMark, _ns);
         _rootSeen = true;
         _popPending = empty;
     }
@@ -442,16 +476,16 @@ internal ref struct Utf8XmlTokenizer
         }
         var valueEnd = p;
         p++;
-        if (_attrCount == _limits.MaxAttributes)
+        if (_attrCount == _maxAttributes)
         {
-            throw Error("limits", tagStart, $"an element has more than {_limits.MaxAttributes} attributes", element: true);
+            throw Error("limits", tagStart, $"an element has more than {_maxAttributes} attributes", element: true);
         }
         if (_attrCount == _attrs.Length) Grow(ref _attrs);
         _attrs[_attrCount++] = new AttrInfo(nameStart, nameLength, prefixLength, valueStart, valueEnd, rewrite);
-        if (valueEnd - valueStart > _limits.MaxTokenCharacters
-            && Encoding.UTF8.GetCharCount(rewrite ? Rewrite(valueStart, valueEnd, attribute: true) : xml[valueStart..valueEnd]) > _limits.MaxTokenCharacters)
+        if (valueEnd - valueStart > _maxToken
+            && Encoding.UTF8.GetCharCount(rewrite ? Rewrite(valueStart, valueEnd, attribute: true) : xml[valueStart..valueEnd]) > _maxToken)
         {
-            throw Error("limits", tagStart, $"an attribute value is longer than {_limits.MaxTokenCharacters} characters", element: true);
+            throw Error("limits", tagStart, $"an attribute value is longer than {_maxToken} characters", element: true);
         }
         return p;
     }
@@ -460,6 +494,26 @@ internal ref struct Utf8XmlTokenizer
     {
         var tagStart = _pos;
         var xml = _xml;
+        if (_frameCount > 0)
+        {
+            // Fast path: the open element's name, then '>' at once.
+            ref readonly var top = ref _frames[_frameCount - 1];
+            var close = tagStart + 2 + top.NameLength;
+            if (close < xml.Length && xml[close] == '>' && xml.Slice(tagStart + 2, top.NameLength).SequenceEqual(xml.Slice(top.NameStart, top.NameLength)))
+            {
+                _pos = close + 1;
+                _kind = XmlTokenKind.EndElement;
+                _tokenStart = tagStart;
+                _nameStart = tagStart + 2;
+                _nameLength = top.NameLength;
+                _prefixLength = top.PrefixLength;
+                _isEmpty = false;
+                _depth = _frameCount;
+                _ns = top.Ns;
+                PopFrame();
+                return;
+            }
+        }
         var p = tagStart + 2;
         var nameStart = p;
         p = ScanQName(p, out var prefixLength);
@@ -487,7 +541,12 @@ internal ref struct Utf8XmlTokenizer
 
     private void PopFrame()
     {
-        _bindingCount = _frames[--_frameCount].BindingMark;
+        var mark = _frames[--_frameCount].BindingMark;
+        if (mark != _bindingCount)
+        {
+            _bindingCount = mark;
+            _bindingsVersion++;
+        }
         if (_frameCount == 0) _rootClosed = true;
     }
 
@@ -495,6 +554,30 @@ internal ref struct Utf8XmlTokenizer
 
     /// <summary>Scans a QName (<c>prefix:local</c> or <c>local</c>) at <paramref name="p"/>; returns the offset after it.</summary>
     private readonly int ScanQName(int p, out int prefixLength)
+    {
+        // Fast path: an ASCII name, found with one vectorised search for the first byte no ASCII name holds.
+        var rest = _xml[p..];
+        var n = rest.IndexOfAnyExcept(AsciiNameBytes);
+        if (n > 0 && rest[n] < 0x80 && n <= _maxName && (AsciiClass[rest[0]] & NameStartBit) != 0)
+        {
+            var name = rest[..n];
+            var colon = name.IndexOf((byte)':');
+            if (colon < 0)
+            {
+                prefixLength = 0;
+                return p + n;
+            }
+            if (colon < n - 1 && (AsciiClass[name[colon + 1]] & NameStartBit) != 0 && name[(colon + 1)..].IndexOf((byte)':') < 0)
+            {
+                prefixLength = colon;
+                return p + n;
+            }
+        }
+        return ScanQNameSlow(p, out prefixLength);
+    }
+
+    /// <summary>Byte by byte, for non-ASCII names, names at the end of the input and every faulty name.</summary>
+    private readonly int ScanQNameSlow(int p, out int prefixLength)
     {
         var xml = _xml;
         var start = p;
@@ -528,9 +611,9 @@ internal ref struct Utf8XmlTokenizer
                 chars += rune.Utf16SequenceLength;
             }
             atNameStart = false;
-            if (chars > _limits.MaxNameCharacters)
+            if (chars > _maxName)
             {
-                throw Error("limits", start, $"a name is longer than {_limits.MaxNameCharacters} characters");
+                throw Error("limits", start, $"a name is longer than {_maxName} characters");
             }
         }
         if (p == start || atNameStart)
@@ -579,6 +662,7 @@ internal ref struct Utf8XmlTokenizer
             if (prefixLength > 0 && uri.Length == 0) throw Error("xml", tagStart, $"the prefix '{Name(prefixStart, prefixLength)}' cannot be bound to an empty namespace", element: true);
             if (_bindingCount == _bindings.Length) Grow(ref _bindings);
             _bindings[_bindingCount++] = new Binding(prefixStart, prefixLength, uri);
+            _bindingsVersion++;
         }
     }
 
@@ -591,12 +675,25 @@ internal ref struct Utf8XmlTokenizer
         return "";
     }
 
+    /// <summary>The namespace bound to a prefix; a small cache keyed on the prefix spares the walk down the bindings.</summary>
     private readonly string Resolve(int prefixStart, int prefixLength, int tagStart)
     {
         var prefix = _xml.Slice(prefixStart, prefixLength);
+        ref var cached = ref _prefixCache[(prefixLength * 7 + prefix[0] + prefix[^1] * 3) & (PrefixCacheSize - 1)];
+        if (cached.Version == _bindingsVersion && cached.Length == prefixLength && prefix.SequenceEqual(_xml.Slice(cached.Start, prefixLength)))
+        {
+            return cached.Uri;
+        }
+        var uri = ResolveUncached(prefix, prefixStart, prefixLength, tagStart);
+        cached = new PrefixCacheEntry(prefixStart, prefixLength, uri, _bindingsVersion);
+        return uri;
+    }
+
+    private readonly string ResolveUncached(ReadOnlySpan<byte> prefix, int prefixStart, int prefixLength, int tagStart)
+    {
         for (var i = _bindingCount - 1; i >= 0; i--)
         {
-            var b = _bindings[i];
+            ref readonly var b = ref _bindings[i];
             if (b.PrefixLength == prefixLength && prefix.SequenceEqual(_xml.Slice(b.PrefixStart, prefixLength))) return b.Uri;
         }
         if (prefix.SequenceEqual("xml"u8)) return Codec.Internal.Ns.Xml;
@@ -1095,6 +1192,23 @@ internal ref struct Utf8XmlTokenizer
 
     private static ReadOnlySpan<byte> Blanks => " \t\n\r"u8;
 
+    private const byte Plain = 0;
+    private const byte Blank = 1;
+    private const byte Special = 2;
+
+
+    private static byte[] BuildTextClass()
+    {
+        var table = new byte[256];
+        foreach (var b in Controls) table[b] = Special;
+        table[Lt] = table['&'] = table['\r'] = table[']'] = Special;
+        table[' '] = table['\t'] = table['\n'] = Blank;
+        return table;
+    }
+
+    private static readonly SearchValues<byte> AsciiNameBytes =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:"u8);
+
     private static readonly byte[] Controls = [0, 1, 2, 3, 4, 5, 6, 7, 8, 0xB, 0xC, 0xE, 0xF, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0xEF];
 
     private static readonly SearchValues<byte> TextStops = SearchValues.Create([.. Controls, Lt, (byte)'&', (byte)'\r', (byte)']']);
@@ -1103,6 +1217,10 @@ internal ref struct Utf8XmlTokenizer
     private static readonly SearchValues<byte> CommentStops = SearchValues.Create([.. Controls, (byte)'-']);
     private static readonly SearchValues<byte> CDataStops = SearchValues.Create([.. Controls, (byte)']']);
     private static readonly SearchValues<byte> PiStops = SearchValues.Create([.. Controls, (byte)'?']);
+
+    // After Controls: static fields are initialised in the order they are written.
+    /// <summary>Per byte in character data: <see cref="Special"/> for what <see cref="TextStops"/> holds, <see cref="Blank"/> for space, tab, LF.</summary>
+    private static readonly byte[] TextClass = BuildTextClass();
 
     private static void Grow<T>(ref T[] array)
     {
@@ -1123,7 +1241,11 @@ internal ref struct Utf8XmlTokenizer
         public string Ns = null!;
     }
 
-    private readonly record struct Frame(int NameStart, int NameLength, int BindingMark, string Ns);
+    private readonly record struct Frame(int NameStart, int NameLength, int PrefixLength, int BindingMark, string Ns);
 
     private readonly record struct Binding(int PrefixStart, int PrefixLength, string Uri);
+
+    private const int PrefixCacheSize = 8;
+
+    private readonly record struct PrefixCacheEntry(int Start, int Length, string Uri, int Version);
 }
