@@ -4,99 +4,102 @@ using System.Xml;
 using FlexCoop.OpenAdr.Codec.Internal;
 using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Xml;
+using FlexCoop.OpenAdr.Xml.Internal;
 
 namespace FlexCoop.OpenAdr.Codec;
 
 /// <summary>
-/// Reads and writes OpenADR 2.0b XML. Parsing is streaming (<see cref="XmlReader"/>), strict about the
-/// schema's element order, cardinality and simple types, and safe on hostile input: DTDs are refused,
-/// nothing is ever resolved, size and depth are bounded. Every failure is an <see cref="OadrFormatException"/>
+/// Reads and writes OpenADR 2.0b XML. Parsing runs on the package's own UTF-8 pull tokenizer (no
+/// <see cref="XmlReader"/>, no DOM), strict about the schema's element order, cardinality and simple types, and
+/// safe on hostile input: DTDs and entity declarations are refused, nothing is ever resolved, size, depth, names,
+/// attributes and text are bounded by <see cref="OadrXmlLimits"/>. Every failure is an <see cref="OadrFormatException"/>
 /// whose <see cref="OadrFormatException.Rule"/> is <c>xml</c> (not well-formed), <c>dtd</c>, <c>limits</c> or
 /// <c>xsd</c> (not what the schema allows), with the element path and line.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The codec checks structure and values but not everything an XSD validator does (e.g. uniqueness of
-/// XML IDs); validate against the official schema set for that. Paths are written
-/// <c>/oadrPayload/oadrSignedObject/oadrDistributeEvent/oadrEvent[2]/eiEvent/eventDescriptor/eventID</c>: local
-/// names, with a 1-based index on elements that may repeat.
+/// XML IDs); validate against the official schema set for that. Paths are written as the schema validator writes
+/// them, with the prefixes of the document and a 1-based position on an element that is not the first of its name
+/// among its siblings: <c>/oadr:oadrPayload/oadr:oadrSignedObject/oadr:oadrDistributeEvent/oadr:oadrEvent[2]/ei:eiEvent/ei:eventDescriptor/ei:eventID</c>.
+/// </para>
+/// <para>
+/// Input is UTF-8 (the declaration may be absent or say UTF-8). UTF-16 with a byte order mark and single-byte
+/// encodings .NET knows (ISO-8859-1, US-ASCII) are transcoded to UTF-8 first; other encodings are refused (rule
+/// <c>xml</c>). A string's declaration is not checked: its characters are already decoded.
+/// </para>
 /// </remarks>
 public static class OadrCodec
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Parses a document from its bytes (encoding from the XML declaration or byte order mark, UTF-8 by default).</summary>
+    /// <summary>Parses a document from its bytes (UTF-8 by default; UTF-16 with a byte order mark; see the remarks).</summary>
     /// <exception cref="OadrFormatException">The bytes are not a valid OpenADR 2.0b message.</exception>
     public static OadrDocument Parse(ReadOnlySpan<byte> xml, OadrXmlLimits? limits = null)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(xml.Length, 1));
+        limits = (limits ?? OadrXmlLimits.Default).Validated();
+        byte[]? rented = null;
         try
         {
-            xml.CopyTo(rented);
-            using var stream = new MemoryStream(rented, 0, xml.Length, writable: false);
-            return Parse(stream, limits);
+            var utf8 = Utf8XmlInput.ToUtf8(xml, limits, out rented, out var transcoded);
+            return Decode(utf8, limits, transcoded);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
-    /// <summary>Parses a document from a stream (read to the end of the document; not closed).</summary>
+    /// <summary>Parses a document from a stream (read to its end; not closed).</summary>
     /// <exception cref="OadrFormatException">The content is not a valid OpenADR 2.0b message.</exception>
     /// <remarks>An <see cref="IOException"/> from the stream itself is not caught.</remarks>
     public static OadrDocument Parse(Stream xml, OadrXmlLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(xml);
-        return ParseCore(settings => XmlReader.Create(xml, settings), limits);
+        limits = (limits ?? OadrXmlLimits.Default).Validated();
+        byte[]? buffer = null;
+        try
+        {
+            return Parse(Utf8XmlInput.ReadToEnd(xml, limits, out buffer), limits);
+        }
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    /// <summary>Parses a document from text.</summary>
+    /// <summary>Parses a document from text (its XML declaration's encoding label is not checked).</summary>
     /// <exception cref="OadrFormatException">The text is not a valid OpenADR 2.0b message.</exception>
     public static OadrDocument Parse(string xml, OadrXmlLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(xml);
-        return ParseCore(settings => XmlReader.Create(new StringReader(xml), settings), limits);
+        limits = (limits ?? OadrXmlLimits.Default).Validated();
+        byte[]? rented = null;
+        try
+        {
+            var utf8 = Utf8XmlInput.FromString(xml, limits, out rented);
+            return Decode(utf8, limits, anyEncodingLabel: true);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Parses and returns only the message.</summary>
     /// <exception cref="OadrFormatException">The bytes are not a valid OpenADR 2.0b message.</exception>
     public static OadrMessage ParseMessage(ReadOnlySpan<byte> xml, OadrXmlLimits? limits = null) => Parse(xml, limits).Message;
 
-    private static OadrDocument ParseCore(Func<XmlReaderSettings, XmlReader> create, OadrXmlLimits? limits)
+    private static OadrDocument Decode(ReadOnlySpan<byte> utf8, OadrXmlLimits limits, bool anyEncodingLabel)
     {
-        limits = (limits ?? OadrXmlLimits.Default).Validated();
-        var settings = limits.CreateReaderSettings();
-        settings.NameTable = new OadrNameTable();
-        OadrMessageReader? reader = null;
+        var reader = new OadrMessageReader(utf8, limits, anyEncodingLabel);
         try
         {
-            using var xml = create(settings);
-            reader = new OadrMessageReader(xml, limits);
             return reader.ReadDocument();
         }
-        catch (OadrFormatException)
+        finally
         {
-            throw;
-        }
-        catch (XmlException ex)
-        {
-            var path = reader?.PathString(null) ?? "";
-            var rule = ex.Message.Contains("DTD", StringComparison.Ordinal) ? "dtd"
-                : ex.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal) ? "limits"
-                : "xml";
-            var message = rule switch
-            {
-                "dtd" => "a DTD (DOCTYPE) is not allowed",
-                "limits" => $"the document is longer than {limits.MaxCharacters} characters",
-                _ => ex.Message,
-            };
-            throw new OadrFormatException(rule, path, message, ex.LineNumber, ex.LinePosition, ex);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or InvalidOperationException
-                                       or DecoderFallbackException or NotSupportedException)
-        {
-            // XmlReader reports some encoding problems with these; they are malformed input all the same.
-            throw new OadrFormatException("xml", reader?.PathString(null) ?? "", ex.Message, 0, 0, ex);
+            reader.Dispose();
         }
     }
 

@@ -20,12 +20,20 @@ public sealed record OadrXmlLimits
     /// <summary>Longest single attribute value or text node accepted, in characters.</summary>
     public int MaxTokenCharacters { get; init; } = 1024 * 1024;
 
+    /// <summary>Longest element or attribute name accepted (prefix included), in characters. Applies to the codec.</summary>
+    public int MaxNameCharacters { get; init; } = 1024;
+
+    /// <summary>Most attributes (namespace declarations included) accepted on one element. Applies to the codec.</summary>
+    public int MaxAttributes { get; init; } = 64;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a bound is not positive.</summary>
     public OadrXmlLimits Validated()
     {
         if (MaxCharacters <= 0) throw new ArgumentOutOfRangeException(nameof(MaxCharacters));
         if (MaxDepth <= 0) throw new ArgumentOutOfRangeException(nameof(MaxDepth));
         if (MaxTokenCharacters <= 0) throw new ArgumentOutOfRangeException(nameof(MaxTokenCharacters));
+        if (MaxNameCharacters <= 0) throw new ArgumentOutOfRangeException(nameof(MaxNameCharacters));
+        if (MaxAttributes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxAttributes));
         return this;
     }
 

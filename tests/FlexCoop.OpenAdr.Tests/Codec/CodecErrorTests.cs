@@ -56,7 +56,7 @@ public sealed class CodecErrorTests
     {
         var ex = Refuse($"<oadr:oadrPoll {Declarations}><ei:venID>&boom;</ei:venID></oadr:oadrPoll>");
         Assert.Equal("xml", ex.Rule);
-        Assert.Equal("/oadrPoll/venID", ex.Path);
+        Assert.Equal("/oadr:oadrPoll/ei:venID", ex.Path);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class CodecErrorTests
         var xml = $"<oadr:oadrPoll {Declarations}><ei:venID>{new string('v', 300)}</ei:venID></oadr:oadrPoll>";
         var ex = Refuse(xml, new OadrXmlLimits { MaxTokenCharacters = 256 });
         Assert.Equal("limits", ex.Rule);
-        Assert.Equal("/oadrPoll/venID", ex.Path);
+        Assert.Equal("/oadr:oadrPoll/ei:venID", ex.Path);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class CodecErrorTests
         Assert.IsType<OadrDistributeEvent>(ok.Message);
         var ex = Assert.Throws<OadrFormatException>(() => OadrCodec.Parse(sample, new OadrXmlLimits { MaxDepth = 6 }));
         Assert.Equal("limits", ex.Rule);
-        Assert.StartsWith("/oadrPayload/oadrSignedObject/oadrDistributeEvent/oadrEvent[1]/eiEvent", ex.Path, StringComparison.Ordinal);
+        Assert.StartsWith("/oadr:oadrPayload/oadr:oadrSignedObject/oadr:oadrDistributeEvent/oadr:oadrEvent/ei:eiEvent", ex.Path, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class CodecErrorTests
     {
         var ex = Refuse($"<oadr:oadrPoll {Declarations}>\n  <ei:venID>V</ei:venID>\n  <ei:surprise/>\n</oadr:oadrPoll>");
         Assert.Equal("xsd", ex.Rule);
-        Assert.Equal("/oadrPoll/surprise", ex.Path);
+        Assert.Equal("/oadr:oadrPoll/ei:surprise", ex.Path);
         Assert.Equal(3, ex.LineNumber);
         Assert.Contains("ei:surprise", ex.Detail, StringComparison.Ordinal);
     }
@@ -121,7 +121,7 @@ public sealed class CodecErrorTests
         var ex = Refuse($"<oadr:oadrCancelOpt {Declarations}><pyld:requestID>R</pyld:requestID><ei:venID>V</ei:venID></oadr:oadrCancelOpt>");
         Assert.Equal("xsd", ex.Rule);
         Assert.Contains("ei:optID", ex.Detail, StringComparison.Ordinal);
-        Assert.Equal("/oadrCancelOpt/venID", ex.Path);
+        Assert.Equal("/oadr:oadrCancelOpt/ei:venID", ex.Path);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class CodecErrorTests
     {
         var ex = Refuse($"<oadr:oadrCancelOpt {Declarations}><ei:optID>O</ei:optID><pyld:requestID>R</pyld:requestID><ei:venID>V</ei:venID></oadr:oadrCancelOpt>");
         Assert.Equal("xsd", ex.Rule);
-        Assert.Equal("/oadrCancelOpt/optID", ex.Path);
+        Assert.Equal("/oadr:oadrCancelOpt/ei:optID", ex.Path);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class CodecErrorTests
             .Replace("<ei:modificationNumber>0</ei:modificationNumber>", "<ei:modificationNumber>zero</ei:modificationNumber>", StringComparison.Ordinal);
         var ex = Refuse(xml);
         Assert.Equal("xsd", ex.Rule);
-        Assert.Equal("/oadrPayload/oadrSignedObject/oadrDistributeEvent/oadrEvent[1]/eiEvent/eventDescriptor/modificationNumber", ex.Path);
+        Assert.Equal("/oadr:oadrPayload/oadr:oadrSignedObject/oadr:oadrDistributeEvent/oadr:oadrEvent/ei:eiEvent/ei:eventDescriptor/ei:modificationNumber", ex.Path);
         Assert.Contains("'zero'", ex.Detail, StringComparison.Ordinal);
         Assert.True(ex.LineNumber > 1);
     }
@@ -151,7 +151,7 @@ public sealed class CodecErrorTests
         var second = xml.IndexOf("<ei:signalName>", xml.IndexOf("EVT-2", StringComparison.Ordinal), StringComparison.Ordinal);
         xml = string.Concat(xml.AsSpan(0, second), "<ei:signalName>NOT_A_SIGNAL</ei:signalName><x/>", xml.AsSpan(xml.IndexOf("</ei:signalName>", second, StringComparison.Ordinal) + "</ei:signalName>".Length));
         var ex = Refuse(xml);
-        Assert.Equal("/oadrPayload/oadrSignedObject/oadrDistributeEvent/oadrEvent[2]/eiEvent/eiEventSignals/eiEventSignal[1]/signalName", ex.Path);
+        Assert.Equal("/oadr:oadrPayload/oadr:oadrSignedObject/oadr:oadrDistributeEvent/oadr:oadrEvent[2]/ei:eiEvent/ei:eiEventSignals/ei:eiEventSignal/ei:signalName", ex.Path);
     }
 
     [Theory]
@@ -168,7 +168,7 @@ public sealed class CodecErrorTests
     {
         var ex = Refuse($"<oadr:oadrPoll {Declarations}><ei:venID id=\"1\">V</ei:venID></oadr:oadrPoll>");
         Assert.Equal("xsd", ex.Rule);
-        Assert.Equal("/oadrPoll/venID", ex.Path);
+        Assert.Equal("/oadr:oadrPoll/ei:venID", ex.Path);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class CodecErrorTests
         var at = xml.IndexOf("<ei:createdDateTime>", StringComparison.Ordinal) + "<ei:createdDateTime>".Length;
         xml = string.Concat(xml.AsSpan(0, at), value, xml.AsSpan(xml.IndexOf('<', at)));
         var ex = Refuse(xml);
-        Assert.EndsWith("/eventDescriptor/createdDateTime", ex.Path, StringComparison.Ordinal);
+        Assert.EndsWith("/ei:eventDescriptor/ei:createdDateTime", ex.Path, StringComparison.Ordinal);
     }
 
     [Fact]

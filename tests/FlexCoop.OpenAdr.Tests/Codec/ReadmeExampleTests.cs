@@ -50,6 +50,6 @@ public sealed class ReadmeExampleTests
             bare);
         Assert.NotNull(error);
         Assert.Equal("xsd", error.Rule);
-        Assert.StartsWith("xsd: missing element ei:venID at /oadrPoll (line 1, column", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("xsd: missing element ei:venID at /oadr:oadrPoll (line 1, column", error.Message, StringComparison.Ordinal);
     }
 }

@@ -18,28 +18,28 @@ public sealed class SampleVectorTests
     private static readonly Dictionary<string, string> Invalid = new(StringComparer.Ordinal)
     {
         // Old drafts: PT0M directly in reportBackDuration, which wants an xcal:duration element.
-        ["alliance-spec-samples/Sample_oadrCreateReport.xml"] = "/oadrCreateReport/oadrReportRequest[1]/reportSpecifier/reportBackDuration",
-        ["alliance-spec-samples/Sample_oadrCreateReport_OneShot_Telemetry.xml"] = "/oadrCreateReport/oadrReportRequest[1]/reportSpecifier/reportBackDuration",
-        ["alliance-spec-samples/Sample_oadrCreateReport_Telemetry_Status.xml"] = "/oadrCreateReport/oadrReportRequest[1]/reportSpecifier/reportBackDuration",
-        ["alliance-spec-samples/Sample_oadrRegisteredReport_W_ReportRequest.xml"] = "/oadrRegisteredReport/oadrReportRequest[1]/reportSpecifier/reportBackDuration",
+        ["alliance-spec-samples/Sample_oadrCreateReport.xml"] = "/oadr:oadrCreateReport/oadr:oadrReportRequest/ei:reportSpecifier/ei:reportBackDuration",
+        ["alliance-spec-samples/Sample_oadrCreateReport_OneShot_Telemetry.xml"] = "/oadr:oadrCreateReport/oadr:oadrReportRequest/ei:reportSpecifier/ei:reportBackDuration",
+        ["alliance-spec-samples/Sample_oadrCreateReport_Telemetry_Status.xml"] = "/oadr:oadrCreateReport/oadr:oadrReportRequest/ei:reportSpecifier/ei:reportBackDuration",
+        ["alliance-spec-samples/Sample_oadrRegisteredReport_W_ReportRequest.xml"] = "/oadr:oadrRegisteredReport/oadr:oadrReportRequest/ei:reportSpecifier/ei:reportBackDuration",
         // avob's deliberately invalid files that the schema refuses.
-        ["avob-OpenADR/model20b/eievent/unvalidationOadrDistributeEvent.xml"] = "/oadrDistributeEvent/oadrEvent",
-        ["avob-OpenADR/model20b/eievent/unvalidationOadrRequestEvent.xml"] = "/oadrRequestEvent",
-        ["avob-OpenADR/model20b/eiopt/unvalidationOadrCancelOpt.xml"] = "/oadrCancelOpt",
-        ["avob-OpenADR/model20b/eiopt/unvalidationOadrCreatedOpt.xml"] = "/oadrCreatedOpt/eiResponse",
-        ["avob-OpenADR/model20b/eiregisterparty/oadrCreatePartyRegistration.xml"] = "/oadrCreatePartyRegistration/oadrVenName",
-        ["avob-OpenADR/model20b/eiregisterparty/unvalidationOadrCancelPartyRegistration.xml"] = "/oadrCancelPartyRegistration",
-        ["avob-OpenADR/model20b/eiregisterparty/unvalidationOadrCreatedPartyRegistration.xml"] = "/oadrCreatedPartyRegistration/oadrProfiles",
-        ["avob-OpenADR/model20b/eiregisterparty/unvalidationOadrQueryRegistration.xml"] = "/oadrQueryRegistration",
-        ["avob-OpenADR/model20b/eiregisterparty/unvalidationOadrRequestReregistration.xml"] = "/oadrRequestReregistration",
-        ["avob-OpenADR/model20b/eireport/unvalidationOadrCreateReport.xml"] = "/oadrCreateReport/oadrReportRequest[1]/reportSpecifier",
-        ["avob-OpenADR/model20b/eireport/unvalidationOadrCreatedReport.xml"] = "/oadrCreatedReport/eiResponse",
-        ["avob-OpenADR/model20b/eireport/unvalidationOadrRegisteredReport.xml"] = "/oadrRegisteredReport/eiResponse",
-        ["avob-OpenADR/model20b/eireport/unvalidationOadrUpdatedReport.xml"] = "/oadrUpdatedReport/eiResponse",
-        ["avob-OpenADR/model20b/poll/unvalidationOadrPoll.xml"] = "/oadrPoll",
-        ["avob-OpenADR/model20b/response/unvalidatingOadrResponse.xml"] = "/oadrResponse/eiResponse",
+        ["avob-OpenADR/model20b/eievent/unvalidationOadrDistributeEvent.xml"] = "/oadr:oadrDistributeEvent/oadr:oadrEvent",
+        ["avob-OpenADR/model20b/eievent/unvalidationOadrRequestEvent.xml"] = "/oadr:oadrRequestEvent",
+        ["avob-OpenADR/model20b/eiopt/unvalidationOadrCancelOpt.xml"] = "/oadr:oadrCancelOpt",
+        ["avob-OpenADR/model20b/eiopt/unvalidationOadrCreatedOpt.xml"] = "/oadr:oadrCreatedOpt/ei:eiResponse",
+        ["avob-OpenADR/model20b/eiregisterparty/oadrCreatePartyRegistration.xml"] = "/oadr:oadrCreatePartyRegistration/oadr:oadrVenName",
+        ["avob-OpenADR/model20b/eiregisterparty/unvalidationOadrCancelPartyRegistration.xml"] = "/oadr:oadrCancelPartyRegistration",
+        ["avob-OpenADR/model20b/eiregisterparty/unvalidationOadrCreatedPartyRegistration.xml"] = "/oadr:oadrCreatedPartyRegistration/oadr:oadrProfiles",
+        ["avob-OpenADR/model20b/eiregisterparty/unvalidationOadrQueryRegistration.xml"] = "/oadr:oadrQueryRegistration",
+        ["avob-OpenADR/model20b/eiregisterparty/unvalidationOadrRequestReregistration.xml"] = "/oadr:oadrRequestReregistration",
+        ["avob-OpenADR/model20b/eireport/unvalidationOadrCreateReport.xml"] = "/oadr:oadrCreateReport/oadr:oadrReportRequest/ei:reportSpecifier",
+        ["avob-OpenADR/model20b/eireport/unvalidationOadrCreatedReport.xml"] = "/oadr:oadrCreatedReport/ei:eiResponse",
+        ["avob-OpenADR/model20b/eireport/unvalidationOadrRegisteredReport.xml"] = "/oadr:oadrRegisteredReport/ei:eiResponse",
+        ["avob-OpenADR/model20b/eireport/unvalidationOadrUpdatedReport.xml"] = "/oadr:oadrUpdatedReport/ei:eiResponse",
+        ["avob-OpenADR/model20b/poll/unvalidationOadrPoll.xml"] = "/oadr:oadrPoll",
+        ["avob-OpenADR/model20b/response/unvalidatingOadrResponse.xml"] = "/oadr:oadrResponse/ei:eiResponse",
         // oadrPayload holding only a ds:Signature: oadrSignedObject is missing.
-        ["avob-OpenADR/model20b/xmlsignature/signatureOadrPayload.xml"] = "/oadrPayload",
+        ["avob-OpenADR/model20b/xmlsignature/signatureOadrPayload.xml"] = "/oadr:oadrPayload",
     };
 
     /// <summary>Refused by xmllint only for whitespace around espi:intervalLength inside the GreenButton feed.</summary>

@@ -44,6 +44,9 @@ internal static class Ns
         return string.Equals(uri, Ds, StringComparison.Ordinal) ? "ds" : "";
     }
 
+    /// <summary><see cref="Display(string, string?)"/> for a name still in UTF-8.</summary>
+    public static string Display(ReadOnlySpan<byte> local, string? uri) => Display(System.Text.Encoding.UTF8.GetString(local), uri);
+
     /// <summary><c>prefix:local</c> with the conventional prefix (or <c>{uri}local</c> for other namespaces).</summary>
     public static string Display(string local, string? uri)
     {

@@ -3,41 +3,41 @@ using FlexCoop.OpenAdr.Model;
 namespace FlexCoop.OpenAdr.Codec.Internal;
 
 // The 23 payloads and their own nested types.
-internal sealed partial class OadrMessageReader
+internal ref partial struct OadrMessageReader
 {
     /// <summary>Reads the payload at the current node, or returns null when it is not one of the 23.</summary>
     private OadrMessage? TryReadMessage()
     {
-        if (_atEmpty || _r.NodeType != System.Xml.XmlNodeType.Element || !ReferenceEquals(_r.NamespaceURI, Ns.Oadr)) return null;
-        var name = _r.LocalName;
-        if (ReferenceEquals(name, "oadrDistributeEvent")) return ReadDistributeEvent();
-        if (ReferenceEquals(name, "oadrUpdateReport")) return ReadUpdateReport();
-        if (ReferenceEquals(name, "oadrPoll")) return ReadPoll();
-        if (ReferenceEquals(name, "oadrResponse")) return ReadResponse();
-        if (ReferenceEquals(name, "oadrCreatedEvent")) return ReadCreatedEvent();
-        if (ReferenceEquals(name, "oadrRequestEvent")) return ReadRequestEvent();
-        if (ReferenceEquals(name, "oadrRegisterReport")) return ReadRegisterReport();
-        if (ReferenceEquals(name, "oadrRegisteredReport")) return ReadRegisteredReport();
-        if (ReferenceEquals(name, "oadrCreateReport")) return ReadCreateReport();
-        if (ReferenceEquals(name, "oadrCreatedReport")) return ReadCreatedReport();
-        if (ReferenceEquals(name, "oadrUpdatedReport")) return ReadUpdatedReport();
-        if (ReferenceEquals(name, "oadrCancelReport")) return ReadCancelReport();
-        if (ReferenceEquals(name, "oadrCanceledReport")) return ReadCanceledReport();
-        if (ReferenceEquals(name, "oadrCreateOpt")) return ReadCreateOpt();
-        if (ReferenceEquals(name, "oadrCreatedOpt")) return ReadCreatedOpt();
-        if (ReferenceEquals(name, "oadrCancelOpt")) return ReadCancelOpt();
-        if (ReferenceEquals(name, "oadrCanceledOpt")) return ReadCanceledOpt();
-        if (ReferenceEquals(name, "oadrQueryRegistration")) return ReadQueryRegistration();
-        if (ReferenceEquals(name, "oadrCreatePartyRegistration")) return ReadCreatePartyRegistration();
-        if (ReferenceEquals(name, "oadrCreatedPartyRegistration")) return ReadCreatedPartyRegistration();
-        if (ReferenceEquals(name, "oadrCancelPartyRegistration")) return ReadCancelPartyRegistration();
-        if (ReferenceEquals(name, "oadrCanceledPartyRegistration")) return ReadCanceledPartyRegistration();
-        if (ReferenceEquals(name, "oadrRequestReregistration")) return ReadRequestReregistration();
+        if (!AtElement || !ReferenceEquals(_x.NamespaceUri, Ns.Oadr)) return null;
+        var name = _x.LocalName;
+        if (name.SequenceEqual("oadrDistributeEvent"u8)) return ReadDistributeEvent();
+        if (name.SequenceEqual("oadrUpdateReport"u8)) return ReadUpdateReport();
+        if (name.SequenceEqual("oadrPoll"u8)) return ReadPoll();
+        if (name.SequenceEqual("oadrResponse"u8)) return ReadResponse();
+        if (name.SequenceEqual("oadrCreatedEvent"u8)) return ReadCreatedEvent();
+        if (name.SequenceEqual("oadrRequestEvent"u8)) return ReadRequestEvent();
+        if (name.SequenceEqual("oadrRegisterReport"u8)) return ReadRegisterReport();
+        if (name.SequenceEqual("oadrRegisteredReport"u8)) return ReadRegisteredReport();
+        if (name.SequenceEqual("oadrCreateReport"u8)) return ReadCreateReport();
+        if (name.SequenceEqual("oadrCreatedReport"u8)) return ReadCreatedReport();
+        if (name.SequenceEqual("oadrUpdatedReport"u8)) return ReadUpdatedReport();
+        if (name.SequenceEqual("oadrCancelReport"u8)) return ReadCancelReport();
+        if (name.SequenceEqual("oadrCanceledReport"u8)) return ReadCanceledReport();
+        if (name.SequenceEqual("oadrCreateOpt"u8)) return ReadCreateOpt();
+        if (name.SequenceEqual("oadrCreatedOpt"u8)) return ReadCreatedOpt();
+        if (name.SequenceEqual("oadrCancelOpt"u8)) return ReadCancelOpt();
+        if (name.SequenceEqual("oadrCanceledOpt"u8)) return ReadCanceledOpt();
+        if (name.SequenceEqual("oadrQueryRegistration"u8)) return ReadQueryRegistration();
+        if (name.SequenceEqual("oadrCreatePartyRegistration"u8)) return ReadCreatePartyRegistration();
+        if (name.SequenceEqual("oadrCreatedPartyRegistration"u8)) return ReadCreatedPartyRegistration();
+        if (name.SequenceEqual("oadrCancelPartyRegistration"u8)) return ReadCancelPartyRegistration();
+        if (name.SequenceEqual("oadrCanceledPartyRegistration"u8)) return ReadCanceledPartyRegistration();
+        if (name.SequenceEqual("oadrRequestReregistration"u8)) return ReadRequestReregistration();
         return null;
     }
 
     /// <summary>Enters a payload element, returning its <c>ei:schemaVersion</c>.</summary>
-    private SchemaVersion? BeginMessage() => SchemaVersionValue(Begin("schemaVersion", Ns.Ei));
+    private SchemaVersion? BeginMessage() => SchemaVersionValue(Begin("schemaVersion"u8, Ns.Ei));
 
     // ---- events --------------------------------------------------------------------------------
 
@@ -45,12 +45,12 @@ internal sealed partial class OadrMessageReader
     {
         var version = BeginMessage();
         var response = OptionalEiResponse();
-        var requestId = Text("requestID", Ns.Pyld);
-        var vtnId = Text("vtnID", Ns.Ei);
+        var requestId = Text("requestID"u8, Ns.Pyld);
+        var vtnId = Text("vtnID"u8, Ns.Ei);
         var events = new ListBuilder<OadrEvent>();
-        while (At("oadrEvent", Ns.Oadr))
+        while (At("oadrEvent"u8, Ns.Oadr))
         {
-            Begin(events.Count + 1);
+            Begin();
             var ev = ReadEiEvent();
             var required = ResponseRequiredValue();
             End();
@@ -62,21 +62,21 @@ internal sealed partial class OadrMessageReader
 
     private EiEvent ReadEiEvent()
     {
-        Expect("eiEvent", Ns.Ei);
+        Expect("eiEvent"u8, Ns.Ei);
         Begin();
         var descriptor = ReadEventDescriptor();
-        Expect("eiActivePeriod", Ns.Ei);
+        Expect("eiActivePeriod"u8, Ns.Ei);
         Begin();
         var properties = ReadProperties();
-        Expect("components", Ns.Xcal);
-        var nil = Begin("nil", Ns.Xsi);
+        Expect("components"u8, Ns.Xcal);
+        var nil = Begin("nil"u8, Ns.Xsi);
         var isNil = false;
-        if (nil is not null && !OadrText.TryParseBoolean(nil, out isNil)) throw Xsd($"xsi:nil '{nil}' is not a boolean");
+        if (nil is not null && !OadrText.TryParseBoolean(System.Text.Encoding.UTF8.GetBytes(nil), out isNil)) throw Xsd($"xsi:nil '{nil}' is not a boolean");
         // 2.0b gives xcal:components no content; anything inside is refused rather than silently dropped.
         End();
         End();
         var signals = ReadEventSignals();
-        var target = ReadTarget("eiTarget", Ns.Ei);
+        var target = ReadTarget("eiTarget"u8, Ns.Ei);
         End();
         return new EiEvent
         {
@@ -89,21 +89,21 @@ internal sealed partial class OadrMessageReader
 
     private EventDescriptor ReadEventDescriptor()
     {
-        Expect("eventDescriptor", Ns.Ei);
+        Expect("eventDescriptor"u8, Ns.Ei);
         Begin();
-        var id = Text("eventID", Ns.Ei);
-        var mod = UInt("modificationNumber", Ns.Ei);
-        var modTime = OptionalDateTimeValue("modificationDateTime", Ns.Ei);
-        var modReason = OptionalText("modificationReason", Ns.Ei);
-        var priority = OptionalUInt("priority", Ns.Ei);
-        Expect("eiMarketContext", Ns.Ei);
+        var id = Text("eventID"u8, Ns.Ei);
+        var mod = UInt("modificationNumber"u8, Ns.Ei);
+        var modTime = OptionalDateTimeValue("modificationDateTime"u8, Ns.Ei);
+        var modReason = OptionalText("modificationReason"u8, Ns.Ei);
+        var priority = OptionalUInt("priority"u8, Ns.Ei);
+        Expect("eiMarketContext"u8, Ns.Ei);
         Begin();
-        var market = Token("marketContext", Ns.Emix);
+        var market = Token("marketContext"u8, Ns.Emix);
         End();
-        var created = DateTimeValue("createdDateTime", Ns.Ei);
+        var created = DateTimeValue("createdDateTime"u8, Ns.Ei);
         var status = EventStatusValue();
-        var test = OptionalText("testEvent", Ns.Ei);
-        var comment = OptionalText("vtnComment", Ns.Ei);
+        var test = OptionalText("testEvent"u8, Ns.Ei);
+        var comment = OptionalText("vtnComment"u8, Ns.Ei);
         End();
         return new EventDescriptor
         {
@@ -122,26 +122,26 @@ internal sealed partial class OadrMessageReader
 
     private EventSignals ReadEventSignals()
     {
-        Expect("eiEventSignals", Ns.Ei);
+        Expect("eiEventSignals"u8, Ns.Ei);
         Begin();
         var signals = new ListBuilder<EventSignal>();
-        Expect("eiEventSignal", Ns.Ei);
-        while (At("eiEventSignal", Ns.Ei))
+        Expect("eiEventSignal"u8, Ns.Ei);
+        while (At("eiEventSignal"u8, Ns.Ei))
         {
-            Begin(signals.Count + 1);
+            Begin();
             var intervals = ReadIntervals();
-            var target = OptionalTarget("eiTarget", Ns.Ei);
+            var target = OptionalTarget("eiTarget"u8, Ns.Ei);
             var name = SignalNameValue();
             var type = SignalTypeValue();
-            var id = Text("signalID", Ns.Ei);
+            var id = Text("signalID"u8, Ns.Ei);
             var item = OptionalItemBase();
             float? current = null;
-            if (At("currentValue", Ns.Ei))
+            if (At("currentValue"u8, Ns.Ei))
             {
                 Begin();
-                Expect("payloadFloat", Ns.Ei);
+                Expect("payloadFloat"u8, Ns.Ei);
                 Begin();
-                current = Float("value", Ns.Ei);
+                current = Float("value"u8, Ns.Ei);
                 End();
                 End();
             }
@@ -158,15 +158,15 @@ internal sealed partial class OadrMessageReader
             });
         }
         EventBaseline? baseline = null;
-        if (At("eiEventBaseline", Ns.Ei))
+        if (At("eiEventBaseline"u8, Ns.Ei))
         {
             Begin();
             var start = DtStart();
-            var duration = DurationProp("duration", Ns.Xcal);
+            var duration = DurationProp("duration"u8, Ns.Xcal);
             var intervals = ReadIntervals();
-            var id = Text("baselineID", Ns.Ei);
-            var resources = Strings("resourceID", Ns.Ei);
-            var name = Text("baselineName", Ns.Ei);
+            var id = Text("baselineID"u8, Ns.Ei);
+            var resources = Strings("resourceID"u8, Ns.Ei);
+            var name = Text("baselineName"u8, Ns.Ei);
             var item = OptionalItemBase();
             End();
             baseline = new EventBaseline
@@ -187,11 +187,11 @@ internal sealed partial class OadrMessageReader
     private OadrRequestEvent ReadRequestEvent()
     {
         var version = BeginMessage();
-        Expect("eiRequestEvent", Ns.Pyld);
+        Expect("eiRequestEvent"u8, Ns.Pyld);
         Begin();
-        var requestId = Text("requestID", Ns.Pyld);
-        var venId = Text("venID", Ns.Ei);
-        var limit = OptionalUInt("replyLimit", Ns.Pyld);
+        var requestId = Text("requestID"u8, Ns.Pyld);
+        var venId = Text("venID"u8, Ns.Ei);
+        var limit = OptionalUInt("replyLimit"u8, Ns.Pyld);
         End();
         End();
         return new OadrRequestEvent { SchemaVersion = version, RequestId = requestId, VenId = venId, ReplyLimit = limit };
@@ -200,20 +200,20 @@ internal sealed partial class OadrMessageReader
     private OadrCreatedEvent ReadCreatedEvent()
     {
         var version = BeginMessage();
-        Expect("eiCreatedEvent", Ns.Pyld);
+        Expect("eiCreatedEvent"u8, Ns.Pyld);
         Begin();
         var response = ReadEiResponse();
         ValueList<EventResponse>? responses = null;
-        if (At("eventResponses", Ns.Ei))
+        if (At("eventResponses"u8, Ns.Ei))
         {
             Begin();
             var list = new ListBuilder<EventResponse>();
-            while (At("eventResponse", Ns.Ei))
+            while (At("eventResponse"u8, Ns.Ei))
             {
-                Begin(list.Count + 1);
+                Begin();
                 var code = ResponseCodeValue();
-                var description = OptionalText("responseDescription", Ns.Ei);
-                var requestId = Text("requestID", Ns.Pyld);
+                var description = OptionalText("responseDescription"u8, Ns.Ei);
+                var requestId = Text("requestID"u8, Ns.Pyld);
                 var qualified = ReadQualifiedEventId();
                 var opt = OptTypeValue();
                 End();
@@ -222,7 +222,7 @@ internal sealed partial class OadrMessageReader
             End();
             responses = list.ToValueList();
         }
-        var venId = Text("venID", Ns.Ei);
+        var venId = Text("venID"u8, Ns.Ei);
         End();
         End();
         return new OadrCreatedEvent { SchemaVersion = version, EiResponse = response, EventResponses = responses, VenId = venId };
@@ -231,7 +231,7 @@ internal sealed partial class OadrMessageReader
     private OadrPoll ReadPoll()
     {
         var version = BeginMessage();
-        var venId = Text("venID", Ns.Ei);
+        var venId = Text("venID"u8, Ns.Ei);
         End();
         return new OadrPoll { SchemaVersion = version, VenId = venId };
     }
@@ -240,7 +240,7 @@ internal sealed partial class OadrMessageReader
     {
         var version = BeginMessage();
         var response = ReadEiResponse();
-        var venId = OptionalText("venID", Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrResponse { SchemaVersion = version, EiResponse = response, VenId = venId };
     }
@@ -249,25 +249,25 @@ internal sealed partial class OadrMessageReader
 
     private ValueList<OadrReport> ReadReports()
     {
-        if (!At("oadrReport", Ns.Oadr)) return ValueList<OadrReport>.Empty;
+        if (!At("oadrReport"u8, Ns.Oadr)) return ValueList<OadrReport>.Empty;
         var list = new ListBuilder<OadrReport>();
-        while (At("oadrReport", Ns.Oadr)) list.Add(ReadReport(list.Count + 1));
+        while (At("oadrReport"u8, Ns.Oadr)) list.Add(ReadReport());
         return list.ToValueList();
     }
 
-    private OadrReport ReadReport(int index)
+    private OadrReport ReadReport()
     {
-        Begin(index);
-        DateTimeOffset? start = At("dtstart", Ns.Xcal) ? DtStart() : null;
-        var duration = OptionalDurationProp("duration", Ns.Xcal);
-        ValueList<Interval>? intervals = At("intervals", Ns.Strm) ? ReadIntervals() : null;
-        var reportId = OptionalText("eiReportID", Ns.Ei);
+        Begin();
+        DateTimeOffset? start = At("dtstart"u8, Ns.Xcal) ? DtStart() : null;
+        var duration = OptionalDurationProp("duration"u8, Ns.Xcal);
+        ValueList<Interval>? intervals = At("intervals"u8, Ns.Strm) ? ReadIntervals() : null;
+        var reportId = OptionalText("eiReportID"u8, Ns.Ei);
         var descriptions = new ListBuilder<OadrReportDescription>();
-        while (At("oadrReportDescription", Ns.Oadr)) descriptions.Add(ReadReportDescription(descriptions.Count + 1));
-        var requestId = Text("reportRequestID", Ns.Ei);
-        var specifierId = Text("reportSpecifierID", Ns.Ei);
-        ReportName? name = At("reportName", Ns.Ei) ? ReportNameValue() : null;
-        var created = DateTimeValue("createdDateTime", Ns.Ei);
+        while (At("oadrReportDescription"u8, Ns.Oadr)) descriptions.Add(ReadReportDescription());
+        var requestId = Text("reportRequestID"u8, Ns.Ei);
+        var specifierId = Text("reportSpecifierID"u8, Ns.Ei);
+        ReportName? name = At("reportName"u8, Ns.Ei) ? ReportNameValue() : null;
+        var created = DateTimeValue("createdDateTime"u8, Ns.Ei);
         End();
         return new OadrReport
         {
@@ -283,23 +283,23 @@ internal sealed partial class OadrMessageReader
         };
     }
 
-    private OadrReportDescription ReadReportDescription(int index)
+    private OadrReportDescription ReadReportDescription()
     {
-        Begin(index);
-        var rid = Text("rID", Ns.Ei);
-        var subject = OptionalTarget("reportSubject", Ns.Ei);
-        var source = OptionalTarget("reportDataSource", Ns.Ei);
+        Begin();
+        var rid = Text("rID"u8, Ns.Ei);
+        var subject = OptionalTarget("reportSubject"u8, Ns.Ei);
+        var source = OptionalTarget("reportDataSource"u8, Ns.Ei);
         var type = ReportTypeValue();
         var item = OptionalItemBase();
         var reading = ReadingTypeValue();
-        var market = At("marketContext", Ns.Emix) ? Token("marketContext", Ns.Emix) : null;
+        var market = At("marketContext"u8, Ns.Emix) ? Token("marketContext"u8, Ns.Emix) : null;
         OadrSamplingRate? rate = null;
-        if (At("oadrSamplingRate", Ns.Oadr))
+        if (At("oadrSamplingRate"u8, Ns.Oadr))
         {
             Begin();
-            var min = DurationValue("oadrMinPeriod", Ns.Oadr);
-            var max = DurationValue("oadrMaxPeriod", Ns.Oadr);
-            var onChange = Bool("oadrOnChange", Ns.Oadr);
+            var min = DurationValue("oadrMinPeriod"u8, Ns.Oadr);
+            var max = DurationValue("oadrMaxPeriod"u8, Ns.Oadr);
+            var onChange = Bool("oadrOnChange"u8, Ns.Oadr);
             End();
             rate = new OadrSamplingRate { MinPeriod = min, MaxPeriod = max, OnChange = onChange };
         }
@@ -319,31 +319,31 @@ internal sealed partial class OadrMessageReader
 
     private ValueList<OadrReportRequest> ReadReportRequests(bool atLeastOne)
     {
-        if (atLeastOne) Expect("oadrReportRequest", Ns.Oadr);
-        if (!At("oadrReportRequest", Ns.Oadr)) return ValueList<OadrReportRequest>.Empty;
+        if (atLeastOne) Expect("oadrReportRequest"u8, Ns.Oadr);
+        if (!At("oadrReportRequest"u8, Ns.Oadr)) return ValueList<OadrReportRequest>.Empty;
         var list = new ListBuilder<OadrReportRequest>();
-        while (At("oadrReportRequest", Ns.Oadr))
+        while (At("oadrReportRequest"u8, Ns.Oadr))
         {
-            Begin(list.Count + 1);
-            var requestId = Text("reportRequestID", Ns.Ei);
-            Expect("reportSpecifier", Ns.Ei);
             Begin();
-            var specifierId = Text("reportSpecifierID", Ns.Ei);
-            var granularity = DurationProp("granularity", Ns.Xcal);
-            var backDuration = DurationProp("reportBackDuration", Ns.Ei);
+            var requestId = Text("reportRequestID"u8, Ns.Ei);
+            Expect("reportSpecifier"u8, Ns.Ei);
+            Begin();
+            var specifierId = Text("reportSpecifierID"u8, Ns.Ei);
+            var granularity = DurationProp("granularity"u8, Ns.Xcal);
+            var backDuration = DurationProp("reportBackDuration"u8, Ns.Ei);
             CalendarProperties? interval = null;
-            if (At("reportInterval", Ns.Ei))
+            if (At("reportInterval"u8, Ns.Ei))
             {
                 Begin();
                 interval = ReadProperties();
                 End();
             }
             var payloads = new ListBuilder<SpecifierPayload>();
-            Expect("specifierPayload", Ns.Ei);
-            while (At("specifierPayload", Ns.Ei))
+            Expect("specifierPayload"u8, Ns.Ei);
+            while (At("specifierPayload"u8, Ns.Ei))
             {
-                Begin(payloads.Count + 1);
-                var rid = Text("rID", Ns.Ei);
+                Begin();
+                var rid = Text("rID"u8, Ns.Ei);
                 var item = OptionalItemBase();
                 var reading = ReadingTypeValue();
                 End();
@@ -369,9 +369,9 @@ internal sealed partial class OadrMessageReader
 
     private ValueList<string> ReadPendingReports()
     {
-        Expect("oadrPendingReports", Ns.Oadr);
+        Expect("oadrPendingReports"u8, Ns.Oadr);
         Begin();
-        var ids = Strings("reportRequestID", Ns.Ei);
+        var ids = Strings("reportRequestID"u8, Ns.Ei);
         End();
         return ids;
     }
@@ -379,10 +379,10 @@ internal sealed partial class OadrMessageReader
     private OadrRegisterReport ReadRegisterReport()
     {
         var version = BeginMessage();
-        var requestId = Text("requestID", Ns.Pyld);
+        var requestId = Text("requestID"u8, Ns.Pyld);
         var reports = ReadReports();
-        var venId = OptionalText("venID", Ns.Ei);
-        var reportRequestId = OptionalText("reportRequestID", Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
+        var reportRequestId = OptionalText("reportRequestID"u8, Ns.Ei);
         End();
         return new OadrRegisterReport { SchemaVersion = version, RequestId = requestId, Reports = reports, VenId = venId, ReportRequestId = reportRequestId };
     }
@@ -392,7 +392,7 @@ internal sealed partial class OadrMessageReader
         var version = BeginMessage();
         var response = ReadEiResponse();
         var requests = ReadReportRequests(atLeastOne: false);
-        var venId = OptionalText("venID", Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrRegisteredReport { SchemaVersion = version, EiResponse = response, ReportRequests = requests, VenId = venId };
     }
@@ -400,9 +400,9 @@ internal sealed partial class OadrMessageReader
     private OadrCreateReport ReadCreateReport()
     {
         var version = BeginMessage();
-        var requestId = Text("requestID", Ns.Pyld);
+        var requestId = Text("requestID"u8, Ns.Pyld);
         var requests = ReadReportRequests(atLeastOne: true);
-        var venId = OptionalText("venID", Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrCreateReport { SchemaVersion = version, RequestId = requestId, ReportRequests = requests, VenId = venId };
     }
@@ -412,7 +412,7 @@ internal sealed partial class OadrMessageReader
         var version = BeginMessage();
         var response = ReadEiResponse();
         var pending = ReadPendingReports();
-        var venId = OptionalText("venID", Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrCreatedReport { SchemaVersion = version, EiResponse = response, PendingReports = pending, VenId = venId };
     }
@@ -420,9 +420,9 @@ internal sealed partial class OadrMessageReader
     private OadrUpdateReport ReadUpdateReport()
     {
         var version = BeginMessage();
-        var requestId = Text("requestID", Ns.Pyld);
+        var requestId = Text("requestID"u8, Ns.Pyld);
         var reports = ReadReports();
-        var venId = OptionalText("venID", Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrUpdateReport { SchemaVersion = version, RequestId = requestId, Reports = reports, VenId = venId };
     }
@@ -431,8 +431,8 @@ internal sealed partial class OadrMessageReader
     {
         var version = BeginMessage();
         var response = ReadEiResponse();
-        var cancel = At("oadrCancelReport", Ns.Oadr) ? ReadCancelReport() : null;
-        var venId = OptionalText("venID", Ns.Ei);
+        var cancel = At("oadrCancelReport"u8, Ns.Oadr) ? ReadCancelReport() : null;
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrUpdatedReport { SchemaVersion = version, EiResponse = response, CancelReport = cancel, VenId = venId };
     }
@@ -440,11 +440,11 @@ internal sealed partial class OadrMessageReader
     private OadrCancelReport ReadCancelReport()
     {
         var version = BeginMessage();
-        var requestId = Text("requestID", Ns.Pyld);
-        Expect("reportRequestID", Ns.Ei);
-        var ids = Strings("reportRequestID", Ns.Ei);
-        var follow = Bool("reportToFollow", Ns.Pyld);
-        var venId = OptionalText("venID", Ns.Ei);
+        var requestId = Text("requestID"u8, Ns.Pyld);
+        Expect("reportRequestID"u8, Ns.Ei);
+        var ids = Strings("reportRequestID"u8, Ns.Ei);
+        var follow = Bool("reportToFollow"u8, Ns.Pyld);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrCancelReport { SchemaVersion = version, RequestId = requestId, ReportRequestIds = ids, ReportToFollow = follow, VenId = venId };
     }
@@ -454,7 +454,7 @@ internal sealed partial class OadrMessageReader
         var version = BeginMessage();
         var response = ReadEiResponse();
         var pending = ReadPendingReports();
-        var venId = OptionalText("venID", Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrCanceledReport { SchemaVersion = version, EiResponse = response, PendingReports = pending, VenId = venId };
     }
@@ -464,21 +464,21 @@ internal sealed partial class OadrMessageReader
     private OadrCreateOpt ReadCreateOpt()
     {
         var version = BeginMessage();
-        var optId = Text("optID", Ns.Ei);
+        var optId = Text("optID"u8, Ns.Ei);
         var optType = OptTypeValue();
         var reason = OptReasonValue();
-        var market = At("marketContext", Ns.Emix) ? Token("marketContext", Ns.Emix) : null;
-        var venId = Text("venID", Ns.Ei);
+        var market = At("marketContext"u8, Ns.Emix) ? Token("marketContext"u8, Ns.Emix) : null;
+        var venId = Text("venID"u8, Ns.Ei);
         Vavailability? availability = null;
-        if (At("vavailability", Ns.Xcal))
+        if (At("vavailability"u8, Ns.Xcal))
         {
             Begin();
-            Expect("components", Ns.Xcal);
+            Expect("components"u8, Ns.Xcal);
             Begin();
             var list = new ListBuilder<CalendarProperties>();
-            while (At("available", Ns.Xcal))
+            while (At("available"u8, Ns.Xcal))
             {
-                Begin(list.Count + 1);
+                Begin();
                 list.Add(ReadProperties());
                 End();
             }
@@ -486,11 +486,11 @@ internal sealed partial class OadrMessageReader
             End();
             availability = new Vavailability { Available = list.ToValueList() };
         }
-        var created = DateTimeValue("createdDateTime", Ns.Ei);
-        var requestId = Text("requestID", Ns.Pyld);
-        var qualified = At("qualifiedEventID", Ns.Ei) ? ReadQualifiedEventId() : null;
-        var target = ReadTarget("eiTarget", Ns.Ei);
-        var deviceClass = OptionalTarget("oadrDeviceClass", Ns.Oadr);
+        var created = DateTimeValue("createdDateTime"u8, Ns.Ei);
+        var requestId = Text("requestID"u8, Ns.Pyld);
+        var qualified = At("qualifiedEventID"u8, Ns.Ei) ? ReadQualifiedEventId() : null;
+        var target = ReadTarget("eiTarget"u8, Ns.Ei);
+        var deviceClass = OptionalTarget("oadrDeviceClass"u8, Ns.Oadr);
         End();
         return new OadrCreateOpt
         {
@@ -513,7 +513,7 @@ internal sealed partial class OadrMessageReader
     {
         var version = BeginMessage();
         var response = ReadEiResponse();
-        var optId = Text("optID", Ns.Ei);
+        var optId = Text("optID"u8, Ns.Ei);
         End();
         return new OadrCreatedOpt { SchemaVersion = version, EiResponse = response, OptId = optId };
     }
@@ -521,9 +521,9 @@ internal sealed partial class OadrMessageReader
     private OadrCancelOpt ReadCancelOpt()
     {
         var version = BeginMessage();
-        var requestId = Text("requestID", Ns.Pyld);
-        var optId = Text("optID", Ns.Ei);
-        var venId = Text("venID", Ns.Ei);
+        var requestId = Text("requestID"u8, Ns.Pyld);
+        var optId = Text("optID"u8, Ns.Ei);
+        var venId = Text("venID"u8, Ns.Ei);
         End();
         return new OadrCancelOpt { SchemaVersion = version, RequestId = requestId, OptId = optId, VenId = venId };
     }
@@ -532,7 +532,7 @@ internal sealed partial class OadrMessageReader
     {
         var version = BeginMessage();
         var response = ReadEiResponse();
-        var optId = OptionalText("optID", Ns.Ei);
+        var optId = OptionalText("optID"u8, Ns.Ei);
         End();
         return new OadrCanceledOpt { SchemaVersion = version, EiResponse = response, OptId = optId };
     }
@@ -542,7 +542,7 @@ internal sealed partial class OadrMessageReader
     private OadrQueryRegistration ReadQueryRegistration()
     {
         var version = BeginMessage();
-        var requestId = Text("requestID", Ns.Pyld);
+        var requestId = Text("requestID"u8, Ns.Pyld);
         End();
         return new OadrQueryRegistration { SchemaVersion = version, RequestId = requestId };
     }
@@ -550,16 +550,16 @@ internal sealed partial class OadrMessageReader
     private OadrCreatePartyRegistration ReadCreatePartyRegistration()
     {
         var version = BeginMessage();
-        var requestId = Text("requestID", Ns.Pyld);
-        var registrationId = OptionalText("registrationID", Ns.Ei);
-        var venId = OptionalText("venID", Ns.Ei);
+        var requestId = Text("requestID"u8, Ns.Pyld);
+        var registrationId = OptionalText("registrationID"u8, Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         var profile = ProfileNameValue();
         var transport = TransportNameValue();
-        var address = OptionalText("oadrTransportAddress", Ns.Oadr);
-        var reportOnly = Bool("oadrReportOnly", Ns.Oadr);
-        var signature = Bool("oadrXmlSignature", Ns.Oadr);
-        var venName = OptionalText("oadrVenName", Ns.Oadr);
-        var pull = OptionalBool("oadrHttpPullModel", Ns.Oadr);
+        var address = OptionalText("oadrTransportAddress"u8, Ns.Oadr);
+        var reportOnly = Bool("oadrReportOnly"u8, Ns.Oadr);
+        var signature = Bool("oadrXmlSignature"u8, Ns.Oadr);
+        var venName = OptionalText("oadrVenName"u8, Ns.Oadr);
+        var pull = OptionalBool("oadrHttpPullModel"u8, Ns.Oadr);
         End();
         return new OadrCreatePartyRegistration
         {
@@ -581,24 +581,24 @@ internal sealed partial class OadrMessageReader
     {
         var version = BeginMessage();
         var response = ReadEiResponse();
-        var registrationId = OptionalText("registrationID", Ns.Ei);
-        var venId = OptionalText("venID", Ns.Ei);
-        var vtnId = Text("vtnID", Ns.Ei);
-        Expect("oadrProfiles", Ns.Oadr);
+        var registrationId = OptionalText("registrationID"u8, Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
+        var vtnId = Text("vtnID"u8, Ns.Ei);
+        Expect("oadrProfiles"u8, Ns.Oadr);
         Begin();
         var profiles = new ListBuilder<OadrProfile>();
-        Expect("oadrProfile", Ns.Oadr);
-        while (At("oadrProfile", Ns.Oadr))
+        Expect("oadrProfile"u8, Ns.Oadr);
+        while (At("oadrProfile"u8, Ns.Oadr))
         {
-            Begin(profiles.Count + 1);
+            Begin();
             var name = ProfileNameValue();
-            Expect("oadrTransports", Ns.Oadr);
+            Expect("oadrTransports"u8, Ns.Oadr);
             Begin();
             var transports = new ListBuilder<OadrTransportName>();
-            Expect("oadrTransport", Ns.Oadr);
-            while (At("oadrTransport", Ns.Oadr))
+            Expect("oadrTransport"u8, Ns.Oadr);
+            while (At("oadrTransport"u8, Ns.Oadr))
             {
-                Begin(transports.Count + 1);
+                Begin();
                 transports.Add(TransportNameValue());
                 End();
             }
@@ -607,17 +607,17 @@ internal sealed partial class OadrMessageReader
             profiles.Add(new OadrProfile { ProfileName = name, Transports = transports.ToValueList() });
         }
         End();
-        var pollFreq = OptionalDurationProp("oadrRequestedOadrPollFreq", Ns.Oadr);
+        var pollFreq = OptionalDurationProp("oadrRequestedOadrPollFreq"u8, Ns.Oadr);
         ValueList<OadrService>? services = null;
-        if (At("oadrServiceSpecificInfo", Ns.Oadr))
+        if (At("oadrServiceSpecificInfo"u8, Ns.Oadr))
         {
             Begin();
             var list = new ListBuilder<OadrService>();
-            while (At("oadrService", Ns.Oadr))
+            while (At("oadrService"u8, Ns.Oadr))
             {
-                Begin(list.Count + 1);
+                Begin();
                 var name = ServiceNameValue();
-                Expect("oadrInfo", Ns.Oadr);
+                Expect("oadrInfo"u8, Ns.Oadr);
                 var info = ReadInfos();
                 End();
                 list.Add(new OadrService { ServiceName = name, Info = info });
@@ -626,14 +626,14 @@ internal sealed partial class OadrMessageReader
             services = list.ToValueList();
         }
         ValueList<OadrExtension>? extensions = null;
-        if (At("oadrExtensions", Ns.Oadr))
+        if (At("oadrExtensions"u8, Ns.Oadr))
         {
             Begin();
             var list = new ListBuilder<OadrExtension>();
-            while (At("oadrExtension", Ns.Oadr))
+            while (At("oadrExtension"u8, Ns.Oadr))
             {
-                Begin(list.Count + 1);
-                var name = Text("oadrExtensionName", Ns.Oadr);
+                Begin();
+                var name = Text("oadrExtensionName"u8, Ns.Oadr);
                 var info = ReadInfos();
                 End();
                 list.Add(new OadrExtension { Name = name, Info = info });
@@ -659,11 +659,11 @@ internal sealed partial class OadrMessageReader
     private ValueList<OadrInfo> ReadInfos()
     {
         var list = new ListBuilder<OadrInfo>();
-        while (At("oadrInfo", Ns.Oadr))
+        while (At("oadrInfo"u8, Ns.Oadr))
         {
-            Begin(list.Count + 1);
-            var key = Text("oadrKey", Ns.Oadr);
-            var value = Text("oadrValue", Ns.Oadr);
+            Begin();
+            var key = Text("oadrKey"u8, Ns.Oadr);
+            var value = Text("oadrValue"u8, Ns.Oadr);
             End();
             list.Add(new OadrInfo { Key = key, Value = value });
         }
@@ -673,9 +673,9 @@ internal sealed partial class OadrMessageReader
     private OadrCancelPartyRegistration ReadCancelPartyRegistration()
     {
         var version = BeginMessage();
-        var requestId = Text("requestID", Ns.Pyld);
-        var registrationId = Text("registrationID", Ns.Ei);
-        var venId = OptionalText("venID", Ns.Ei);
+        var requestId = Text("requestID"u8, Ns.Pyld);
+        var registrationId = Text("registrationID"u8, Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrCancelPartyRegistration { SchemaVersion = version, RequestId = requestId, RegistrationId = registrationId, VenId = venId };
     }
@@ -684,8 +684,8 @@ internal sealed partial class OadrMessageReader
     {
         var version = BeginMessage();
         var response = ReadEiResponse();
-        var registrationId = OptionalText("registrationID", Ns.Ei);
-        var venId = OptionalText("venID", Ns.Ei);
+        var registrationId = OptionalText("registrationID"u8, Ns.Ei);
+        var venId = OptionalText("venID"u8, Ns.Ei);
         End();
         return new OadrCanceledPartyRegistration { SchemaVersion = version, EiResponse = response, RegistrationId = registrationId, VenId = venId };
     }
@@ -693,7 +693,7 @@ internal sealed partial class OadrMessageReader
     private OadrRequestReregistration ReadRequestReregistration()
     {
         var version = BeginMessage();
-        var venId = Text("venID", Ns.Ei);
+        var venId = Text("venID"u8, Ns.Ei);
         End();
         return new OadrRequestReregistration { SchemaVersion = version, VenId = venId };
     }

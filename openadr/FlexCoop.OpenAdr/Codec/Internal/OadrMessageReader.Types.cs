@@ -1,61 +1,62 @@
 using System.Xml;
+using FlexCoop.OpenAdr.Xml.Internal;
 using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Model.Internal;
 
 namespace FlexCoop.OpenAdr.Codec.Internal;
 
 // Nested types shared by several messages, each read in schema sequence order.
-internal sealed partial class OadrMessageReader
+internal ref partial struct OadrMessageReader
 {
     private EiResponse ReadEiResponse()
     {
-        Expect("eiResponse", Ns.Ei);
+        Expect("eiResponse"u8, Ns.Ei);
         Begin();
         var code = ResponseCodeValue();
-        var description = OptionalText("responseDescription", Ns.Ei);
-        var requestId = Text("requestID", Ns.Pyld);
+        var description = OptionalText("responseDescription"u8, Ns.Ei);
+        var requestId = Text("requestID"u8, Ns.Pyld);
         End();
         return new EiResponse { ResponseCode = code, ResponseDescription = description, RequestId = requestId };
     }
 
-    private EiResponse? OptionalEiResponse() => At("eiResponse", Ns.Ei) ? ReadEiResponse() : null;
+    private EiResponse? OptionalEiResponse() => At("eiResponse"u8, Ns.Ei) ? ReadEiResponse() : null;
 
     private QualifiedEventId ReadQualifiedEventId()
     {
-        Expect("qualifiedEventID", Ns.Ei);
+        Expect("qualifiedEventID"u8, Ns.Ei);
         Begin();
-        var id = Text("eventID", Ns.Ei);
-        var mod = UInt("modificationNumber", Ns.Ei);
+        var id = Text("eventID"u8, Ns.Ei);
+        var mod = UInt("modificationNumber"u8, Ns.Ei);
         End();
         return new QualifiedEventId { EventId = id, ModificationNumber = mod };
     }
 
     /// <summary>Reads <c>ei:EiTargetType</c> content of the current element (eiTarget, oadrDeviceClass, reportSubject, ...).</summary>
-    private EiTarget ReadTarget(string local, string ns)
+    private EiTarget ReadTarget(ReadOnlySpan<byte> local, string ns)
     {
         Expect(local, ns);
         Begin();
-        var aggregated = WrappedStrings("aggregatedPnode", Ns.Power, "node", Ns.Power);
-        var endDevices = WrappedStrings("endDeviceAsset", Ns.Power, "mrid", Ns.Power);
-        var meters = WrappedStrings("meterAsset", Ns.Power, "mrid", Ns.Power);
-        var pnodes = WrappedStrings("pnode", Ns.Power, "node", Ns.Power);
-        var areas = FeatureCollections("serviceArea", Ns.Emix);
-        var deliveryPoints = WrappedStrings("serviceDeliveryPoint", Ns.Power, "node", Ns.Power);
-        var locations = FeatureCollections("serviceLocation", Ns.Power);
+        var aggregated = WrappedStrings("aggregatedPnode"u8, Ns.Power, "node"u8, Ns.Power);
+        var endDevices = WrappedStrings("endDeviceAsset"u8, Ns.Power, "mrid"u8, Ns.Power);
+        var meters = WrappedStrings("meterAsset"u8, Ns.Power, "mrid"u8, Ns.Power);
+        var pnodes = WrappedStrings("pnode"u8, Ns.Power, "node"u8, Ns.Power);
+        var areas = FeatureCollections("serviceArea"u8, Ns.Emix);
+        var deliveryPoints = WrappedStrings("serviceDeliveryPoint"u8, Ns.Power, "node"u8, Ns.Power);
+        var locations = FeatureCollections("serviceLocation"u8, Ns.Power);
         var transports = new ListBuilder<TransportInterface>();
-        while (At("transportInterface", Ns.Power))
+        while (At("transportInterface"u8, Ns.Power))
         {
-            Begin(transports.Count + 1);
-            var receipt = Text("pointOfReceipt", Ns.Power);
-            var delivery = Text("pointOfDelivery", Ns.Power);
+            Begin();
+            var receipt = Text("pointOfReceipt"u8, Ns.Power);
+            var delivery = Text("pointOfDelivery"u8, Ns.Power);
             End();
             transports.Add(new TransportInterface { PointOfReceipt = receipt, PointOfDelivery = delivery });
         }
-        var groupIds = Strings("groupID", Ns.Ei);
-        var groupNames = Strings("groupName", Ns.Ei);
-        var resourceIds = Strings("resourceID", Ns.Ei);
-        var venIds = Strings("venID", Ns.Ei);
-        var partyIds = Strings("partyID", Ns.Ei);
+        var groupIds = Strings("groupID"u8, Ns.Ei);
+        var groupNames = Strings("groupName"u8, Ns.Ei);
+        var resourceIds = Strings("resourceID"u8, Ns.Ei);
+        var venIds = Strings("venID"u8, Ns.Ei);
+        var partyIds = Strings("partyID"u8, Ns.Ei);
         End();
         if (aggregated.Count + endDevices.Count + meters.Count + pnodes.Count + areas.Count + deliveryPoints.Count
             + locations.Count + transports.Count + groupIds.Count + groupNames.Count + resourceIds.Count + venIds.Count + partyIds.Count == 0)
@@ -80,38 +81,38 @@ internal sealed partial class OadrMessageReader
         };
     }
 
-    private EiTarget? OptionalTarget(string local, string ns) => At(local, ns) ? ReadTarget(local, ns) : null;
+    private EiTarget? OptionalTarget(ReadOnlySpan<byte> local, string ns) => At(local, ns) ? ReadTarget(local, ns) : null;
 
     /// <summary>Zero or more repetitions of a simple string element.</summary>
-    private ValueList<string> Strings(string local, string ns)
+    private ValueList<string> Strings(ReadOnlySpan<byte> local, string ns)
     {
         if (!At(local, ns)) return ValueList<string>.Empty;
         var list = new ListBuilder<string>();
-        while (At(local, ns)) list.Add(Text(list.Count + 1));
+        while (At(local, ns)) list.Add(Text());
         return list.ToValueList();
     }
 
     /// <summary>Zero or more <c>outer</c> elements each holding one <c>inner</c> string element.</summary>
-    private ValueList<string> WrappedStrings(string outer, string outerNs, string inner, string innerNs)
+    private ValueList<string> WrappedStrings(ReadOnlySpan<byte> outer, string outerNs, ReadOnlySpan<byte> inner, string innerNs)
     {
         if (!At(outer, outerNs)) return ValueList<string>.Empty;
         var list = new ListBuilder<string>();
         while (At(outer, outerNs))
         {
-            Begin(list.Count + 1);
+            Begin();
             list.Add(Text(inner, innerNs));
             End();
         }
         return list.ToValueList();
     }
 
-    private ValueList<GmlFeatureCollection> FeatureCollections(string outer, string outerNs)
+    private ValueList<GmlFeatureCollection> FeatureCollections(ReadOnlySpan<byte> outer, string outerNs)
     {
         if (!At(outer, outerNs)) return ValueList<GmlFeatureCollection>.Empty;
         var list = new ListBuilder<GmlFeatureCollection>();
         while (At(outer, outerNs))
         {
-            Begin(list.Count + 1);
+            Begin();
             list.Add(ReadFeatureCollection());
             End();
         }
@@ -120,20 +121,19 @@ internal sealed partial class OadrMessageReader
 
     private GmlFeatureCollection ReadFeatureCollection()
     {
-        Expect("FeatureCollection", Ns.Gml);
-        var id = Begin("id", Ns.Gml);
+        Expect("FeatureCollection"u8, Ns.Gml);
+        var id = Begin("id"u8, Ns.Gml);
         CheckId(id, "gml:id");
-        Expect("location", Ns.Gml);
+        Expect("location"u8, Ns.Gml);
         Begin();
-        Expect("Polygon", Ns.Gml);
-        var polygonId = Begin("id", Ns.Gml);
+        Expect("Polygon"u8, Ns.Gml);
+        var polygonId = Begin("id"u8, Ns.Gml);
         CheckId(polygonId, "gml:id");
-        Expect("exterior", Ns.Gml);
+        Expect("exterior"u8, Ns.Gml);
         Begin();
-        Expect("LinearRing", Ns.Gml);
+        Expect("LinearRing"u8, Ns.Gml);
         Begin();
-        var text = Text("posList", Ns.Gml);
-        var positions = ParseDoubleList(text);
+        var positions = ParseDoubleList(Value("posList"u8, Ns.Gml));
         End();
         End();
         End();
@@ -147,40 +147,43 @@ internal sealed partial class OadrMessageReader
         if (id is not null && !IsNcName(OadrText.Collapse(id))) throw Xsd($"{name} '{id}' is not an XML ID (NCName)");
     }
 
-    private ValueList<double> ParseDoubleList(string text)
+    private readonly ValueList<double> ParseDoubleList(ReadOnlySpan<byte> text)
     {
         var list = new ListBuilder<double>();
-        var span = text.AsSpan();
-        foreach (var range in span.SplitAny(" \t\r\n"))
+        var rest = text;
+        while (true)
         {
-            var item = span[range];
-            if (item.IsEmpty) continue;
-            if (!OadrText.TryParseDouble(item, out var d)) throw BadValue("posList", text, "a list of numbers (xs:double)");
+            rest = rest.TrimStart(" \t\r\n"u8);
+            if (rest.IsEmpty) break;
+            var end = rest.IndexOfAny(" \t\r\n"u8);
+            var item = end < 0 ? rest : rest[..end];
+            if (!OadrText.TryParseDouble(item, out var d)) throw BadValue(text, "a list of numbers (xs:double)");
             list.Add(d);
+            rest = end < 0 ? default : rest[end..];
         }
         return list.ToValueList();
     }
 
     private CalendarProperties ReadProperties()
     {
-        Expect("properties", Ns.Xcal);
+        Expect("properties"u8, Ns.Xcal);
         Begin();
         var start = DtStart();
-        var duration = DurationProp("duration", Ns.Xcal);
+        var duration = DurationProp("duration"u8, Ns.Xcal);
         Tolerance? tolerance = null;
-        if (At("tolerance", Ns.Xcal))
+        if (At("tolerance"u8, Ns.Xcal))
         {
             Begin();
-            Expect("tolerate", Ns.Xcal);
+            Expect("tolerate"u8, Ns.Xcal);
             Begin();
-            IsoDuration? startAfter = At("startafter", Ns.Xcal) ? DurationValue("startafter", Ns.Xcal) : null;
+            IsoDuration? startAfter = At("startafter"u8, Ns.Xcal) ? DurationValue("startafter"u8, Ns.Xcal) : null;
             End();
             End();
             tolerance = new Tolerance { StartAfter = startAfter };
         }
-        var notification = OptionalDurationProp("x-eiNotification", Ns.Ei);
-        var rampUp = OptionalDurationProp("x-eiRampUp", Ns.Ei);
-        var recovery = OptionalDurationProp("x-eiRecovery", Ns.Ei);
+        var notification = OptionalDurationProp("x-eiNotification"u8, Ns.Ei);
+        var rampUp = OptionalDurationProp("x-eiRampUp"u8, Ns.Ei);
+        var recovery = OptionalDurationProp("x-eiRecovery"u8, Ns.Ei);
         End();
         return new CalendarProperties
         {
@@ -196,67 +199,67 @@ internal sealed partial class OadrMessageReader
     /// <summary><c>strm:intervals</c>: one or more <c>ei:interval</c>.</summary>
     private ValueList<Interval> ReadIntervals()
     {
-        Expect("intervals", Ns.Strm);
+        Expect("intervals"u8, Ns.Strm);
         Begin();
         var list = new ListBuilder<Interval>();
-        Expect("interval", Ns.Ei);
-        while (At("interval", Ns.Ei)) list.Add(ReadInterval(list.Count + 1));
+        Expect("interval"u8, Ns.Ei);
+        while (At("interval"u8, Ns.Ei)) list.Add(ReadInterval());
         End();
         return list.ToValueList();
     }
 
-    private Interval ReadInterval(int index)
+    private Interval ReadInterval()
     {
-        Begin(index);
-        DateTimeOffset? start = At("dtstart", Ns.Xcal) ? DtStart() : null;
-        var duration = OptionalDurationProp("duration", Ns.Xcal);
+        Begin();
+        DateTimeOffset? start = At("dtstart"u8, Ns.Xcal) ? DtStart() : null;
+        var duration = OptionalDurationProp("duration"u8, Ns.Xcal);
         string? uid = null;
-        if (At("uid", Ns.Xcal))
+        if (At("uid"u8, Ns.Xcal))
         {
             Begin();
-            uid = Text("text", Ns.Xcal);
+            uid = Text("text"u8, Ns.Xcal);
             End();
         }
         var payloads = new ListBuilder<StreamPayload>();
         do
         {
-            payloads.Add(ReadStreamPayload(payloads.Count + 1));
+            payloads.Add(ReadStreamPayload());
         }
-        while (!_atEmpty && _r.NodeType == XmlNodeType.Element);
+        while (AtElement);
         End();
         return new Interval { DtStart = start, Duration = duration, Uid = uid, Payloads = payloads.ToValueList() };
     }
 
     /// <summary>A member of <c>strm:streamPayloadBase</c>.</summary>
-    private StreamPayload ReadStreamPayload(int index)
+    private StreamPayload ReadStreamPayload()
     {
-        if (At("signalPayload", Ns.Ei))
+        if (At("signalPayload"u8, Ns.Ei))
         {
-            Begin(index);
+            Begin();
             var payload = ReadPayloadBase();
             End();
             return new SignalPayload { Payload = payload };
         }
-        if (At("oadrReportPayload", Ns.Oadr))
+        if (At("oadrReportPayload"u8, Ns.Oadr))
         {
-            Begin(index);
-            var rid = Text("rID", Ns.Ei);
+            Begin();
+            var rid = Text("rID"u8, Ns.Ei);
             uint? confidence = null;
-            if (At("confidence", Ns.Ei))
+            if (At("confidence"u8, Ns.Ei))
             {
-                var c = UInt("confidence", Ns.Ei);
-                if (c > 100) throw BadValue("confidence", c.ToString(System.Globalization.CultureInfo.InvariantCulture), "a confidence between 0 and 100");
+                var c = UInt("confidence"u8, Ns.Ei);
+                if (c > 100) throw BadValue(c.ToString(System.Globalization.CultureInfo.InvariantCulture), "a confidence between 0 and 100");
                 confidence = c;
             }
-            var accuracy = OptionalFloat("accuracy", Ns.Ei);
+            var accuracy = OptionalFloat("accuracy"u8, Ns.Ei);
             var payload = ReadPayloadBase();
-            DataQuality? quality = At("oadrDataQuality", Ns.Oadr) ? DataQualityValue() : null;
+            DataQuality? quality = At("oadrDataQuality"u8, Ns.Oadr) ? DataQualityValue() : null;
             End();
             return new OadrReportPayload { RId = rid, Confidence = confidence, Accuracy = accuracy, Payload = payload, DataQuality = quality };
         }
-        if (At("oadrGBPayload", Ns.Oadr))
+        if (At("oadrGBPayload"u8, Ns.Oadr))
         {
-            Begin(index);
+            Begin();
             var feed = ReadFeed();
             End();
             return new OadrGreenButtonPayload { Feed = feed };
@@ -267,28 +270,28 @@ internal sealed partial class OadrMessageReader
     /// <summary>A member of <c>ei:payloadBase</c>.</summary>
     private PayloadBase ReadPayloadBase()
     {
-        if (At("payloadFloat", Ns.Ei))
+        if (At("payloadFloat"u8, Ns.Ei))
         {
             Begin();
-            var value = Float("value", Ns.Ei);
+            var value = Float("value"u8, Ns.Ei);
             End();
             return new PayloadFloat { Value = value };
         }
-        if (At("oadrPayloadResourceStatus", Ns.Oadr))
+        if (At("oadrPayloadResourceStatus"u8, Ns.Oadr))
         {
             Begin();
-            var online = Bool("oadrOnline", Ns.Oadr);
-            var manual = Bool("oadrManualOverride", Ns.Oadr);
+            var online = Bool("oadrOnline"u8, Ns.Oadr);
+            var manual = Bool("oadrManualOverride"u8, Ns.Oadr);
             OadrLoadControlState? state = null;
-            if (At("oadrLoadControlState", Ns.Oadr))
+            if (At("oadrLoadControlState"u8, Ns.Oadr))
             {
                 Begin();
                 state = new OadrLoadControlState
                 {
-                    Capacity = OptionalLoadControlValue("oadrCapacity"),
-                    LevelOffset = OptionalLoadControlValue("oadrLevelOffset"),
-                    PercentOffset = OptionalLoadControlValue("oadrPercentOffset"),
-                    SetPoint = OptionalLoadControlValue("oadrSetPoint"),
+                    Capacity = OptionalLoadControlValue("oadrCapacity"u8),
+                    LevelOffset = OptionalLoadControlValue("oadrLevelOffset"u8),
+                    PercentOffset = OptionalLoadControlValue("oadrPercentOffset"u8),
+                    SetPoint = OptionalLoadControlValue("oadrSetPoint"u8),
                 };
                 End();
             }
@@ -298,14 +301,14 @@ internal sealed partial class OadrMessageReader
         throw Unexpected("a payload (ei:payloadFloat or oadr:oadrPayloadResourceStatus)");
     }
 
-    private LoadControlStateValue? OptionalLoadControlValue(string local)
+    private LoadControlStateValue? OptionalLoadControlValue(ReadOnlySpan<byte> local)
     {
         if (!At(local, Ns.Oadr)) return null;
         Begin();
-        var min = OptionalFloat("oadrMin", Ns.Oadr);
-        var max = OptionalFloat("oadrMax", Ns.Oadr);
-        var current = Float("oadrCurrent", Ns.Oadr);
-        var normal = OptionalFloat("oadrNormal", Ns.Oadr);
+        var min = OptionalFloat("oadrMin"u8, Ns.Oadr);
+        var max = OptionalFloat("oadrMax"u8, Ns.Oadr);
+        var current = Float("oadrCurrent"u8, Ns.Oadr);
+        var normal = OptionalFloat("oadrNormal"u8, Ns.Oadr);
         End();
         return new LoadControlStateValue { Min = min, Max = max, Current = current, Normal = normal };
     }
@@ -313,9 +316,10 @@ internal sealed partial class OadrMessageReader
     /// <summary>An optional member of <c>emix:itemBase</c> at the current position.</summary>
     private ItemBase? OptionalItemBase()
     {
-        if (_atEmpty || _r.NodeType != XmlNodeType.Element) return null;
-        var ns = _r.NamespaceURI;
-        var local = _r.LocalName;
+        if (!AtElement) return null;
+        var ns = _x.NamespaceUri;
+        // Compared as UTF-8 against the candidates; the match is the candidate's own string, so nothing is allocated.
+        var local = KnownName(_x.LocalName, ItemBaseNames);
         if (ReferenceEquals(ns, Ns.Power))
         {
             switch (local)
@@ -323,9 +327,9 @@ internal sealed partial class OadrMessageReader
                 case "powerReal":
                 {
                     Begin();
-                    Fixed("itemDescription", Ns.Power, "RealPower");
-                    var unitText = Token("itemUnits", Ns.Power);
-                    if (!OadrText.TryParse(unitText, out RealPowerUnit unit)) throw BadValue("itemUnits", unitText, "W or J/s");
+                    Fixed("itemDescription"u8, Ns.Power, "RealPower"u8);
+                    var unitText = Token("itemUnits"u8, Ns.Power);
+                    if (!OadrText.TryParse(unitText, out RealPowerUnit unit)) throw BadValue(unitText, "W or J/s");
                     var scale = ScaleValue();
                     var attributes = ReadPowerAttributes();
                     End();
@@ -333,22 +337,22 @@ internal sealed partial class OadrMessageReader
                 }
                 case "powerReactive":
                 {
-                    var (scale, attributes) = ReadPowerItem("ReactivePower", "VAR");
+                    var (scale, attributes) = ReadPowerItem("ReactivePower"u8, "VAR"u8);
                     return new PowerReactive { Scale = scale, Attributes = attributes };
                 }
                 case "powerApparent":
                 {
-                    var (scale, attributes) = ReadPowerItem("ApparentPower", "VA");
+                    var (scale, attributes) = ReadPowerItem("ApparentPower"u8, "VA"u8);
                     return new PowerApparent { Scale = scale, Attributes = attributes };
                 }
                 case "energyReal":
-                    return new EnergyReal { Scale = ReadScaledItem(Ns.Power, "RealEnergy", "Wh") };
+                    return new EnergyReal { Scale = ReadScaledItem(Ns.Power, "RealEnergy"u8, "Wh"u8) };
                 case "energyReactive":
-                    return new EnergyReactive { Scale = ReadScaledItem(Ns.Power, "ReactiveEnergy", "VARh") };
+                    return new EnergyReactive { Scale = ReadScaledItem(Ns.Power, "ReactiveEnergy"u8, "VARh"u8) };
                 case "energyApparent":
-                    return new EnergyApparent { Scale = ReadScaledItem(Ns.Power, "ApparentEnergy", "VAh") };
+                    return new EnergyApparent { Scale = ReadScaledItem(Ns.Power, "ApparentEnergy"u8, "VAh"u8) };
                 case "voltage":
-                    return new VoltageItem { Scale = ReadScaledItem(Ns.Power, "Voltage", "V") };
+                    return new VoltageItem { Scale = ReadScaledItem(Ns.Power, "Voltage"u8, "V"u8) };
                 default:
                     return null;
             }
@@ -357,17 +361,17 @@ internal sealed partial class OadrMessageReader
         switch (local)
         {
             case "current":
-                return new CurrentItem { Scale = ReadScaledItem(Ns.Oadr, "Current", "A") };
+                return new CurrentItem { Scale = ReadScaledItem(Ns.Oadr, "Current"u8, "A"u8) };
             case "frequency":
-                return new FrequencyItem { Scale = ReadScaledItem(Ns.Oadr, "Frequency", "Hz") };
+                return new FrequencyItem { Scale = ReadScaledItem(Ns.Oadr, "Frequency"u8, "Hz"u8) };
             case "Therm":
-                return new ThermItem { Scale = ReadScaledItem(Ns.Oadr, "Therm", "thm") };
+                return new ThermItem { Scale = ReadScaledItem(Ns.Oadr, "Therm"u8, "thm"u8) };
             case "temperature":
             {
                 Begin();
-                Fixed("itemDescription", Ns.Oadr, "temperature");
-                var unitText = Token("itemUnits", Ns.Oadr);
-                if (!OadrText.TryParse(unitText, out TemperatureUnit unit)) throw BadValue("itemUnits", unitText, "celsius or fahrenheit");
+                Fixed("itemDescription"u8, Ns.Oadr, "temperature"u8);
+                var unitText = Token("itemUnits"u8, Ns.Oadr);
+                if (!OadrText.TryParse(unitText, out TemperatureUnit unit)) throw BadValue(unitText, "celsius or fahrenheit");
                 var scale = ScaleValue();
                 End();
                 return new TemperatureItem { Units = unit, Scale = scale };
@@ -375,9 +379,9 @@ internal sealed partial class OadrMessageReader
             case "pulseCount":
             {
                 Begin();
-                Fixed("itemDescription", Ns.Oadr, "pulse count");
-                Fixed("itemUnits", Ns.Oadr, "count");
-                var factor = Float("pulseFactor", Ns.Oadr);
+                Fixed("itemDescription"u8, Ns.Oadr, "pulse count"u8);
+                Fixed("itemUnits"u8, Ns.Oadr, "count"u8);
+                var factor = Float("pulseFactor"u8, Ns.Oadr);
                 End();
                 return new PulseCountItem { PulseFactor = factor };
             }
@@ -394,13 +398,13 @@ internal sealed partial class OadrMessageReader
                     _ => CurrencyItemKind.CurrencyPerThm,
                 };
                 Begin();
-                var descriptionText = Token("itemDescription", Ns.Oadr);
+                var descriptionText = Token("itemDescription"u8, Ns.Oadr);
                 if (!OadrText.TryParse(descriptionText, out CurrencyItemDescription description))
                 {
-                    throw BadValue("itemDescription", descriptionText, "currency, currencyPerKW or currencyPerKWh");
+                    throw BadValue(descriptionText, "currency, currencyPerKW or currencyPerKWh");
                 }
-                var code = Token("itemUnits", Ns.Oadr);
-                if (!IsoCurrencyCodes.All.Contains(code)) throw BadValue("itemUnits", code, "an ISO 4217 currency code");
+                var code = Token("itemUnits"u8, Ns.Oadr);
+                if (!IsoCurrencyCodes.All.Contains(code)) throw BadValue(code, "an ISO 4217 currency code");
                 var scale = ScaleValue();
                 End();
                 return new CurrencyItem { Kind = kind, Description = description, Currency = code, Scale = scale };
@@ -408,8 +412,8 @@ internal sealed partial class OadrMessageReader
             case "customUnit":
             {
                 Begin();
-                var description = Text("itemDescription", Ns.Oadr);
-                var units = Text("itemUnits", Ns.Oadr);
+                var description = Text("itemDescription"u8, Ns.Oadr);
+                var units = Text("itemUnits"u8, Ns.Oadr);
                 var scale = ScaleValue();
                 End();
                 return new CustomUnit { ItemDescription = description, ItemUnits = units, Scale = scale };
@@ -426,21 +430,37 @@ internal sealed partial class OadrMessageReader
         }
     }
 
-    private SiScaleCode ReadScaledItem(string ns, string description, string units)
+    private static readonly string[] ItemBaseNames =
+    [
+        "powerReal", "powerReactive", "powerApparent", "energyReal", "energyReactive", "energyApparent", "voltage",
+        "current", "frequency", "Therm", "temperature", "pulseCount", "currency", "currencyPerKWh", "currencyPerKW",
+        "currencyPerThm", "customUnit", "oadrGBDataDescription",
+    ];
+
+    private static string? KnownName(ReadOnlySpan<byte> local, string[] candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (System.Text.Ascii.Equals(local, candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private SiScaleCode ReadScaledItem(string ns, ReadOnlySpan<byte> description, ReadOnlySpan<byte> units)
     {
         Begin();
-        Fixed("itemDescription", ns, description);
-        Fixed("itemUnits", ns, units);
+        Fixed("itemDescription"u8, ns, description);
+        Fixed("itemUnits"u8, ns, units);
         var scale = ScaleValue();
         End();
         return scale;
     }
 
-    private (SiScaleCode, PowerAttributes) ReadPowerItem(string description, string units)
+    private (SiScaleCode, PowerAttributes) ReadPowerItem(ReadOnlySpan<byte> description, ReadOnlySpan<byte> units)
     {
         Begin();
-        Fixed("itemDescription", Ns.Power, description);
-        Fixed("itemUnits", Ns.Power, units);
+        Fixed("itemDescription"u8, Ns.Power, description);
+        Fixed("itemUnits"u8, Ns.Power, units);
         var scale = ScaleValue();
         var attributes = ReadPowerAttributes();
         End();
@@ -449,70 +469,64 @@ internal sealed partial class OadrMessageReader
 
     private PowerAttributes ReadPowerAttributes()
     {
-        Expect("powerAttributes", Ns.Power);
+        Expect("powerAttributes"u8, Ns.Power);
         Begin();
-        var hertz = Decimal("hertz", Ns.Power);
-        var voltage = Decimal("voltage", Ns.Power);
-        var ac = Bool("ac", Ns.Power);
+        var hertz = Decimal("hertz"u8, Ns.Power);
+        var voltage = Decimal("voltage"u8, Ns.Power);
+        var ac = Bool("ac"u8, Ns.Power);
         End();
         return new PowerAttributes { Hertz = hertz, Voltage = voltage, Ac = ac };
     }
 
     /// <summary>
-    /// <c>atom:feed</c>, kept as XML: copied node by node (so depth and size limits hold) into a string whose
-    /// root declares the namespaces it uses.
+    /// <c>atom:feed</c>, kept as XML: copied token by token (the tokenizer bounds its depth and sizes) into a string
+    /// whose elements declare the namespaces they use. Comments and PIs are dropped, CDATA becomes escaped text.
     /// </summary>
     private OpaqueXml ReadFeed()
     {
-        Expect("feed", Ns.Atom);
+        Expect("feed"u8, Ns.Atom);
         var sb = new System.Text.StringBuilder();
         var settings = new XmlWriterSettings { OmitXmlDeclaration = true, ConformanceLevel = ConformanceLevel.Fragment, NewLineHandling = NewLineHandling.None };
         using (var w = XmlWriter.Create(sb, settings))
         {
-            var startDepth = _r.Depth;
-            Push(_r.LocalName, 0);
+            var startDepth = _x.Depth;
+            Push(_x.TokenStart);
+            // The feed is kept as it was written, whitespace included.
+            _x.SkipWhitespaceText = false;
             do
             {
-                switch (_r.NodeType)
+                switch (_x.Kind)
                 {
-                    case XmlNodeType.Element:
-                        CheckDepth();
-                        w.WriteStartElement(_r.Prefix, _r.LocalName, _r.NamespaceURI);
-                        var empty = _r.IsEmptyElement;
-                        for (var more = _r.MoveToFirstAttribute(); more; more = _r.MoveToNextAttribute())
+                    case XmlTokenKind.StartElement:
+                        w.WriteStartElement(Utf8(_x.Prefix), Utf8(_x.LocalName), _x.NamespaceUri);
+                        for (var i = 0; i < _x.AttributeCount; i++)
                         {
-                            CheckToken(_r.Value);
-                            w.WriteAttributeString(_r.Prefix, _r.LocalName, _r.NamespaceURI, _r.Value);
+                            w.WriteAttributeString(Utf8(_x.AttributePrefix(i)), Utf8(_x.AttributeLocalName(i)), _x.AttributeNamespace(i), _x.AttributeValue(i));
                         }
-                        _r.MoveToElement();
-                        if (empty) w.WriteEndElement();
+                        if (_x.IsEmptyElement) w.WriteEndElement();
                         break;
-                    case XmlNodeType.EndElement:
+                    case XmlTokenKind.EndElement:
                         w.WriteFullEndElement();
                         break;
-                    case XmlNodeType.Text:
-                        CheckToken(_r.Value);
-                        w.WriteString(_r.Value);
-                        break;
-                    case XmlNodeType.CDATA:
-                        CheckToken(_r.Value);
-                        w.WriteCData(_r.Value);
-                        break;
-                    case XmlNodeType.Whitespace:
-                    case XmlNodeType.SignificantWhitespace:
-                        w.WriteWhitespace(_r.Value);
+                    case XmlTokenKind.Text:
+                        var text = Utf8(_x.GetText());
+                        if (_x.IsWhitespace) w.WriteWhitespace(text);
+                        else w.WriteString(text);
                         break;
                 }
-                if (_r.Depth == startDepth && (_r.NodeType == XmlNodeType.EndElement || (_r.NodeType == XmlNodeType.Element && _r.IsEmptyElement)))
+                if (_x.Depth == startDepth && (_x.Kind == XmlTokenKind.EndElement || (_x.Kind == XmlTokenKind.StartElement && _x.IsEmptyElement)))
                 {
                     break;
                 }
             }
-            while (_r.Read());
+            while (_x.Read());
         }
-        _r.Read();
+        _x.SkipWhitespaceText = true;
+        _x.Read();
         SkipInsignificant();
         Pop();
         return new OpaqueXml(sb.ToString());
     }
+
+    private static string Utf8(ReadOnlySpan<byte> text) => text.IsEmpty ? string.Empty : System.Text.Encoding.UTF8.GetString(text);
 }

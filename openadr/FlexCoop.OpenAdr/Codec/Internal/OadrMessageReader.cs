@@ -2,64 +2,80 @@ using System.Buffers;
 using System.Text;
 using System.Xml;
 using FlexCoop.OpenAdr.Xml;
+using FlexCoop.OpenAdr.Xml.Internal;
 
 namespace FlexCoop.OpenAdr.Codec.Internal;
 
 /// <summary>
-/// Reads one OpenADR 2.0b document from an <see cref="XmlReader"/> into the model, checking element
-/// order, cardinality and simple values as the schema's sequences say. Names are compared by reference
-/// against the <see cref="OadrNameTable"/> atoms. The "current node" is always a start tag (the next
-/// child) or the end tag of the element being read, never whitespace.
+/// Reads one OpenADR 2.0b document from a <see cref="Utf8XmlTokenizer"/> into the model, checking element
+/// order, cardinality and simple values as the schema's sequences say: one method per element. Names are
+/// compared as UTF-8 (<c>"eventID"u8</c>) and namespaces by reference against the <see cref="Ns"/> constants, so
+/// reading allocates nothing for names; values are parsed straight from the UTF-8. The "current token" is always
+/// a start tag (the next child) or the end tag of the element being read, never whitespace. The reader keeps no
+/// path: an error names the byte offset of its element and the tokenizer rebuilds the prefixed path from there.
 /// </summary>
-internal sealed partial class OadrMessageReader
+internal ref partial struct OadrMessageReader
 {
-    private readonly XmlReader _r;
-    private readonly IXmlLineInfo? _lines;
-    private readonly OadrXmlLimits _limits;
-    private readonly char[] _scratch = new char[64];
+    private Utf8XmlTokenizer _x;
 
-    // Element path for error messages: names and 1-based indexes (0 = not repeatable).
-    private string[] _pathNames = new string[32];
-    private int[] _pathIndexes = new int[32];
-    private int _pathDepth;
+    // Start-tag offsets of the elements entered and not yet left, innermost last (for error paths).
+    private int[] _open;
+    private int _openCount;
 
-    // Where the element whose text was read last starts, for errors about its value.
-    private int _valueLine;
-    private int _valueColumn;
+    // Start-tag offset of the element whose text was read last, for errors about its value.
+    private int _valueStart;
 
-    // True when the element just entered was empty (<x/>): the reader stays on it and it acts as its own end tag.
+    // A rewritten text (references, CDATA, ...) copied out of the tokenizer's buffer, which the next token may reuse.
+    private byte[]? _valueCopy;
+
+    // True when the element just entered was empty (<x/>): the tokenizer stays on it and it acts as its own end tag.
     private bool _atEmpty;
 
-    public OadrMessageReader(XmlReader reader, OadrXmlLimits limits)
+    // Short strings made last, by a hash of their bytes (see Text()).
+    private const int RecentStrings = 16;
+    private string?[]? _recentStrings;
+
+    // The last duration read: intervals mostly repeat one (PT1H, PT1M), which then is not parsed again.
+    private Model.IsoDuration? _lastDuration;
+
+    public OadrMessageReader(ReadOnlySpan<byte> utf8, OadrXmlLimits limits, bool anyEncodingLabel)
     {
-        _r = reader;
-        _lines = reader as IXmlLineInfo;
-        _limits = limits;
+        _x = new Utf8XmlTokenizer(utf8, limits, anyEncodingLabel) { SkipWhitespaceText = true };
+        _open = ArrayPool<int>.Shared.Rent(32);
+    }
+
+    public void Dispose()
+    {
+        _x.Dispose();
+        ArrayPool<int>.Shared.Return(_open);
+        _open = [];
+        if (_valueCopy is not null) ArrayPool<byte>.Shared.Return(_valueCopy);
+        _valueCopy = null;
     }
 
     // ---- document ------------------------------------------------------------------------------
 
     public OadrDocument ReadDocument()
     {
-        _r.Read();
+        // The tokenizer deals with the prolog (declaration, comments, PIs; a DTD is refused there).
+        _x.Read();
         SkipInsignificant();
-        if (_r.NodeType != XmlNodeType.Element) throw Xsd("the document has no root element");
         OadrDocument doc;
-        if (At("oadrPayload", Ns.Oadr))
+        if (At("oadrPayload"u8, Ns.Oadr))
         {
-            Begin(null, null);
+            Begin();
             var hasSignature = false;
-            if (At("Signature", Ns.Ds))
+            if (At("Signature"u8, Ns.Ds))
             {
                 hasSignature = true;
                 SkipElement();
             }
-            Expect("oadrSignedObject", Ns.Oadr);
+            Expect("oadrSignedObject"u8, Ns.Oadr);
             var (message, id) = ReadSignedObject();
             End();
             doc = new OadrDocument(message, OadrEnvelope.OadrPayload, id, hasSignature);
         }
-        else if (At("oadrSignedObject", Ns.Oadr))
+        else if (At("oadrSignedObject"u8, Ns.Oadr))
         {
             var (message, id) = ReadSignedObject();
             doc = new OadrDocument(message, OadrEnvelope.OadrSignedObject, id, false);
@@ -69,21 +85,14 @@ internal sealed partial class OadrMessageReader
             var message = TryReadMessage() ?? throw Unexpected("an OpenADR 2.0b payload (oadrPayload, oadrSignedObject or one of the 23 messages)");
             doc = new OadrDocument(message, OadrEnvelope.None, null, false);
         }
-        // Whatever follows the root must be well-formed and insignificant; the reader reports the rest.
-        while (!_r.EOF)
-        {
-            if (_r.NodeType is XmlNodeType.Element or XmlNodeType.Text or XmlNodeType.CDATA)
-            {
-                throw Xsd("content after the root element");
-            }
-            _r.Read();
-        }
+        // After the root the tokenizer allows only comments, PIs and whitespace, and has checked them to the end.
+        if (_x.Kind != XmlTokenKind.EndOfDocument) throw Xsd("content after the root element");
         return doc;
     }
 
     private (Model.OadrMessage Message, string? Id) ReadSignedObject()
     {
-        var id = Begin("Id", Ns.Oadr);
+        var id = Begin("Id"u8, Ns.Oadr);
         if (id is not null && !IsNcName(id)) throw Xsd($"oadr:Id '{id}' is not an XML ID (NCName)");
         var message = TryReadMessage() ?? throw Unexpected("one of the 23 OpenADR 2.0b messages");
         End();
@@ -92,197 +101,176 @@ internal sealed partial class OadrMessageReader
 
     // ---- navigation ----------------------------------------------------------------------------
 
-    /// <summary>True when the current node is the start tag <paramref name="local"/> in <paramref name="ns"/>.</summary>
-    private bool At(string local, string ns) =>
-        !_atEmpty && _r.NodeType == XmlNodeType.Element
-        && ReferenceEquals(_r.LocalName, local) && ReferenceEquals(_r.NamespaceURI, ns);
+    /// <summary>True when the current token is the start tag <paramref name="local"/> in <paramref name="ns"/>.</summary>
+    private readonly bool At(ReadOnlySpan<byte> local, string ns) =>
+        !_atEmpty && _x.Kind == XmlTokenKind.StartElement
+        && ReferenceEquals(_x.NamespaceUri, ns) && _x.LocalName.SequenceEqual(local);
 
-    /// <summary>Fails unless the current node is the start tag <paramref name="local"/>.</summary>
-    private void Expect(string local, string ns)
+    /// <summary>True when the current token is a start tag (of any name) that has not been entered.</summary>
+    private readonly bool AtElement => !_atEmpty && _x.Kind == XmlTokenKind.StartElement;
+
+    /// <summary>Fails unless the current token is the start tag <paramref name="local"/>.</summary>
+    private readonly void Expect(ReadOnlySpan<byte> local, string ns)
     {
         if (!At(local, ns)) throw Unexpected(Ns.Display(local, ns));
     }
 
     /// <summary>
-    /// Enters the current start tag: checks depth and attributes, pushes it on the path, moves to its
-    /// first child. Returns the value of the one attribute the element may carry (<paramref name="attrLocal"/>), if given.
+    /// Enters the current start tag: checks its attributes, moves to its first child. Returns the value of the one
+    /// attribute the element may carry (<paramref name="attrLocal"/> in <paramref name="attrNs"/>), if given.
     /// </summary>
-    private string? Begin(string? attrLocal, string? attrNs, int index = 0)
+    private string? Begin(ReadOnlySpan<byte> attrLocal, string? attrNs)
     {
-        Push(_r.LocalName, index);
-        CheckDepth();
-        var attr = _r.HasAttributes ? ReadAttributes(attrLocal, attrNs) : null;
-        if (_r.IsEmptyElement)
+        Push(_x.TokenStart);
+        var attr = _x.AttributeCount > 0 ? ReadAttributes(attrLocal, attrNs) : null;
+        if (_x.IsEmptyElement)
         {
             _atEmpty = true;
         }
         else
         {
-            _r.Read();
+            _x.Read();
             SkipInsignificant();
         }
         return attr;
     }
 
     /// <summary>Enters the current start tag, which has no attributes in the schema.</summary>
-    private void Begin(int index = 0) => Begin(null, null, index);
+    private void Begin() => Begin(default, null);
 
-    /// <summary>Leaves the element being read: the current node must be its end tag.</summary>
+    /// <summary>Leaves the element being read: the current token must be its end tag.</summary>
     private void End()
     {
         if (_atEmpty)
         {
             _atEmpty = false;
         }
-        else if (_r.NodeType != XmlNodeType.EndElement)
+        else if (_x.Kind != XmlTokenKind.EndElement)
         {
             throw Unexpected(null);
         }
-        _r.Read();
+        _x.Read();
         SkipInsignificant();
         Pop();
     }
 
     private void SkipInsignificant()
     {
-        while (true)
+        while (_x.Kind == XmlTokenKind.Text)
         {
-            switch (_r.NodeType)
-            {
-                case XmlNodeType.Whitespace:
-                case XmlNodeType.SignificantWhitespace:
-                case XmlNodeType.Comment:
-                case XmlNodeType.ProcessingInstruction:
-                case XmlNodeType.XmlDeclaration:
-                    _r.Read();
-                    continue;
-                case XmlNodeType.Text:
-                case XmlNodeType.CDATA:
-                    throw Xsd("text is not allowed here, only elements");
-                case XmlNodeType.DocumentType:
-                    throw new OadrFormatException("dtd", PathString(null), "a DTD (DOCTYPE) is not allowed", Line, Column);
-                default:
-                    return;
-            }
+            if (!_x.IsWhitespace) throw Xsd("text is not allowed here, only elements");
+            _x.Read();
         }
     }
 
-    /// <summary>Skips the current element and its content (used for ds:Signature), bounding depth.</summary>
+    /// <summary>Skips the current element and its content (used for ds:Signature); the tokenizer bounds its depth.</summary>
     private void SkipElement()
     {
-        var start = _r.Depth;
-        Push(_r.LocalName, 0);
-        CheckDepth();
-        if (!_r.IsEmptyElement)
+        Push(_x.TokenStart);
+        if (!_x.IsEmptyElement)
         {
-            while (_r.Read())
+            var depth = _x.Depth;
+            while (_x.Read() && !(_x.Kind == XmlTokenKind.EndElement && _x.Depth == depth))
             {
-                if (_r.NodeType == XmlNodeType.Element) CheckDepth();
-                if (_r.NodeType == XmlNodeType.EndElement && _r.Depth == start) break;
             }
         }
-        _r.Read();
+        _x.Read();
         SkipInsignificant();
         Pop();
     }
 
-    private void CheckDepth()
-    {
-        if (_r.Depth + 1 > _limits.MaxDepth)
-        {
-            throw new OadrFormatException("limits", PathString(null), $"elements are nested deeper than {_limits.MaxDepth}", Line, Column);
-        }
-    }
-
-    private string? ReadAttributes(string? wantLocal, string? wantNs)
+    private string? ReadAttributes(ReadOnlySpan<byte> wantLocal, string? wantNs)
     {
         string? value = null;
-        for (var more = _r.MoveToFirstAttribute(); more; more = _r.MoveToNextAttribute())
+        for (var i = 0; i < _x.AttributeCount; i++)
         {
-            var ns = _r.NamespaceURI;
-            var local = _r.LocalName;
+            var ns = _x.AttributeNamespace(i);
             if (ReferenceEquals(ns, Ns.Xmlns)) continue;
-            if (ReferenceEquals(ns, Ns.Xsi) && (ReferenceEquals(local, "schemaLocation") || ReferenceEquals(local, "noNamespaceSchemaLocation"))) continue;
-            if (wantLocal is not null && ReferenceEquals(local, wantLocal) && ReferenceEquals(ns, wantNs))
+            var local = _x.AttributeLocalName(i);
+            if (ReferenceEquals(ns, Ns.Xsi) && (local.SequenceEqual("schemaLocation"u8) || local.SequenceEqual("noNamespaceSchemaLocation"u8))) continue;
+            if (wantNs is not null && ReferenceEquals(ns, wantNs) && local.SequenceEqual(wantLocal))
             {
-                value = _r.Value;
-                CheckToken(value);
+                value = _x.AttributeValue(i);
                 continue;
             }
-            var name = Ns.Display(local, ns);
-            _r.MoveToElement();
-            throw Xsd($"attribute '{name}' is not allowed on this element");
+            throw Xsd($"attribute '{Ns.Display(local, ns)}' is not allowed on this element");
         }
-        _r.MoveToElement();
         return value;
     }
 
     // ---- simple content ------------------------------------------------------------------------
 
-    /// <summary>Reads the current element's text (the element must match), leaving the reader after it.</summary>
-    private string Text(string local, string ns)
+    /// <summary>Reads the text of the element <paramref name="local"/>, which must be the current token.</summary>
+    private string Text(ReadOnlySpan<byte> local, string ns)
     {
         Expect(local, ns);
         return Text();
     }
 
-    /// <summary>The text of the optional element <paramref name="local"/>, or null when the current node is not it.</summary>
-    private string? OptionalText(string local, string ns) => At(local, ns) ? Text() : null;
+    /// <summary>The text of the optional element <paramref name="local"/>, or null when the current token is not it.</summary>
+    private string? OptionalText(ReadOnlySpan<byte> local, string ns) => At(local, ns) ? Text() : null;
 
-    /// <summary>Reads the text content of the current start tag.</summary>
-    private string Text(int index = 0)
+    /// <summary>
+    /// Reads the text content of the current start tag as a string. Short values that repeat (an rID in every
+    /// interval, a venID, a market context) come from a small cache of the last ones made, so they are made once.
+    /// </summary>
+    private string Text()
     {
-        _valueLine = Line;
-        _valueColumn = Column;
-        Push(_r.LocalName, index);
-        CheckDepth();
-        if (_r.HasAttributes) ReadAttributes(null, null);
-        string value;
-        if (_r.IsEmptyElement)
+        var value = Value();
+        if (value.IsEmpty) return string.Empty;
+        if (value.Length > 32) return Encoding.UTF8.GetString(value);
+        _recentStrings ??= new string[RecentStrings];
+        ref var recent = ref _recentStrings[(value.Length * 7 + value[0] + value[^1] * 3) & (RecentStrings - 1)];
+        if (recent is not null && Ascii.Equals(value, recent)) return recent;
+        return recent = Encoding.UTF8.GetString(value);
+    }
+
+    /// <summary>The UTF-8 text of the element <paramref name="local"/>, which must be the current token.</summary>
+    private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> local, string ns)
+    {
+        Expect(local, ns);
+        return Value();
+    }
+
+    /// <summary>
+    /// Reads the text content of the current start tag as UTF-8 and moves past its end tag. The span stays valid
+    /// until the next call (it is the input itself, or a copy when the text had to be rewritten).
+    /// </summary>
+    private ReadOnlySpan<byte> Value()
+    {
+        _valueStart = _x.TokenStart;
+        Push(_x.TokenStart);
+        if (_x.AttributeCount > 0) ReadAttributes(default, null);
+        ReadOnlySpan<byte> value = default;
+        if (!_x.IsEmptyElement)
         {
-            value = string.Empty;
-        }
-        else
-        {
-            _r.Read();
-            value = string.Empty;
-            StringBuilder? sb = null;
-            while (_r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace
-                   or XmlNodeType.SignificantWhitespace or XmlNodeType.Comment or XmlNodeType.ProcessingInstruction)
+            // Whitespace is content here (xs:string keeps it): ask for it.
+            _x.SkipWhitespaceText = false;
+            _x.Read();
+            _x.SkipWhitespaceText = true;
+            if (_x.Kind == XmlTokenKind.Text)
             {
-                if (_r.NodeType is not (XmlNodeType.Comment or XmlNodeType.ProcessingInstruction))
-                {
-                    if (value.Length == 0 && sb is null)
-                    {
-                        value = _r.Value;
-                    }
-                    else
-                    {
-                        sb ??= new StringBuilder(value);
-                        sb.Append(_r.Value);
-                    }
-                }
-                _r.Read();
+                value = _x.GetText();
+                if (_x.TextRewritten) value = Keep(value);
+                _x.Read();
             }
-            if (sb is not null) value = sb.ToString();
-            if (_r.NodeType != XmlNodeType.EndElement)
-            {
-                throw Unexpected(null, "text only");
-            }
+            if (_x.Kind != XmlTokenKind.EndElement) throw Unexpected(null, "text only");
         }
-        CheckToken(value);
-        _r.Read();
+        _x.Read();
         SkipInsignificant();
         Pop();
         return value;
     }
 
-    private void CheckToken(string value)
+    private ReadOnlySpan<byte> Keep(ReadOnlySpan<byte> text)
     {
-        if (value.Length > _limits.MaxTokenCharacters)
+        if (_valueCopy is null || _valueCopy.Length < text.Length)
         {
-            throw new OadrFormatException("limits", PathString(null), $"a value is longer than {_limits.MaxTokenCharacters} characters", Line, Column);
+            if (_valueCopy is not null) ArrayPool<byte>.Shared.Return(_valueCopy);
+            _valueCopy = ArrayPool<byte>.Shared.Rent(Math.Max(text.Length, 256));
         }
+        text.CopyTo(_valueCopy);
+        return _valueCopy.AsSpan(0, text.Length);
     }
 
     private static bool IsNcName(string value)
@@ -301,8 +289,13 @@ internal sealed partial class OadrMessageReader
     // ---- lists ---------------------------------------------------------------------------------
 
     /// <summary>A growable buffer from the array pool, turned into an exact-size <see cref="Model.ValueList{T}"/>.</summary>
+    /// <summary>
+    /// A growable buffer from the array pool, turned into an exact-size <see cref="Model.ValueList{T}"/>. The first item
+    /// is held inline: most lists in a message (payloads of an interval, targets) have one.
+    /// </summary>
     private struct ListBuilder<T>
     {
+        private T _first;
         private T[]? _items;
         private int _count;
 
@@ -310,9 +303,16 @@ internal sealed partial class OadrMessageReader
 
         public void Add(T item)
         {
+            if (_count == 0)
+            {
+                _first = item;
+                _count = 1;
+                return;
+            }
             if (_items is null)
             {
                 _items = ArrayPool<T>.Shared.Rent(8);
+                _items[0] = _first;
             }
             else if (_count == _items.Length)
             {
@@ -326,10 +326,19 @@ internal sealed partial class OadrMessageReader
 
         public Model.ValueList<T> ToValueList()
         {
-            if (_items is null) return Model.ValueList<T>.Empty;
-            var result = _items.AsSpan(0, _count).ToArray();
-            ArrayPool<T>.Shared.Return(_items, clearArray: true);
+            if (_count == 0) return Model.ValueList<T>.Empty;
+            T[] result;
+            if (_items is null)
+            {
+                result = [_first];
+            }
+            else
+            {
+                result = _items.AsSpan(0, _count).ToArray();
+                ArrayPool<T>.Shared.Return(_items, clearArray: true);
+            }
             _items = null;
+            _first = default!;
             _count = 0;
             return Model.ValueList<T>.Own(result);
         }
@@ -337,57 +346,49 @@ internal sealed partial class OadrMessageReader
 
     // ---- path and errors -----------------------------------------------------------------------
 
-    private void Push(string name, int index)
+    private void Push(int tagStart)
     {
-        if (_pathDepth == _pathNames.Length)
+        if (_openCount == _open.Length)
         {
-            Array.Resize(ref _pathNames, _pathDepth * 2);
-            Array.Resize(ref _pathIndexes, _pathDepth * 2);
+            var bigger = ArrayPool<int>.Shared.Rent(_open.Length * 2);
+            _open.AsSpan().CopyTo(bigger);
+            ArrayPool<int>.Shared.Return(_open);
+            _open = bigger;
         }
-        _pathNames[_pathDepth] = name;
-        _pathIndexes[_pathDepth] = index;
-        _pathDepth++;
+        _open[_openCount++] = tagStart;
     }
 
-    private void Pop() => _pathDepth--;
+    private void Pop() => _openCount--;
 
-    private int Line => _lines?.LineNumber ?? 0;
-
-    private int Column => _lines?.LinePosition ?? 0;
-
-    /// <summary>The current path, with <paramref name="child"/> appended when given.</summary>
-    internal string PathString(string? child, int depth = -1)
+    /// <summary>An <c>xsd</c> error about the element being read, located at the current token.</summary>
+    private readonly OadrFormatException Xsd(string message)
     {
-        if (depth < 0) depth = _pathDepth;
-        var sb = new StringBuilder();
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append('/').Append(_pathNames[i]);
-            if (_pathIndexes[i] > 0) sb.Append('[').Append(_pathIndexes[i]).Append(']');
-        }
-        if (child is not null) sb.Append('/').Append(child);
-        return sb.Length == 0 ? "/" : sb.ToString();
+        var path = _openCount > 0 ? _x.DescribePath(_open[_openCount - 1], element: true) : "";
+        var (line, column) = _x.LineInfo(_x.Kind is XmlTokenKind.StartElement or XmlTokenKind.EndElement ? _x.TokenStart + 1 : _x.TokenStart);
+        return new OadrFormatException("xsd", path, message, line, column);
     }
 
-    private OadrFormatException Xsd(string message) => new("xsd", PathString(null), message, Line, Column);
+    /// <summary>An error about the value just read by <see cref="Value()"/>: the path and line name that element.</summary>
+    private readonly OadrFormatException BadValue(ReadOnlySpan<byte> value, string expected) => BadValue(Encoding.UTF8.GetString(value), expected);
 
-    /// <summary>An error about a value just read by <see cref="Text(int)"/>: the path names that element.</summary>
-    private OadrFormatException BadValue(string local, string value, string expected)
+    private readonly OadrFormatException BadValue(string value, string expected)
     {
         var shown = value.Length > 80 ? value[..80] + "..." : value;
-        return new OadrFormatException("xsd", PathString(local), $"'{shown}' is not {expected}", _valueLine, _valueColumn);
+        var (line, column) = _x.LineInfo(_valueStart + 1);
+        return new OadrFormatException("xsd", _x.DescribePath(_valueStart, element: true), $"'{shown}' is not {expected}", line, column);
     }
 
-    /// <summary>The current node is not what the schema wants here.</summary>
-    private OadrFormatException Unexpected(string? expected, string? content = null)
+    /// <summary>The current token is not what the schema wants here.</summary>
+    private readonly OadrFormatException Unexpected(string? expected, string? content = null)
     {
-        if (!_atEmpty && _r.NodeType == XmlNodeType.Element)
+        if (AtElement)
         {
-            var found = Ns.Display(_r.LocalName, _r.NamespaceURI);
+            var found = Ns.Display(_x.LocalName, _x.NamespaceUri);
             var message = expected is null
                 ? $"unexpected element '{found}': {(content ?? "no further element")} is allowed here"
                 : $"unexpected element '{found}', expected {expected}";
-            return new OadrFormatException("xsd", PathString(_r.LocalName), message, Line, Column);
+            var (line, column) = _x.LineInfo(_x.TokenStart + 1);
+            return new OadrFormatException("xsd", _x.DescribePath(_x.TokenStart, element: true), message, line, column);
         }
         return expected is null
             ? Xsd("unexpected content")

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using FlexCoop.OpenAdr.Model;
 
@@ -35,43 +36,42 @@ internal static class OadrText
 
     private static bool IsXmlBlank(char c) => c is ' ' or '\t' or '\n' or '\r';
 
-    public static ReadOnlySpan<char> Trim(string value) => value.AsSpan().Trim(" \t\n\r");
+    // ---- parsing, straight from the UTF-8 of the message ----------------------------------------
 
-    public static bool TryParseBoolean(string text, out bool value)
+    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value) => value.Trim(" \t\n\r"u8);
+
+    public static bool TryParseBoolean(ReadOnlySpan<byte> text, out bool value)
     {
         var s = Trim(text);
-        if (s.SequenceEqual("true") || s.SequenceEqual("1"))
+        if (s.SequenceEqual("true"u8) || s.SequenceEqual("1"u8))
         {
             value = true;
             return true;
         }
         value = false;
-        return s.SequenceEqual("false") || s.SequenceEqual("0");
+        return s.SequenceEqual("false"u8) || s.SequenceEqual("0"u8);
     }
 
-    public static bool TryParseUInt(string text, out uint value)
+    /// <summary><c>xs:unsignedInt</c>: digits with an optional sign (<c>-0</c> is zero), blanks around.</summary>
+    public static bool TryParseUInt(ReadOnlySpan<byte> text, out uint value)
     {
         var s = Trim(text);
         value = 0;
-        if (s.IsEmpty) return false;
         var negative = false;
-        if (s[0] is '+' or '-')
+        if (!s.IsEmpty && s[0] is (byte)'+' or (byte)'-')
         {
             negative = s[0] == '-';
             s = s[1..];
         }
-        if (s.IsEmpty) return false;
-        foreach (var c in s)
-        {
-            if (!char.IsAsciiDigit(c)) return false;
-        }
-        if (!uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value)) return false;
+        // Utf8Parser's default format is exactly a run of ASCII digits; it must take the whole text.
+        if (s.IsEmpty || !char.IsAsciiDigit((char)s[0]) || !Utf8Parser.TryParse(s, out value, out var consumed) || consumed != s.Length) return false;
         return !negative || value == 0;
     }
 
-    public static bool TryParseFloat(string text, out float value)
+    public static bool TryParseFloat(ReadOnlySpan<byte> text, out float value)
     {
         var s = Trim(text);
+        if (TryParseShortDecimal(s, out value)) return true;
         value = 0;
         if (!TryParseSpecial(s, out var special, out var isSpecial)) return false;
         if (isSpecial)
@@ -83,9 +83,49 @@ internal static class OadrText
         return float.IsFinite(value);
     }
 
-    public static bool TryParseDouble(string text, out double value) => TryParseDouble(Trim(text), out value);
+    private static ReadOnlySpan<float> PowersOfTen => [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
 
-    public static bool TryParseDouble(ReadOnlySpan<char> s, out double value)
+    /// <summary>
+    /// The common case, <c>[-]digits[.digits]</c> with at most 7 significant digits, exactly: the digits and the power
+    /// of ten are both exact floats, so one division rounds correctly (Clinger's fast path). Anything else is left
+    /// to the general parser.
+    /// </summary>
+    private static bool TryParseShortDecimal(ReadOnlySpan<byte> s, out float value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (s.Length > 0 && s[0] == '-')
+        {
+            negative = true;
+            i = 1;
+        }
+        var mantissa = 0;
+        var digits = 0;
+        var scale = -1;
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '.' && scale < 0)
+            {
+                scale = 0;
+                continue;
+            }
+            if (!char.IsAsciiDigit((char)c)) return false;
+            mantissa = mantissa * 10 + (c - '0');
+            if (mantissa != 0) digits++;
+            if (digits > 7) return false;
+            if (scale >= 0) scale++;
+        }
+        if (scale < 0) scale = 0;
+        // "", "-", "." and "-." hold no digit; a scale beyond 10^10 is not exact.
+        if (s.Length - (negative ? 1 : 0) - (s.IndexOf((byte)'.') >= 0 ? 1 : 0) == 0 || scale > 10) return false;
+        var result = mantissa / PowersOfTen[scale];
+        value = negative ? -result : result;
+        return true;
+    }
+
+    public static bool TryParseDouble(ReadOnlySpan<byte> s, out double value)
     {
         value = 0;
         if (!TryParseSpecial(s, out var special, out var isSpecial)) return false;
@@ -98,26 +138,29 @@ internal static class OadrText
         return double.IsFinite(value);
     }
 
-    /// <summary>Checks the characters of an xs:float/xs:double literal; recognises INF, -INF, NaN.</summary>
-    private static bool TryParseSpecial(ReadOnlySpan<char> s, out double value, out bool isSpecial)
+    /// <summary>
+    /// Checks the characters of an xs:float/xs:double literal (what the framework's parser would also take, such as
+    /// <c>Infinity</c> or <c>1,5</c>, is refused here); recognises INF, -INF, NaN.
+    /// </summary>
+    private static bool TryParseSpecial(ReadOnlySpan<byte> s, out double value, out bool isSpecial)
     {
         value = 0;
         isSpecial = true;
-        if (s.SequenceEqual("INF")) { value = double.PositiveInfinity; return true; }
-        if (s.SequenceEqual("-INF")) { value = double.NegativeInfinity; return true; }
-        if (s.SequenceEqual("NaN")) { value = double.NaN; return true; }
+        if (s.SequenceEqual("INF"u8)) { value = double.PositiveInfinity; return true; }
+        if (s.SequenceEqual("-INF"u8)) { value = double.NegativeInfinity; return true; }
+        if (s.SequenceEqual("NaN"u8)) { value = double.NaN; return true; }
         isSpecial = false;
         if (s.IsEmpty) return false;
         var digits = false;
         foreach (var c in s)
         {
-            if (char.IsAsciiDigit(c)) digits = true;
-            else if (c is not ('+' or '-' or '.' or 'e' or 'E')) return false;
+            if (char.IsAsciiDigit((char)c)) digits = true;
+            else if (c is not ((byte)'+' or (byte)'-' or (byte)'.' or (byte)'e' or (byte)'E')) return false;
         }
         return digits;
     }
 
-    public static bool TryParseDecimal(string text, out decimal value)
+    public static bool TryParseDecimal(ReadOnlySpan<byte> text, out decimal value)
     {
         var s = Trim(text);
         value = 0;
@@ -126,8 +169,8 @@ internal static class OadrText
         for (var i = 0; i < s.Length; i++)
         {
             var c = s[i];
-            if (char.IsAsciiDigit(c)) digits = true;
-            else if (!(c == '.' || (i == 0 && c is '+' or '-'))) return false;
+            if (char.IsAsciiDigit((char)c)) digits = true;
+            else if (!(c == '.' || (i == 0 && c is (byte)'+' or (byte)'-'))) return false;
         }
         return digits && decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
     }
@@ -136,7 +179,7 @@ internal static class OadrText
     /// <c>xcal:DateTimeType</c>: <c>yyyy-mm-ddThh:mm:ss[.f*][Z]</c>. A time without <c>Z</c> is read as UTC.
     /// Fractions beyond 100 ns are truncated.
     /// </summary>
-    public static bool TryParseDateTime(string text, out DateTimeOffset value)
+    public static bool TryParseDateTime(ReadOnlySpan<byte> text, out DateTimeOffset value)
     {
         value = default;
         var s = Trim(text);
@@ -156,7 +199,7 @@ internal static class OadrText
             var scale = TimeSpan.TicksPerSecond / 10;
             for (var i = 20; i < s.Length; i++)
             {
-                if (!char.IsAsciiDigit(s[i])) return false;
+                if (!char.IsAsciiDigit((char)s[i])) return false;
                 var d = s[i] - '0';
                 if (d != 0) fractionNonZero = true;
                 fractionTicks += d * scale;
@@ -185,12 +228,12 @@ internal static class OadrText
         return true;
     }
 
-    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int value)
     {
         value = 0;
         for (var i = start; i < start + count; i++)
         {
-            if (!char.IsAsciiDigit(s[i])) return false;
+            if (!char.IsAsciiDigit((char)s[i])) return false;
             value = value * 10 + (s[i] - '0');
         }
         return true;

@@ -5,8 +5,9 @@ namespace FlexCoop.OpenAdr.Schema.Internal;
 
 /// <summary>
 /// Tracks where a streaming reader is, as an element path with the prefixes written in the
-/// document: <c>/oadrPayload/oadrSignedObject/oadrDistributeEvent/oadrEvent[2]/ei:eiEvent</c>.
+/// document: <c>/oadr:oadrPayload/oadr:oadrSignedObject/oadr:oadrDistributeEvent/oadr:oadrEvent[2]/ei:eiEvent</c>.
 /// A position is written when an element is not the first of its name among its siblings.
+/// Every reader of the package (schema validation, raw rules, the codec) names places this one way.
 /// </summary>
 internal sealed class ElementPath
 {
@@ -19,20 +20,30 @@ internal sealed class ElementPath
         switch (reader.NodeType)
         {
             case XmlNodeType.Element:
-                var parent = _frames.Count > 0 ? _frames[^1] : _document;
-                var name = reader.Name;
-                var index = parent.NextIndex(name);
-                if (!reader.IsEmptyElement)
-                {
-                    _frames.Add(new Frame(Step(name, index)));
-                }
+                Enter(reader.Name, reader.IsEmptyElement);
                 break;
             case XmlNodeType.EndElement:
-                if (_frames.Count > 0)
-                {
-                    _frames.RemoveAt(_frames.Count - 1);
-                }
+                Leave();
                 break;
+        }
+    }
+
+    /// <summary>A start tag <paramref name="qualifiedName"/> (as written, prefix included) has been read.</summary>
+    public void Enter(string qualifiedName, bool isEmptyElement)
+    {
+        var index = Parent.NextIndex(qualifiedName);
+        if (!isEmptyElement)
+        {
+            _frames.Add(new Frame(Step(qualifiedName, index)));
+        }
+    }
+
+    /// <summary>An end tag has been read.</summary>
+    public void Leave()
+    {
+        if (_frames.Count > 0)
+        {
+            _frames.RemoveAt(_frames.Count - 1);
         }
     }
 
@@ -40,24 +51,28 @@ internal sealed class ElementPath
     /// The path of the node the reader is on now, before <see cref="Advance"/> has seen it:
     /// an element's own path, or for an end tag or text the enclosing element's path.
     /// </summary>
-    public string Describe(XmlReader reader)
+    public string Describe(XmlReader reader) => reader.NodeType switch
+    {
+        XmlNodeType.Element => DescribeChild(reader.Name),
+        XmlNodeType.Attribute => Describe() + "/@" + reader.Name,
+        _ => Describe(),
+    };
+
+    /// <summary>The path of the innermost open element; empty outside the root.</summary>
+    public string Describe()
     {
         var builder = new StringBuilder();
         foreach (var frame in _frames)
         {
             builder.Append('/').Append(frame.Step);
         }
-        if (reader.NodeType == XmlNodeType.Element)
-        {
-            var parent = _frames.Count > 0 ? _frames[^1] : _document;
-            builder.Append('/').Append(Step(reader.Name, parent.PeekIndex(reader.Name)));
-        }
-        else if (reader.NodeType == XmlNodeType.Attribute)
-        {
-            builder.Append("/@").Append(reader.Name);
-        }
         return builder.ToString();
     }
+
+    /// <summary>The path a start tag <paramref name="qualifiedName"/> read next would have.</summary>
+    public string DescribeChild(string qualifiedName) => Describe() + "/" + Step(qualifiedName, Parent.PeekIndex(qualifiedName));
+
+    private Frame Parent => _frames.Count > 0 ? _frames[^1] : _document;
 
     private static string Step(string name, int index) => index > 1 ? $"{name}[{index}]" : name;
 
