@@ -10,6 +10,9 @@ namespace FlexCoop.Bench;
 /// Receiving a signed UFTP message: parse the SignedMessage envelope, verify the Ed25519
 /// signature, parse the sealed message and check its sender, against the raw Ed25519
 /// verification of the same bytes (the floor: no parsing at all).
+/// The batch benchmarks open <see cref="Batch"/> envelopes per call with
+/// <see cref="UftpSigner.OpenMany"/> (every core) and report the time per message, beside the raw
+/// verification of the same batch on every core (the parallel floor).
 /// Run: dotnet run -c Release --project bench/FlexCoop.Bench -- --filter '*Uftp*' --job short
 /// </summary>
 [MemoryDiagnoser]
@@ -21,6 +24,11 @@ public class UftpBenchmarks
     private byte[] _envelope = null!;
     private byte[] _payload = null!;
     private byte[] _signature = null!;
+    private ReadOnlyMemory<byte>[] _batch = null!;
+    private Func<string, UftpRole, IReadOnlyList<UftpPublicKey>?> _keysOf = null!;
+
+    /// <summary>Envelopes per batch call.</summary>
+    public const int Batch = 512;
 
     /// <summary>FlexOffer: one option of 96 ISPs (about 4 KB); FlexOrderResponse: a bare response (about 0.5 KB).</summary>
     [Params("FlexOffer96", "FlexOrderResponse")]
@@ -50,6 +58,10 @@ public class UftpBenchmarks
         _envelope = UftpXml.Serialize(signed);
         _signature = signed.Body[..UftpSigner.SignatureLength].ToArray();
         _payload = signed.Body[UftpSigner.SignatureLength..].ToArray();
+        // Distinct copies, as a server would receive them.
+        _batch = Enumerable.Range(0, Batch).Select(_ => (ReadOnlyMemory<byte>)_envelope.ToArray()).ToArray();
+        IReadOnlyList<UftpPublicKey> keys = _keys;
+        _keysOf = (domain, role) => domain == "agr.example.org" && role == UftpRole.AGR ? keys : null;
     }
 
     [GlobalCleanup]
@@ -64,4 +76,23 @@ public class UftpBenchmarks
 
     [Benchmark]
     public PayloadMessage ParseAndVerify() => UftpSigner.Open(UftpXml.ParseSignedMessage(_envelope), _keys).Message;
+
+    /// <summary>Raw verification of a batch on every core: the floor of the batch API. Time is per message.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int RawEd25519VerifyAllCores()
+    {
+        var ok = 0;
+        Parallel.For(0, Batch, () => 0, (_, _, n) => SignatureAlgorithm.Ed25519.Verify(_rawKey, _payload, _signature) ? n + 1 : n, n => Interlocked.Add(ref ok, n));
+        return ok;
+    }
+
+    /// <summary>Parse + verify + parse of a batch with <see cref="UftpSigner.OpenMany"/>. Time is per message.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int ParseAndVerifyManyAllCores()
+    {
+        var results = UftpSigner.OpenMany(_batch, _keysOf);
+        var ok = 0;
+        foreach (var r in results) if (r.IsSuccess) ok++;
+        return ok;
+    }
 }

@@ -53,3 +53,28 @@ public sealed class SarefMappingException : SarefException
     /// <summary>The message without the path.</summary>
     public string Detail { get; }
 }
+
+/// <summary>
+/// A JSON-LD document that cannot be read: not well-formed JSON, a construct the reader does not
+/// support (remote contexts, <c>@reverse</c>, named graphs), a term it cannot expand, or a document
+/// over the <see cref="Rdf.RdfReaderLimits"/>. <see cref="Path"/> names where (<c>$.@graph[3].saref:hasValue</c>).
+/// </summary>
+public sealed class JsonLdException : SarefException
+{
+    public JsonLdException(string path, string message, int line = 0, Exception? inner = null)
+        : base($"{message} (at {path}{(line > 0 ? $", line {line}" : "")})", inner)
+    {
+        Path = path;
+        Detail = message;
+        Line = line;
+    }
+
+    /// <summary>Where in the document, as a JSON path.</summary>
+    public string Path { get; }
+
+    /// <summary>The message without the path.</summary>
+    public string Detail { get; }
+
+    /// <summary>1-based line for JSON syntax errors, 0 otherwise.</summary>
+    public int Line { get; }
+}

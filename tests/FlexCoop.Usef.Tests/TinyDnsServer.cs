@@ -6,19 +6,21 @@ using System.Text;
 namespace FlexCoop.Usef.Tests;
 
 /// <summary>
-/// A minimal authoritative DNS server on loopback UDP (OS-assigned port) that answers TXT
-/// queries from a table and NXDOMAIN for anything else. Enough for DnsClient, nothing more.
+/// A minimal authoritative DNS server on loopback UDP (OS-assigned port) that answers TXT and CNAME
+/// queries from tables and NXDOMAIN for anything else. Enough for DnsClient, nothing more.
 /// </summary>
 internal sealed class TinyDnsServer : IAsyncDisposable
 {
     private readonly UdpClient _udp;
     private readonly Dictionary<string, string[]> _txt;
+    private readonly Dictionary<string, string> _cname;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public TinyDnsServer(Dictionary<string, string[]> txt)
+    public TinyDnsServer(Dictionary<string, string[]> txt, Dictionary<string, string>? cname = null)
     {
         _txt = new Dictionary<string, string[]>(txt, StringComparer.OrdinalIgnoreCase);
+        _cname = new Dictionary<string, string>(cname ?? [], StringComparer.OrdinalIgnoreCase);
         _udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         _loop = Task.Run(LoopAsync);
     }
@@ -65,6 +67,7 @@ internal sealed class TinyDnsServer : IAsyncDisposable
         var questionEnd = pos + 4;
         var qtype = BinaryPrimitives.ReadUInt16BigEndian(query.AsSpan(pos));
         var name = string.Join('.', labels);
+        if (qtype == 5 && _cname.TryGetValue(name, out var target)) return Cname(query, questionEnd, target);
         var found = _txt.TryGetValue(name, out var texts) && qtype == 16;
 
         using var ms = new MemoryStream();
@@ -100,6 +103,36 @@ internal sealed class TinyDnsServer : IAsyncDisposable
                 ms.Write(rdata.ToArray());
             }
         }
+        return ms.ToArray();
+    }
+
+    private static byte[] Cname(byte[] query, int questionEnd, string target)
+    {
+        using var ms = new MemoryStream();
+        var header = new byte[12];
+        header[0] = query[0];
+        header[1] = query[1];
+        header[2] = (byte)(0x84 | (query[2] & 0x01));
+        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(4), 1);
+        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(6), 1);
+        ms.Write(header);
+        ms.Write(query, 12, questionEnd - 12);
+        var rdata = new MemoryStream();
+        foreach (var label in target.TrimEnd('.').Split('.'))
+        {
+            rdata.WriteByte((byte)label.Length);
+            rdata.Write(Encoding.ASCII.GetBytes(label));
+        }
+        rdata.WriteByte(0);
+        var rr = new byte[12];
+        rr[0] = 0xC0;
+        rr[1] = 0x0C;
+        BinaryPrimitives.WriteUInt16BigEndian(rr.AsSpan(2), 5);
+        BinaryPrimitives.WriteUInt16BigEndian(rr.AsSpan(4), 1);
+        BinaryPrimitives.WriteUInt32BigEndian(rr.AsSpan(6), 60);
+        BinaryPrimitives.WriteUInt16BigEndian(rr.AsSpan(10), (ushort)rdata.Length);
+        ms.Write(rr);
+        ms.Write(rdata.ToArray());
         return ms.ToArray();
     }
 

@@ -33,6 +33,36 @@ public sealed class UftpParticipantLookupTests
     }
 
     [Fact]
+    public async Task Keys_published_as_the_specification_says_and_the_endpoint_cname_are_read()
+    {
+        using var oldKey = UftpSigningKey.Generate();
+        using var newKey = UftpSigningKey.Generate();
+        // cs1. + base64(signing key || encryption key), two key strings in one TXT during a rollover.
+        var withEncryption = Convert.ToBase64String([.. newKey.PublicKey.Bytes, .. new byte[32]]);
+        await using var dns = new TinyDnsServer(
+            new() { ["_agr._usef.agr.example.org"] = [$"cs1.{oldKey.PublicKey.ToBase64()} cs1.{withEncryption}"] },
+            new() { ["_http._agr._usef.agr.example.org"] = "uftp.agr.example.org" });
+
+        var found = await Directory(dns).FindAsync("agr.example.org", UftpRole.AGR, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new[] { oldKey.PublicKey, newKey.PublicKey }, found!.PublicKeys);
+        Assert.Equal(new Uri("https://uftp.agr.example.org/shapeshifter/api/v3/message"), found.Endpoint);
+    }
+
+    [Fact]
+    public async Task Record_layout_is_configurable()
+    {
+        using var key = UftpSigningKey.Generate();
+        await using var dns = new TinyDnsServer(new() { ["_dso.uftp-keys.dso.example.com"] = ["cs1." + key.PublicKey.ToBase64()] });
+        var directory = new DnsUftpParticipantDirectory(new DnsUftpParticipantDirectoryOptions { NameServers = [dns.EndPoint], UseCache = false, Retries = 0, RecordNameFormat = "_{role}.uftp-keys.{domain}" });
+        var found = await directory.FindAsync("dso.example.com", UftpRole.DSO, TestContext.Current.CancellationToken);
+        Assert.Equal(new[] { key.PublicKey }, found!.PublicKeys);
+        Assert.Throws<ArgumentException>(() => new DnsUftpParticipantDirectory(new DnsUftpParticipantDirectoryOptions { RecordNameFormat = "_{role}._usef" }));
+        Assert.Null(DnsUftpParticipantDirectory.ParseKey("cs1." + Convert.ToBase64String(new byte[48])));
+        Assert.Null(DnsUftpParticipantDirectory.ParseKey("cs2." + key.PublicKey.ToBase64()));
+    }
+
+    [Fact]
     public async Task Unknown_name_gives_null()
     {
         await using var dns = new TinyDnsServer(new());

@@ -82,7 +82,7 @@ internal static class SarefCommands
     {
         var file = new Argument<string>("FILE")
         {
-            Description = "A description in Turtle (.ttl), N-Triples (.nt), a JSON device description (.json) or an oadrRegisterReport (.xml).",
+            Description = "A description in Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld, or JSON with an @context), a JSON device description (.json) or an oadrRegisterReport (.xml).",
         };
         var ontologies = new Option<string?>("--ontologies")
         {
@@ -131,6 +131,11 @@ internal static class SarefCommands
                 await Console.Error.WriteLineAsync($"{path}: invalid: {ex.Message}");
                 return ExitCodes.Invalid;
             }
+            catch (JsonLdException ex)
+            {
+                await Console.Error.WriteLineAsync($"{path}{(ex.Line > 0 ? $":{ex.Line}" : "")}: invalid: {ex.Detail} (at {ex.Path})");
+                return ExitCodes.Invalid;
+            }
             var unknown = ontology.FindUnknownTerms(graph);
             foreach (var term in unknown)
             {
@@ -147,6 +152,10 @@ internal static class SarefCommands
     private static RdfGraph ReadDescription(string path, string text)
     {
         var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension == ".jsonld" || (extension is not (".ttl" or ".nt" or ".xml") && JsonLdReader.LooksLikeJsonLd(text)))
+        {
+            return JsonLdReader.Parse(text, new Uri(Path.GetFullPath(path)).AbsoluteUri);
+        }
         if (extension == ".json" || (extension != ".ttl" && extension != ".nt" && DeviceDescriptionJson.LooksLikeJson(text)))
         {
             return SarefGraphBuilder.Build(DeviceDescriptionJson.Parse(text));

@@ -347,8 +347,8 @@ internal static class UftpCommands
 
     private static Command CreateServe()
     {
-        var role = new Option<string>("--role") { Description = "agr or dso.", Required = true };
-        role.AcceptOnlyFromAmong("agr", "dso", "AGR", "DSO");
+        var role = new Option<string>("--role") { Description = "agr, dso or cro.", Required = true };
+        role.AcceptOnlyFromAmong("agr", "dso", "cro", "AGR", "DSO", "CRO");
         var domain = new Option<string>("--domain") { Description = "This participant's Internet domain (SenderDomain of what it sends).", Required = true };
         var keyOption = new Option<string>("--key") { Description = "This participant's private key file.", Required = true };
         var db = new Option<string>("--db") { Description = "SQLite file for messages and the outbound queue (created if missing).", DefaultValueFactory = _ => "uftp.db" };
@@ -357,18 +357,26 @@ internal static class UftpCommands
         var certPassword = new Option<string?>("--cert-password") { Description = "Password of the PKCS#12 file." };
         var participants = new Option<string?>("--participants") { Description = "JSON file: [{\"domain\":..., \"role\":\"DSO\", \"endpoint\":..., \"publicKeys\":[...]}]; looked up before DNS." };
         var dns = new Option<string?>("--dns") { Description = "Name server (IP:PORT) for _<role>._usef.<domain> TXT lookups; default: the system's." };
+        var noDns = new Option<bool>("--no-dns") { Description = "Look participants up only in --participants (no DNS queries)." };
         var congestionPoints = new Option<string[]>("--congestion-point") { Description = "A congestion point this participant knows (EntityAddress); repeatable.", AllowMultipleArgumentsPerToken = true };
         var limit = new Option<long>("--limit") { Description = "DSO: congestion limit in watts; D-Prognosis ISPs above it trigger a FlexRequest.", DefaultValueFactory = _ => long.MaxValue };
         var price = new Option<decimal>("--price") { Description = "AGR: price asked per offer option.", DefaultValueFactory = _ => 100m };
         var schemas = new Option<string?>("--schemas") { Description = "Folder of the UFTP XSDs: validate every message received and sent against them." };
+        var faults = new Option<string[]>("--fault")
+        {
+            Description = "Misbehave on purpose, to check a conformance suite notices (repeatable): " + string.Join(", ", UftpFaults.All.Select(f => f.Name())) + ".",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("serve",
             """
-            Run a UFTP participant: an AGR (answers FlexRequests with FlexOffers, sends updated D-Prognoses after orders)
-            or a DSO (asks for flexibility where D-Prognoses exceed --limit, orders offers). Accepts POST
+            Run a UFTP participant: an AGR (answers FlexRequests with FlexOffers, sends updated D-Prognoses after orders),
+            a DSO (asks for flexibility where D-Prognoses exceed --limit, orders offers) or the CRO (keeps the register
+            of congestion points from DSOPortfolioUpdates and of aggregators' connections from AGRPortfolioUpdates, and
+            answers AGRPortfolioQuery and DSOPortfolioQuery from it). Accepts POST
             /shapeshifter/api/v3/message, answers every message with its Response, sends through a durable queue in --db.
             Prints 'listening on URL' when ready; stops on Ctrl+C.
             """);
-        foreach (var o in new Option[] { role, domain, keyOption, db, listen, cert, certPassword, participants, dns, congestionPoints, limit, price, schemas }) command.Options.Add(o);
+        foreach (var o in new Option[] { role, domain, keyOption, db, listen, cert, certPassword, participants, dns, noDns, congestionPoints, limit, price, schemas, faults }) command.Options.Add(o);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var uftpRole = Enum.Parse<UftpRole>(parseResult.GetValue(role)!, ignoreCase: true);
@@ -381,7 +389,7 @@ internal static class UftpCommands
             if (parseResult.GetValue(participants) is { } participantsFile) directories.Add(await LoadParticipantsAsync(participantsFile, cancellationToken));
             var dnsServer = parseResult.GetValue(dns);
             if (dnsServer is not null && !IPEndPoint.TryParse(dnsServer, out _)) throw new CliUsageException("--dns must be IP:PORT");
-            directories.Add(new DnsUftpParticipantDirectory(new DnsUftpParticipantDirectoryOptions { NameServers = dnsServer is null ? [] : [IPEndPoint.Parse(dnsServer)] }));
+            if (!parseResult.GetValue(noDns)) directories.Add(new DnsUftpParticipantDirectory(new DnsUftpParticipantDirectoryOptions { NameServers = dnsServer is null ? [] : [IPEndPoint.Parse(dnsServer)] }));
             var points = new List<EntityAddress>();
             foreach (var p in parseResult.GetValue(congestionPoints) ?? [])
             {
@@ -390,19 +398,29 @@ internal static class UftpCommands
             var schemaSet = parseResult.GetValue(schemas) is { } schemaDir ? LoadSchemas(schemaDir) : null;
             using var store = UftpSqliteStore.Open(parseResult.GetValue(db)!);
             await store.AddCongestionPointsAsync(points, cancellationToken);
-            IUftpMessageHandler handler = uftpRole == UftpRole.AGR
-                ? new UftpAgrService(new UftpAgrServiceOptions { OfferPrice = parseResult.GetValue(price) })
-                : new UftpDsoService(new UftpDsoServiceOptions { CongestionLimitWatts = parseResult.GetValue(limit) });
+            var faultSet = UftpFault.None;
+            foreach (var name in parseResult.GetValue(faults) ?? [])
+            {
+                faultSet |= UftpFaults.TryParse(name, out var f) ? f : throw new CliUsageException($"--fault {name}: unknown (known: {string.Join(", ", UftpFaults.All.Select(x => x.Name()))})");
+            }
+            IUftpMessageHandler handler = uftpRole switch
+            {
+                UftpRole.AGR => new UftpAgrService(new UftpAgrServiceOptions { OfferPrice = parseResult.GetValue(price) }),
+                UftpRole.DSO => new UftpDsoService(new UftpDsoServiceOptions { CongestionLimitWatts = parseResult.GetValue(limit) }),
+                _ => new UftpCroService(),
+            };
             var options = new UftpNodeOptions
             {
                 Domain = ownDomain,
                 Role = uftpRole,
                 Server = new UftpServerOptions { Listen = endpoint, Certificate = certificate },
                 Schemas = schemaSet,
+                Faults = faultSet,
             };
             await using var node = await UftpNode.StartAsync(options, key, new CompositeUftpParticipantDirectory([.. directories]), store, handler, cancellationToken: cancellationToken);
             Console.WriteLine($"listening on {node.MessageEndpoint}");
             Console.WriteLine($"{uftpRole} {ownDomain}, public key cs1.{key.PublicKey.ToBase64()}");
+            if (faultSet != UftpFault.None) Console.WriteLine($"faults: {string.Join(", ", UftpFaults.All.Where(f => faultSet.HasFlag(f)).Select(f => f.Name()))}");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -436,7 +454,7 @@ internal static class UftpCommands
         }
     }
 
-    private static UftpSigningKey ReadPrivateKey(string file)
+    internal static UftpSigningKey ReadPrivateKey(string file)
     {
         try
         {
@@ -448,7 +466,7 @@ internal static class UftpCommands
         }
     }
 
-    private static UftpPublicKey ReadPublicKey(string fileOrBase64)
+    internal static UftpPublicKey ReadPublicKey(string fileOrBase64)
     {
         var text = File.Exists(fileOrBase64) ? File.ReadAllText(fileOrBase64) : fileOrBase64;
         text = text.Trim();
@@ -463,7 +481,7 @@ internal static class UftpCommands
         }
     }
 
-    private static X509Certificate2 LoadCertificate(string file)
+    internal static X509Certificate2 LoadCertificate(string file)
     {
         try
         {
@@ -475,7 +493,7 @@ internal static class UftpCommands
         }
     }
 
-    private static X509Certificate2 LoadPkcs12(string file, string? password)
+    internal static X509Certificate2 LoadPkcs12(string file, string? password)
     {
         try
         {

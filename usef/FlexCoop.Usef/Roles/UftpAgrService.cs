@@ -21,6 +21,12 @@ public sealed record UftpAgrServiceOptions
     /// for it. Default: the value of the band closest to zero (the least the DSO asked for).
     /// </summary>
     public Func<FlexRequestIsp, long?> OfferPower { get; init; } = isp => isp.Disposition == AvailableRequested.Available ? null : Math.Clamp(0, isp.MinPower, isp.MaxPower);
+
+    /// <summary>
+    /// When a DSO sends a new revision of a FlexRequest for a congestion point and day, revoke (FlexOfferRevocation)
+    /// the offers made for its earlier revisions that were not ordered, before offering again. Default true.
+    /// </summary>
+    public bool RevokeSupersededOffers { get; init; } = true;
 }
 
 /// <summary>
@@ -56,11 +62,16 @@ public sealed class UftpAgrService(UftpAgrServiceOptions options) : IUftpMessage
             case FlexOrder order:
                 await UpdatePrognosisAsync(node, order, cancellationToken).ConfigureAwait(false);
                 break;
+            case AgrPortfolioQueryResponse { Result: AcceptedRejected.Accepted } portfolio:
+                // The CRO says which congestion points hold our connections: they become known for validation.
+                await node.Store.AddCongestionPointsAsync(portfolio.DsoViews.SelectMany(v => v.DsoPortfolios).SelectMany(p => p.CongestionPoints).Select(c => c.EntityAddress), cancellationToken).ConfigureAwait(false);
+                break;
         }
     }
 
     private async Task OfferAsync(UftpNode node, FlexRequest request, CancellationToken ct)
     {
+        if (options.RevokeSupersededOffers) await RevokeSupersededAsync(node, request, ct).ConfigureAwait(false);
         var isps = new List<PowerIsp>();
         foreach (var isp in request.Isps)
         {
@@ -79,6 +90,25 @@ public sealed class UftpAgrService(UftpAgrServiceOptions options) : IUftpMessage
             OfferOptions = new[] { new FlexOfferOption("option-1", options.OfferPrice, new ValueList<PowerIsp>(isps)) },
         };
         await node.SendAsync(offer, ct).ConfigureAwait(false);
+    }
+
+    private static async Task RevokeSupersededAsync(UftpNode node, FlexRequest request, CancellationToken ct)
+    {
+        var all = await node.Store.AllAsync(ct).ConfigureAwait(false);
+        var older = all.Where(s => s.Direction == UftpDirection.Inbound && s.Message is FlexRequest r && r.SenderDomain == request.SenderDomain
+                && r.CongestionPoint == request.CongestionPoint && r.Period == request.Period && r.Revision < request.Revision)
+            .Select(s => s.Message.MessageId).ToHashSet();
+        if (older.Count == 0) return;
+        foreach (var offer in all.Where(s => s.Direction == UftpDirection.Outbound).Select(s => s.Message).OfType<FlexOffer>()
+            .Where(o => o.FlexRequestMessageId is { } id && older.Contains(id)).ToList())
+        {
+            if (await node.Store.IsFlexOfferOrderedAsync(offer.MessageId, ct).ConfigureAwait(false) || await node.Store.IsFlexOfferRevokedAsync(offer.MessageId, ct).ConfigureAwait(false)) continue;
+            await node.SendAsync(new FlexOfferRevocation
+            {
+                SenderDomain = node.Domain, RecipientDomain = offer.RecipientDomain, TimeStamp = node.Time.GetUtcNow(), MessageId = UftpNode.NewMessageId(), ConversationId = offer.ConversationId,
+                FlexOfferMessageId = offer.MessageId,
+            }, ct).ConfigureAwait(false);
+        }
     }
 
     private static async Task UpdatePrognosisAsync(UftpNode node, FlexOrder order, CancellationToken ct)

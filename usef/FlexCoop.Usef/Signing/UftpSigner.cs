@@ -11,7 +11,7 @@ public sealed record UftpOpenedMessage(SignedMessage Envelope, ReadOnlyMemory<by
 /// Seals and opens <c>SignedMessage</c> envelopes the way libsodium's <c>crypto_sign</c> does:
 /// Body = Ed25519 signature (64 bytes) followed by the exact payload bytes.
 /// </summary>
-public static class UftpSigner
+public static partial class UftpSigner
 {
     /// <summary>Length of the Ed25519 signature at the start of the Body.</summary>
     public const int SignatureLength = 64;

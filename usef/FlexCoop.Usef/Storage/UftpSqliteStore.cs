@@ -186,6 +186,20 @@ public sealed class UftpSqliteStore : IUftpValidationContext, IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>Queues one signed envelope for delivery, without storing a message.</summary>
+    public ValueTask EnqueueAsync(string recipientDomain, UftpRole recipientRole, Guid messageId, byte[] signedXml, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        new(LockedAsync(() =>
+        {
+            using var queue = _connection.CreateCommand();
+            queue.CommandText = "INSERT INTO outbox(message_id, recipient_domain, recipient_role, body, next_attempt) VALUES ($id, $d, $r, $b, $n)";
+            queue.Parameters.AddWithValue("$id", Id(messageId));
+            queue.Parameters.AddWithValue("$d", recipientDomain);
+            queue.Parameters.AddWithValue("$r", (int)recipientRole);
+            queue.Parameters.AddWithValue("$b", signedXml);
+            queue.Parameters.AddWithValue("$n", now.UtcTicks);
+            return queue.ExecuteNonQuery();
+        }, cancellationToken).AsTask());
+
     /// <summary>Records the outcome a Response reported for one of our messages.</summary>
     public ValueTask SetResultAsync(Guid messageId, AcceptedRejected result, CancellationToken cancellationToken = default) =>
         new(LockedAsync(() =>

@@ -10,7 +10,7 @@ public enum UftpDeliveryStatus
 {
     /// <summary>2xx: the peer took the message.</summary>
     Delivered,
-    /// <summary>Network error, timeout, 408, 429 or 5xx: try again later.</summary>
+    /// <summary>Network error, timeout, 404 (often a front end whose back end is down), 408, 419 (key lookup failed), 429 or 5xx: try again later.</summary>
     Transient,
     /// <summary>Any other 4xx: sending again will not help.</summary>
     Permanent,
@@ -71,7 +71,7 @@ public sealed class UftpHttpSender : IDisposable
                 if (detail.Length > 500) detail = detail[..500];
             }
             var status = response.IsSuccessStatusCode ? UftpDeliveryStatus.Delivered
-                : code is 408 or 429 || code >= 500 ? UftpDeliveryStatus.Transient
+                : code is 404 or 408 or 419 or 429 || code >= 500 ? UftpDeliveryStatus.Transient
                 : UftpDeliveryStatus.Permanent;
             return new UftpDeliveryResult(status, code, detail);
         }

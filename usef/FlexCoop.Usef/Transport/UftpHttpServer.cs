@@ -22,6 +22,9 @@ public sealed record UftpReceiveOutcome(int StatusCode, string? Reason = null)
 
     /// <summary>401: the signature could not be verified for the claimed sender.</summary>
     public static UftpReceiveOutcome Unauthorized(string reason) => new(StatusCodes.Status401Unauthorized, reason);
+
+    /// <summary>419 Authentication Timeout: the sender's public key could not be looked up; the sender should retry later.</summary>
+    public static UftpReceiveOutcome AuthenticationTimeout(string reason) => new(419, reason);
 }
 
 /// <summary>Listening settings of a participant endpoint (immutable).</summary>
@@ -43,8 +46,8 @@ public sealed record UftpServerOptions
 /// <summary>
 /// The UFTP participant endpoint: accepts <c>POST /shapeshifter/api/v3/message</c> with a
 /// <c>text/xml</c> SignedMessage and answers 200 (accepted for processing), 400 (malformed or
-/// invalid), 401 (signature not verified), 404 (other paths), 405 (other methods), 413 (too
-/// large), 415 (not XML) or 500. Kestrel, HTTP/1.1 and HTTP/2, TLS when a certificate is given.
+/// invalid, or not sent as XML), 401 (signature not verified), 419 (sender's key not found), 404 (other
+/// paths), 405 (other methods), 413 (too large) or 500, the codes the specification's error table names. Kestrel, HTTP/1.1 and HTTP/2, TLS when a certificate is given.
 /// </summary>
 public sealed class UftpHttpServer : IAsyncDisposable
 {
@@ -104,7 +107,10 @@ public sealed class UftpHttpServer : IAsyncDisposable
         var mediaType = request.ContentType?.Split(';')[0].Trim();
         if (!string.Equals(mediaType, "text/xml", StringComparison.OrdinalIgnoreCase) && !string.Equals(mediaType, "application/xml", StringComparison.OrdinalIgnoreCase))
         {
-            response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            // The specification answers a wrong Content-Type with 400 Bad Request.
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync("the message must be sent as text/xml", context.RequestAborted).ConfigureAwait(false);
             return;
         }
         if (request.ContentLength > options.MaxBodyBytes)

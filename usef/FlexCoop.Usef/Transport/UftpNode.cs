@@ -12,6 +12,21 @@ public interface IUftpMessageHandler
     ValueTask HandleAsync(UftpNode node, PayloadMessage message, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A message handler that writes some Responses itself, because they carry data only the role has
+/// (the CRO's AGRPortfolioQueryResponse and DSOPortfolioQueryResponse) or because the role decides
+/// to reject for a reason of its own (a congestion point that belongs to another DSO).
+/// </summary>
+public interface IUftpResponder
+{
+    /// <summary>
+    /// The Response to <paramref name="request"/>, or null to let the node write the standard one.
+    /// <paramref name="result"/> and <paramref name="rejectionReason"/> are the business-rule verdict so far;
+    /// the Result of the returned Response becomes the stored verdict.
+    /// </summary>
+    ValueTask<PayloadMessage?> CreateResponseAsync(UftpNode node, PayloadMessage request, AcceptedRejected result, string? rejectionReason, Guid messageId, DateTimeOffset timeStamp, CancellationToken cancellationToken);
+}
+
 /// <summary>Settings of a participant node (immutable; bind from configuration).</summary>
 public sealed record UftpNodeOptions
 {
@@ -41,6 +56,9 @@ public sealed record UftpNodeOptions
 
     /// <summary>Attempts before an envelope is given up.</summary>
     public int MaxAttempts { get; init; } = 50;
+
+    /// <summary>Deliberate misbehaviour for testing conformance suites; <see cref="UftpFault.None"/> in production.</summary>
+    public UftpFault Faults { get; init; } = UftpFault.None;
 }
 
 /// <summary>
@@ -53,6 +71,7 @@ public sealed class UftpNode : IAsyncDisposable
 {
     private readonly UftpNodeOptions _options;
     private readonly UftpSigningKey _key;
+    private readonly UftpSigningKey? _responseKey;
     private readonly IUftpParticipantDirectory _directory;
     private readonly IUftpMessageHandler? _handler;
     private readonly TimeProvider _time;
@@ -75,7 +94,10 @@ public sealed class UftpNode : IAsyncDisposable
         Store = store;
         _handler = handler;
         _time = time;
-        _validator = new UftpBusinessValidator(options.Validation with { OwnDomain = options.Domain, OwnRole = options.Role }, store, time);
+        var disabled = new HashSet<UftpRule>(options.Validation.DisabledRules);
+        disabled.UnionWith(UftpFaults.DisabledRules(options.Faults));
+        _validator = new UftpBusinessValidator(options.Validation with { OwnDomain = options.Domain, OwnRole = options.Role, DisabledRules = disabled }, store, time);
+        if (options.Faults.HasFlag(UftpFault.SignsWithWrongKey)) _responseKey = UftpSigningKey.Generate();
         _sender = new UftpHttpSender(options.Sender);
     }
 
@@ -141,7 +163,7 @@ public sealed class UftpNode : IAsyncDisposable
     private UftpRole RecipientRoleOf(UftpMessageTypeInfo info, PayloadMessage message)
     {
         if (info.RecipientRoles.Count == 1) return info.RecipientRoles[0];
-        // TestMessage(Response) goes to any role: for a response, the role that sent the request.
+        // TestMessage goes to any role: the peer's role is what the directory knows it as, AGR↔DSO by default.
         return Role == UftpRole.AGR ? UftpRole.DSO : UftpRole.AGR;
     }
 
@@ -189,21 +211,38 @@ public sealed class UftpNode : IAsyncDisposable
 
     /// <summary>
     /// Judges one POSTed body: 400 for unreadable or invalid XML, 401 when the signature does not
-    /// verify for the claimed sender, otherwise 200 with the message stored and its Response queued.
+    /// verify for the claimed sender, 419 when the sender's key cannot be found (a lookup that may
+    /// succeed later), otherwise 200 with the message stored and its Response queued.
     /// </summary>
     public async ValueTask<UftpReceiveOutcome> ReceiveAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
+        var faults = _options.Faults;
         UftpOpenedMessage opened;
         try
         {
             var envelope = UftpXml.ParseSignedMessage(body);
-            opened = await UftpSigner.OpenAsync(envelope, _directory, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                opened = await UftpSigner.OpenAsync(envelope, _directory, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (UftpSignatureException ex) when ((ex.Failure == UftpSignatureFailure.BadSignature && faults.HasFlag(UftpFault.AcceptsBadSignature))
+                || (ex.Failure == UftpSignatureFailure.UnknownSender && faults.HasFlag(UftpFault.AcceptsUnknownSender)))
+            {
+                // Fault mode: the sealed bytes are read without checking the signature.
+                var payload = envelope.Body[UftpSigner.SignatureLength..];
+                opened = new UftpOpenedMessage(envelope, payload, UftpXml.Parse(payload));
+            }
         }
         catch (UftpFormatException ex)
         {
             return UftpReceiveOutcome.BadRequest(ex.Message);
         }
-        catch (UftpSignatureException ex) when (ex.Failure is UftpSignatureFailure.UnknownSender or UftpSignatureFailure.BadSignature or UftpSignatureFailure.BadKey)
+        catch (UftpSignatureException ex) when (ex.Failure is UftpSignatureFailure.UnknownSender)
+        {
+            // The specification's 419 Authentication Timeout: the sender's key could not be found (yet); the sender retries.
+            return UftpReceiveOutcome.AuthenticationTimeout(ex.Message);
+        }
+        catch (UftpSignatureException ex) when (ex.Failure is UftpSignatureFailure.BadSignature or UftpSignatureFailure.BadKey)
         {
             return UftpReceiveOutcome.Unauthorized(ex.Message);
         }
@@ -213,7 +252,7 @@ public sealed class UftpNode : IAsyncDisposable
         }
         catch (UftpTransportException ex)
         {
-            return new UftpReceiveOutcome(503, ex.Message);
+            return UftpReceiveOutcome.AuthenticationTimeout(ex.Message);
         }
         if (_options.Schemas is { } schemas && schemas.Validate(opened.PayloadXml) is { IsValid: false } invalid)
         {
@@ -221,10 +260,11 @@ public sealed class UftpNode : IAsyncDisposable
         }
         var message = opened.Message;
         var info = UftpMessageTypes.Get(message.MessageType);
-        if (await Store.GetAsync(message.MessageId, cancellationToken).ConfigureAwait(false) is { } earlier)
+        var duplicate = await Store.GetAsync(message.MessageId, cancellationToken).ConfigureAwait(false);
+        if (duplicate is not null && !faults.HasFlag(UftpFault.AcceptsDuplicateId))
         {
             // A re-delivery (our 200 was lost): the first copy was handled and answered already.
-            return earlier.Message == message ? UftpReceiveOutcome.Ok : UftpReceiveOutcome.BadRequest($"MessageID {message.MessageId} was used before for another message");
+            return duplicate.Message == message ? UftpReceiveOutcome.Ok : UftpReceiveOutcome.BadRequest($"MessageID {message.MessageId} was used before for another message");
         }
         var validation = await _validator.ValidateAsync(message, opened.Envelope.SenderRole, cancellationToken).ConfigureAwait(false);
         var verdict = validation.IsValid ? AcceptedRejected.Accepted : AcceptedRejected.Rejected;
@@ -232,12 +272,28 @@ public sealed class UftpNode : IAsyncDisposable
         var queue = new List<(string, UftpRole, Guid, byte[])>();
         if (!info.IsResponse)
         {
-            var response = UftpResponses.Create(message, verdict, validation.First?.ToString(), NewMessageId(), now);
+            var reason = validation.First?.ToString();
+            var responseId = NewMessageId();
+            var response = _handler is IUftpResponder responder
+                ? await responder.CreateResponseAsync(this, message, verdict, reason, responseId, now, cancellationToken).ConfigureAwait(false)
+                : null;
+            response ??= UftpResponses.Create(faults.HasFlag(UftpFault.WrongReference) ? message with { MessageId = Guid.NewGuid() } : message, verdict, reason, responseId, now);
             if (response is null)
             {
                 return UftpReceiveOutcome.BadRequest($"{info.ElementName} is not handled by a {Role}");
             }
-            queue.Add((message.SenderDomain, opened.Envelope.SenderRole, response.MessageId, UftpXml.Serialize(UftpSigner.Seal(response, Role, _key))));
+            // The Response comes from this participant, whatever domain the request was (wrongly) addressed to.
+            if (!string.Equals(response.SenderDomain, Domain, StringComparison.Ordinal)) response = response with { SenderDomain = Domain };
+            if (response is PayloadMessageResponse { Result: var decided }) verdict = decided;
+            var signedResponse = UftpXml.Serialize(UftpSigner.Seal(response, Role, _responseKey ?? _key));
+            if (!faults.HasFlag(UftpFault.NoAsyncResponse)) queue.Add((message.SenderDomain, opened.Envelope.SenderRole, response.MessageId, signedResponse));
+            if (duplicate is not null)
+            {
+                // Fault mode: a reused MessageID is answered as if it were new (nothing more is stored).
+                foreach (var item in queue) await Store.EnqueueAsync(item.Item1, item.Item2, item.Item3, item.Item4, now, cancellationToken).ConfigureAwait(false);
+                Wake();
+                return UftpReceiveOutcome.Ok;
+            }
             // The message, its verdict, the Response and its queued envelope: one transaction.
             if (!await Store.SaveAsync(message, UftpDirection.Inbound, verdict, queue, now, processed: verdict == AcceptedRejected.Rejected || _handler is null, response, cancellationToken).ConfigureAwait(false))
             {
@@ -246,6 +302,7 @@ public sealed class UftpNode : IAsyncDisposable
         }
         else
         {
+            if (duplicate is not null) return UftpReceiveOutcome.Ok;
             if (!await Store.SaveAsync(message, UftpDirection.Inbound, verdict, [], now, processed: true, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 return UftpReceiveOutcome.Ok;
@@ -381,6 +438,7 @@ public sealed class UftpNode : IAsyncDisposable
         {
         }
         _sender.Dispose();
+        _responseKey?.Dispose();
         _stop.Dispose();
         _wake.Dispose();
     }

@@ -51,7 +51,7 @@ public sealed class UftpBusinessValidator
         {
             v.Add(UftpViolation.Of(UftpRule.RecipientDomainMismatch, root + "/@RecipientDomain", $"addressed to {message.RecipientDomain}, this participant is {domain}"));
         }
-        if (await _context.FindMessageAsync(message.MessageId, cancellationToken).ConfigureAwait(false) is not null)
+        if (!_options.DisabledRules.Contains(UftpRule.DuplicateMessageId) && await _context.FindMessageAsync(message.MessageId, cancellationToken).ConfigureAwait(false) is not null)
         {
             // A duplicate is judged on its MessageID alone: the rest was checked the first time.
             return new UftpValidationResult([UftpViolation.Of(UftpRule.DuplicateMessageId, root + "/@MessageID", $"message {message.MessageId} was received before")]);
@@ -115,6 +115,7 @@ public sealed class UftpBusinessValidator
             var attribute = ReferenceAttribute(message.MessageType);
             await CheckReferenceAsync(v, $"{root}/@{attribute}", message, referenced, respondsTo, cancellationToken).ConfigureAwait(false);
         }
+        if (_options.DisabledRules.Count > 0) v.RemoveAll(x => x.BusinessRule is { } rule && _options.DisabledRules.Contains(rule));
         return v.Count == 0 ? UftpValidationResult.Valid : new UftpValidationResult(v);
     }
 

@@ -38,4 +38,10 @@ public sealed record UftpValidationOptions
 
     /// <summary>Whether a FlexRequest, FlexOffer or FlexOrder for a day that has passed is rejected.</summary>
     public bool RejectPastPeriods { get; init; } = true;
+
+    /// <summary>
+    /// Rules this participant does not check (a market that agreed to waive them, or a test double
+    /// that misbehaves on purpose). Empty by default: every rule is checked.
+    /// </summary>
+    public IReadOnlySet<UftpRule> DisabledRules { get; init; } = new HashSet<UftpRule>();
 }

@@ -436,7 +436,7 @@ public static partial class UftpXml
             }
             if (portfolios.Count == 0) throw XmlInput.MissingElement(i, p, "DSO-Portfolio");
             return new DsoView(portfolios, connections);
-        });
+        }, min: result == AcceptedRejected.Rejected ? 0 : 1); // a rejection has no view to give (the 3.1.0 XSD still asks for one)
         return new AgrPortfolioQueryResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, TimeZone = tz, AgrPortfolioQueryMessageId = reference, Period = period, DsoViews = views };
     }
 

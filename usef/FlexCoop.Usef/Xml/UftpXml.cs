@@ -29,6 +29,9 @@ public static partial class UftpXml
     /// <summary>Parses a <c>SignedMessage</c> envelope.</summary>
     public static SignedMessage ParseSignedMessage(ReadOnlyMemory<byte> xml, UftpXmlLimits? limits = null)
     {
+        limits ??= UftpXmlLimits.Default;
+        // The plain form straight from the bytes; anything unusual goes through the full reader.
+        if (xml.Length <= limits.MaxBytes && SignedMessageFastPath.TryRead(xml.Span, limits.MaxAttributeCharacters) is { } plain) return plain;
         var doc = ParseDocument(xml, limits);
         return doc.Signed ?? throw new UftpFormatException("xsd", "/" + UftpMessageTypes.Get(doc.Payload!.MessageType).ElementName, "expected a SignedMessage envelope");
     }
