@@ -44,7 +44,8 @@ public sealed partial class OadrVen : IAsyncDisposable
         _clock = clock;
         _logger = logger;
         _state = state;
-        _transport = new VenTransport(options);
+        Security = options.Security == FlexCoop.OpenAdr.Security.OadrSecurityLevel.High ? new VenPayloadSecurity(options, clock) : null;
+        _transport = new VenTransport(options, Security);
         _random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
     }
 
@@ -79,6 +80,11 @@ public sealed partial class OadrVen : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Signs and verifies payloads at high security; null at standard security.</summary>
+    internal VenPayloadSecurity? Security { get; }
+
+    internal ILogger Logger => _logger;
 
     /// <summary>The venID, once registered.</summary>
     public string? VenId => _state.Registration?.VenId;
@@ -177,7 +183,7 @@ public sealed partial class OadrVen : IAsyncDisposable
             TransportName = OadrTransportName.SimpleHttp,
             TransportAddress = _push is null ? null : _options.PushPublicUrl ?? _push.Url.ToString().TrimEnd('/'),
             ReportOnly = false,
-            XmlSignature = false,
+            XmlSignature = Security is not null,
             VenName = _options.VenName,
             HttpPullModel = _push is null,
         };

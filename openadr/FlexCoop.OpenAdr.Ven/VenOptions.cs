@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using FlexCoop.OpenAdr.Model;
+using FlexCoop.OpenAdr.Security;
 
 namespace FlexCoop.OpenAdr.Ven;
 
@@ -85,6 +86,17 @@ public sealed record VenOptions
     /// <summary>Seed for start randomisation (rule 30); null for a random seed.</summary>
     public int? RandomSeed { get; init; }
 
+    /// <summary>
+    /// <see cref="OadrSecurityLevel.High"/> signs every payload the VEN sends with
+    /// <see cref="ClientCertificate"/> and acts on no payload from the VTN unless it carries a valid
+    /// signature by a certificate chaining to <see cref="VtnCertificateAuthorities"/>, within
+    /// <see cref="SignatureReplayWindow"/>, with a nonce not seen before.
+    /// </summary>
+    public OadrSecurityLevel Security { get; init; } = OadrSecurityLevel.Standard;
+
+    /// <summary>How far a signed payload's <c>ReplayProtect</c> timestamp may be from the VEN's clock, either way.</summary>
+    public TimeSpan SignatureReplayWindow { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Throws <see cref="VenConfigurationException"/> naming the first inconsistency.</summary>
     public VenOptions Validate()
     {
@@ -99,6 +111,12 @@ public sealed record VenOptions
         if (PushListenUrl is not null && (!Uri.TryCreate(PushListenUrl, UriKind.Absolute, out var push) || push.Scheme != (InsecureHttp ? "http" : "https")))
         {
             throw new VenConfigurationException($"PushListenUrl must be an {(InsecureHttp ? "http" : "https")}:// URL");
+        }
+        if (Security == OadrSecurityLevel.High)
+        {
+            if (ClientCertificate is null || !ClientCertificate.HasPrivateKey) throw new VenConfigurationException("high security needs the VEN's certificate with its private key to sign with");
+            if (VtnCertificateAuthorities.Count == 0) throw new VenConfigurationException("high security needs the CA certificate(s) the VTN's signatures chain to");
+            if (SignatureReplayWindow <= TimeSpan.Zero) throw new VenConfigurationException("SignatureReplayWindow must be positive");
         }
         if (PollFrequency is { } f && f <= TimeSpan.Zero) throw new VenConfigurationException("PollFrequency must be positive");
         var ids = ReportProviders.Select(p => p.Definition.ReportSpecifierId).ToList();

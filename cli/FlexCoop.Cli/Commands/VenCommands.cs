@@ -35,6 +35,8 @@ internal static class VenCommands
             Example: flexcoop ven run --vtn https://127.0.0.1:8443 --ven-name boiler-1 --cert pki/ven.crt --key pki/ven.key --ca pki/ca.crt
             """);
         foreach (var o in new Option[] { vtn, name, venId, push, cert, key, ca, insecure, state, poll }) command.Options.Add(o);
+        var security = VtnCommands.SecurityOption("VEN signs every payload with --cert and acts on no VTN payload not signed by a certificate chaining to --ca");
+        command.Options.Add(security);
         command.SetAction(async (parse, ct) =>
         {
             var insecureHttp = parse.GetValue(insecure);
@@ -62,6 +64,7 @@ internal static class VenCommands
                 PollFrequency = parse.GetValue(poll) is { } p ? VtnCommands.Duration(p, "--poll-frequency") : null,
                 ReportProviders = [device.Usage, device.Status],
             };
+            options = options with { Security = VtnCommands.SecurityLevel(parse.GetValue(security)!) };
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             try
             {

@@ -60,6 +60,10 @@ internal static class VtnCommands
               flexcoop vtn serve --tls-cert pki/vtn-rsa.crt --tls-key pki/vtn-rsa.key --tls-cert pki/vtn-ecc.crt --tls-key pki/vtn-ecc.key --ca pki/ca.crt
             """);
         foreach (var o in new Option[] { urls, db, postgres, certs, keys, ca, insecure, api, vtnId, programs, poll, schemas }) command.Options.Add(o);
+        var security = SecurityOption("VTN signs every payload it sends with its first --tls-cert and refuses (463) every VEN payload not signed by that VEN's certificate");
+        command.Options.Add(security);
+        var postgresSchema = new Option<string>("--postgres-schema") { Description = "With --postgres: the schema holding the VTN's tables (several VTNs can share a database).", DefaultValueFactory = _ => "flexcoop_vtn" };
+        command.Options.Add(postgresSchema);
         command.SetAction(async (parse, ct) =>
         {
             var insecureHttp = parse.GetValue(insecure);
@@ -82,7 +86,8 @@ internal static class VtnCommands
                 RequestedPollFrequency = Duration(parse.GetValue(poll)!, "--poll-frequency"),
                 SchemaDirectory = parse.GetValue(schemas),
             };
-            await using IVtnStore store = parse.GetValue(postgres) is { } cs ? new PostgresVtnStore(cs) : new SqliteVtnStore(parse.GetValue(db)!);
+            options = options with { Security = SecurityLevel(parse.GetValue(security)!) };
+            await using IVtnStore store = parse.GetValue(postgres) is { } cs ? OpenPostgres(cs, parse.GetValue(postgresSchema)!) : new SqliteVtnStore(parse.GetValue(db)!);
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             try
             {
@@ -106,6 +111,37 @@ internal static class VtnCommands
         });
         return command;
     }
+
+    private static PostgresVtnStore OpenPostgres(string connectionString, string schema)
+    {
+        try
+        {
+            return new PostgresVtnStore(connectionString, schema);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliUsageException($"--postgres-schema: {ex.Message}");
+        }
+        catch (VtnException ex)
+        {
+            throw new CliUsageException($"--postgres: {ex.Message}");
+        }
+    }
+
+    /// <summary><c>--security standard|high</c>, shared by <c>vtn serve</c> and <c>ven run</c>.</summary>
+    internal static Option<string> SecurityOption(string high)
+    {
+        var option = new Option<string>("--security")
+        {
+            Description = $"standard (TLS with client certificates) or high (also XML signatures: the {high}; both sides must use the same level).",
+            DefaultValueFactory = _ => "standard",
+        };
+        option.AcceptOnlyFromAmong("standard", "high");
+        return option;
+    }
+
+    internal static FlexCoop.OpenAdr.Security.OadrSecurityLevel SecurityLevel(string value) =>
+        value == "high" ? FlexCoop.OpenAdr.Security.OadrSecurityLevel.High : FlexCoop.OpenAdr.Security.OadrSecurityLevel.Standard;
 
     internal static X509Certificate2 LoadPem(string certificate, string key)
     {

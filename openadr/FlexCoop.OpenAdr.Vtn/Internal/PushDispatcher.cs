@@ -134,7 +134,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
         {
             // Claim it first: what is saved from now on queues a new distribute rather than counting on this one.
             await _vtn.Store.LeaseAsync(message.Id, _clock.GetUtcNow() + _options.PushTimeout + _options.PushRetryDelay, cancellationToken);
-            var body = await _vtn.MaterialiseAsync(ven, message, cancellationToken);
+            var body = _vtn.Seal(await _vtn.MaterialiseAsync(ven, message, cancellationToken));
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
             var target = new Uri(ven.TransportAddress.TrimEnd('/') + VtnServer.ServicePath + ServiceOf(message.Kind));
