@@ -118,7 +118,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
             {
                 return RefuseUnsigned(body.Span, signature, pushedTo?.VenId);
             }
-            if (identity.Certificate is null && signature.SignerCertificate is { } signer)
+            if (identity.Fingerprint is null && signature.SignerCertificate is { } signer)
             {
                 // Plain HTTP: the signing certificate is the VEN's identity.
                 identity = new ClientIdentity(CertificateIdentity.Fingerprint(signer), signer);

@@ -119,6 +119,14 @@ public sealed record VtnOptions
     /// <summary>How far a signed payload's <c>ReplayProtect</c> timestamp may be from the VTN's clock, either way.</summary>
     public TimeSpan SignatureReplayWindow { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The VTN's XMPP session (its JID, the server, TLS and SASL); when set, the VTN also serves the
+    /// OpenADR 2.0b XMPP transport (issue 6): VENs register with <c>oadrTransportName</c> xmpp and
+    /// their full JID as <c>oadrTransportAddress</c>, send payloads in IQ sets to the VTN's JID and
+    /// get everything the VTN has for them pushed in IQ sets.
+    /// </summary>
+    public FlexCoop.Xmpp.XmppClientOptions? Xmpp { get; init; }
+
     /// <summary>Throws <see cref="VtnConfigurationException"/> naming the first inconsistency.</summary>
     public VtnOptions Validate()
     {

@@ -8,7 +8,7 @@ using FlexCoop.OpenAdr.Xml;
 namespace FlexCoop.OpenAdr.Ven.Internal;
 
 /// <summary>Simple HTTP to the VTN: one keep-alive TLS session, POST a payload, read the answer.</summary>
-internal sealed class VenTransport : IDisposable
+internal sealed class VenTransport : IVenTransport
 {
     public const string ServicePath = "/OpenADR2/Simple/2.0b/";
     private static readonly OadrSerializerOptions Wire = OadrSerializerOptions.Default with { Indent = false };
@@ -93,7 +93,18 @@ internal sealed class VenTransport : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>How the VEN reaches the VTN: simple HTTP (<see cref="VenTransport"/>) or XMPP (<see cref="VenXmppTransport"/>).</summary>
+internal interface IVenTransport : IAsyncDisposable
+{
+    /// <summary>Sends <paramref name="message"/> to <paramref name="service"/> and returns the VTN's answer.</summary>
+    Task<OadrMessage> SendAsync(string service, OadrMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>Certificate checks and cipher policy shared by the transport and the push listener.</summary>
