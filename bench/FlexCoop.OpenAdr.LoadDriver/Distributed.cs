@@ -203,6 +203,7 @@ internal static class Distributed
             ClientCertificateAuthorities = [X509CertificateLoader.LoadCertificate(ca.RawData)],
             RequestedPollFrequency = TimeSpan.FromSeconds(Arg(args, "--period", 10)),
             TelemetryGranularity = TimeSpan.Zero,
+            RequestHeadersTimeout = TimeSpan.FromSeconds(60), // also the TLS handshake timeout: thousands of handshakes queue up during registration
         };
         await using var vtn = await VtnServer.StartAsync(options, store);
         await using var baseline = await Baseline.StartAsync(server, ca);
@@ -245,7 +246,30 @@ internal static class Distributed
             switch (words[0])
             {
                 case "REGISTER":
-                    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+                    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, ct) => RegisterWithRetryAsync(i, ct));
+                    Console.WriteLine("REGISTERED");
+                    break;
+
+                    // A VEN whose handshake or registration failed tries again, as a real one would.
+                    async ValueTask RegisterWithRetryAsync(int i, CancellationToken ct)
+                    {
+                        for (var attempt = 1; ; attempt++)
+                        {
+                            try
+                            {
+                                await RegisterAsync(i, ct);
+                                return;
+                            }
+                            catch (HttpRequestException) when (attempt < 5)
+                            {
+                                clients[i].Dispose();
+                                clients[i] = Wire.Client(certificates[i]);
+                                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+                            }
+                        }
+                    }
+
+                    async Task RegisterAsync(int i, CancellationToken ct)
                     {
                         var reply = await Wire.PostAsync(clients[i], vtn, "EiRegisterParty", new OadrCreatePartyRegistration
                         {
@@ -263,9 +287,7 @@ internal static class Distributed
                         while (await Wire.PostAsync(clients[i], vtn, "OadrPoll", new OadrPoll { VenId = venId }, ct) is not OadrResponse)
                         {
                         }
-                    });
-                    Console.WriteLine("REGISTERED");
-                    break;
+                    }
                 case "RUN":
                     var target = new Uri(words[1] == "vtn" ? vtn : baseline, ServicePath + "OadrPoll");
                     var run = await PollRunner.RunAsync(clients, polls, target, words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture)));

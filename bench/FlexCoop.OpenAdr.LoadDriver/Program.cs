@@ -226,13 +226,13 @@ internal sealed class Baseline(WebApplication app, Uri url) : IAsyncDisposable
     }
 }
 
-/// <summary>An in-memory PKI: an RSA CA, an ECC server certificate, ECC VEN certificates.</summary>
+/// <summary>An in-memory PKI: an ECC CA, an ECC server certificate, ECC VEN certificates (cheap to issue by the ten thousand).</summary>
 internal static class Pki
 {
     public static (X509Certificate2 Ca, X509Certificate2 Server) Create()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=Load CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Load CA", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
         using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
@@ -248,10 +248,14 @@ internal static class Pki
         san.AddDnsName("localhost");
         san.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(san.Build());
-        using var caKey = ca.GetRSAPrivateKey()!;
-        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1),
+        using var caKey = ca.GetECDsaPrivateKey()!;
+        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey),
             DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(12));
-        using var withKey = issued.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        var withKey = issued.CopyWithPrivateKey(key);
+        if (!OperatingSystem.IsWindows()) return withKey; // OpenSSL uses the in-memory key as it is
+        using (withKey)
+        {
+            return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        }
     }
 }
