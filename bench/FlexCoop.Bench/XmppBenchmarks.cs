@@ -78,3 +78,98 @@ public class XmppBenchmarks
         return Stanza.FromXElement(((XmppStreamElement)ev!).Element);
     }
 }
+
+/// <summary>
+/// OpenADR 2.0b over XMPP (issue 6): one VEN session sends <c>oadrPoll</c> in an IQ set to a
+/// VTN engine logged into the same Prosody (payload parsed, VEN identified by its JID, answer
+/// serialised) and waits for the <c>oadrResponse</c> in the IQ result. The baseline is a ping
+/// answered by Prosody itself, measured in the same run: the floor for any IQ.
+/// Run: dotnet run -c Release --project bench/FlexCoop.Bench -- --filter '*OadrXmpp*' --job short
+/// </summary>
+[MemoryDiagnoser]
+public class OadrXmppBenchmarks
+{
+    private static readonly FlexCoop.OpenAdr.Codec.OadrSerializerOptions Wire = FlexCoop.OpenAdr.Codec.OadrSerializerOptions.Default with { Indent = false };
+    private static readonly XName Payload = XName.Get("oadrPayload", "http://openadr.org/oadr-2.0b/2012/07");
+    private string _dir = "";
+    private FlexCoop.OpenAdr.Vtn.Storage.SqliteVtnStore? _store;
+    private FlexCoop.OpenAdr.Vtn.VtnServer? _vtn;
+    private XmppClient? _ven;
+    private Jid? _vtnJid;
+    private XElement? _poll;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        var path = Environment.GetEnvironmentVariable("FLEXCOOP_TEST_XMPP_ENV") is { Length: > 0 } e ? e : "/tmp/flexcoop-prosody.env";
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"no Prosody: {path} not found; run scripts/ci/prosody.sh first");
+        }
+        var env = File.ReadAllLines(path).Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        var ca = X509CertificateLoader.LoadCertificateFromFile(env["FLEXCOOP_TEST_XMPP_CA"]);
+        XmppClientOptions Options(int n, string resource) => new()
+        {
+            Jid = Jid.Create(env[$"FLEXCOOP_TEST_XMPP_USER{n}"], env["FLEXCOOP_TEST_XMPP_DOMAIN"], resource),
+            Password = env[$"FLEXCOOP_TEST_XMPP_PASSWORD{n}"],
+            Host = env["FLEXCOOP_TEST_XMPP_HOST"],
+            Port = int.Parse(env["FLEXCOOP_TEST_XMPP_PORT"], System.Globalization.CultureInfo.InvariantCulture),
+            TrustedCertificates = [ca],
+        };
+        _dir = Directory.CreateTempSubdirectory("flexcoop-bench-vtn-").FullName;
+        _store = new FlexCoop.OpenAdr.Vtn.Storage.SqliteVtnStore(Path.Combine(_dir, "vtn.db"));
+        _vtn = await FlexCoop.OpenAdr.Vtn.VtnServer.StartAsync(new FlexCoop.OpenAdr.Vtn.VtnOptions
+        {
+            InsecureHttp = true,
+            Urls = ["http://127.0.0.1:0"],
+            TelemetryGranularity = TimeSpan.Zero,
+            Xmpp = Options(2, "bench-vtn"),
+        }, _store);
+        _vtnJid = Jid.Parse(_vtn.Vtn.XmppJid!);
+        _ven = new XmppClient(Options(1, "bench-ven"));
+        // What the VTN pushes after registration is acknowledged, so that no retry runs during the measurement.
+        _ven.SetIqHandler(Payload, (_, _) => ValueTask.FromResult<XElement?>(ToXElement(new FlexCoop.OpenAdr.Model.OadrResponse
+        {
+            EiResponse = new FlexCoop.OpenAdr.Model.EiResponse { ResponseCode = FlexCoop.OpenAdr.Model.ResponseCode.Ok, RequestId = "", ResponseDescription = "OK" },
+        })));
+        await _ven.ConnectAsync();
+        var created = await _ven.SendIqAsync(new Iq(IqType.Set)
+        {
+            To = _vtnJid,
+            Payload = [ToXElement(new FlexCoop.OpenAdr.Model.OadrCreatePartyRegistration
+            {
+                RequestId = "bench",
+                ProfileName = FlexCoop.OpenAdr.Model.OadrProfileName.Profile20b,
+                TransportName = FlexCoop.OpenAdr.Model.OadrTransportName.Xmpp,
+                TransportAddress = _ven.Jid!.ToString(),
+                ReportOnly = false,
+                XmlSignature = false,
+                VenName = "bench-ven",
+            })],
+        });
+        var registration = (FlexCoop.OpenAdr.Model.OadrCreatedPartyRegistration)FlexCoop.OpenAdr.Codec.OadrCodec.ParseMessage(Encoding.UTF8.GetBytes(created.FirstPayload!.ToString(SaveOptions.DisableFormatting)));
+        _poll = ToXElement(new FlexCoop.OpenAdr.Model.OadrPoll { VenId = registration.VenId! });
+        // Drain what registration queued, as most polls find nothing.
+        while (FlexCoop.OpenAdr.Codec.OadrCodec.ParseMessage(Encoding.UTF8.GetBytes((await PollVtn()).FirstPayload!.ToString(SaveOptions.DisableFormatting))) is not FlexCoop.OpenAdr.Model.OadrResponse)
+        {
+        }
+    }
+
+    private static XElement ToXElement(FlexCoop.OpenAdr.Model.OadrMessage message) =>
+        XElement.Parse(FlexCoop.OpenAdr.Codec.OadrCodec.SerializeToString(message, Wire));
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        if (_ven is not null) await _ven.DisposeAsync();
+        if (_vtn is not null) await _vtn.DisposeAsync();
+        if (_store is not null) await _store.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Benchmark(Baseline = true, Description = "ping answered by Prosody (floor)")]
+    public Task<TimeSpan> PingServer() => _ven!.PingAsync();
+
+    [Benchmark(Description = "oadrPoll IQ set answered by the VTN engine")]
+    public Task<Iq> PollVtn() => _ven!.SendIqAsync(new Iq(IqType.Set) { To = _vtnJid, Payload = [_poll!] });
+}

@@ -19,9 +19,25 @@ using Microsoft.Extensions.DependencyInjection;
 // Load driver for the VTN: N simulated VENs, each with its own TLS session (own certificate,
 // one keep-alive connection), register, then poll: paced at a period, then back to back for the
 // peak. A bare Kestrel endpoint with the same TLS setup that answers a fixed 200 is measured in
-// the same run as the baseline. VTN and driver share this process: CPU figures include both.
+// the same run as the baseline. By default VTN and driver share this process (CPU figures include
+// both); with --driver-processes K the VTN and the baseline run alone in a child process and the
+// VENs in K other child processes (see Distributed.cs), so the VTN's memory and CPU are its own and
+// each process needs only its share of file descriptors.
 //
 //   dotnet run -c Release --project bench/FlexCoop.OpenAdr.LoadDriver -- --vens 1000 --period 10 --seconds 30
+//   dotnet run -c Release --project bench/FlexCoop.OpenAdr.LoadDriver -- --vens 10000 --driver-processes 2
+
+switch (Distributed.Role(args))
+{
+    case "server":
+        return await Distributed.ServeAsync(args);
+    case "driver":
+        return await Distributed.DriveAsync(args);
+}
+if (Distributed.Arg(args, "--driver-processes", 0) > 0)
+{
+    return await Distributed.CoordinateAsync(args);
+}
 
 var vens = Arg("--vens", 1000);
 var period = TimeSpan.FromSeconds(Arg("--period", 10));
@@ -135,97 +151,25 @@ static long? OpenFileLimit()
 
 async Task<Result> RunAsync(string name, Uri target, string path, bool paced, TimeSpan length)
 {
-    var latencies = new List<double>[vens];
     var process = Process.GetCurrentProcess();
     var cpuBefore = process.TotalProcessorTime;
-    var wall = Stopwatch.StartNew();
-    using var stop = new CancellationTokenSource(length);
-    var errors = 0;
-    await Parallel.ForEachAsync(Enumerable.Range(0, vens), new ParallelOptions { MaxDegreeOfParallelism = vens }, async (i, _) =>
-    {
-        var mine = latencies[i] = new List<double>();
-        var uri = new Uri(target, path);
-        if (paced)
-        {
-            // Spread the VENs over the period, as independent devices are.
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * period.TotalMilliseconds), stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-        while (!stop.IsCancellationRequested)
-        {
-            var start = Stopwatch.GetTimestamp();
-            try
-            {
-                using var content = new ByteArrayContent(polls[i]);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
-                using var response = await clients[i].PostAsync(uri, content, CancellationToken.None);
-                await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
-                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
-            }
-            catch (HttpRequestException)
-            {
-                Interlocked.Increment(ref errors);
-            }
-            mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            if (paced)
-            {
-                try
-                {
-                    await Task.Delay(period, stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    });
-    wall.Stop();
+    var run = await PollRunner.RunAsync(clients, polls, new Uri(target, path), paced, period, length);
     process.Refresh();
-    var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds / Environment.ProcessorCount;
-    var all = latencies.SelectMany(l => l).Order().ToArray();
-    var result = new Result(all.Length / wall.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+    var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / run.Wall.TotalSeconds / Environment.ProcessorCount;
+    var all = run.Latencies.Order().ToArray();
+    var result = new Result(all.Length / run.Wall.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-18} {result.PollsPerSecond,8:F0} polls/s  p50 {result.P50,7:F2} ms  p99 {result.P99,7:F2} ms  CPU {cpu,4:P0} of {Environment.ProcessorCount} cores  working set {process.WorkingSet64 / 1048576} MiB  errors {errors}"));
+        $"{name,-18} {result.PollsPerSecond,8:F0} polls/s  p50 {result.P50,7:F2} ms  p99 {result.P99,7:F2} ms  CPU {cpu,4:P0} of {Environment.ProcessorCount} cores  working set {process.WorkingSet64 / 1048576} MiB  errors {run.Errors}"));
     return result;
 }
 
-static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+static double Percentile(double[] sorted, double p) => Wire.Percentile(sorted, p);
 
-static HttpClient Client(X509Certificate2 certificate) => new(new SocketsHttpHandler
-{
-    MaxConnectionsPerServer = 1,
-    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-    SslOptions = new SslClientAuthenticationOptions
-    {
-        ClientCertificates = [certificate],
-        LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-        RemoteCertificateValidationCallback = (_, _, _, _) => true,
-        EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12,
-    },
-})
-{ Timeout = TimeSpan.FromSeconds(60) };
+static HttpClient Client(X509Certificate2 certificate) => Wire.Client(certificate);
 
-static async Task<OadrMessage> PostAsync(HttpClient client, Uri vtn, string service, OadrMessage message, CancellationToken ct)
-{
-    using var content = new ByteArrayContent(OadrCodec.SerializeToUtf8Bytes(message));
-    content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
-    using var response = await client.PostAsync(new Uri(vtn, "/OpenADR2/Simple/2.0b/" + service), content, ct);
-    response.EnsureSuccessStatusCode();
-    return OadrCodec.ParseMessage(await response.Content.ReadAsByteArrayAsync(ct));
-}
+static Task<OadrMessage> PostAsync(HttpClient client, Uri vtn, string service, OadrMessage message, CancellationToken ct) => Wire.PostAsync(client, vtn, service, message, ct);
 
-int Arg(string name, int fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
+int Arg(string name, int fallback) => Distributed.Arg(args, name, fallback);
 
 internal sealed record Result(double PollsPerSecond, double P50, double P99);
 
@@ -282,13 +226,13 @@ internal sealed class Baseline(WebApplication app, Uri url) : IAsyncDisposable
     }
 }
 
-/// <summary>An in-memory PKI: an RSA CA, an ECC server certificate, ECC VEN certificates.</summary>
+/// <summary>An in-memory PKI: an ECC CA, an ECC server certificate, ECC VEN certificates (cheap to issue by the ten thousand).</summary>
 internal static class Pki
 {
     public static (X509Certificate2 Ca, X509Certificate2 Server) Create()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=Load CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Load CA", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
         using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
@@ -304,10 +248,14 @@ internal static class Pki
         san.AddDnsName("localhost");
         san.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(san.Build());
-        using var caKey = ca.GetRSAPrivateKey()!;
-        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1),
+        using var caKey = ca.GetECDsaPrivateKey()!;
+        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey),
             DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(12));
-        using var withKey = issued.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        var withKey = issued.CopyWithPrivateKey(key);
+        if (!OperatingSystem.IsWindows()) return withKey; // OpenSSL uses the in-memory key as it is
+        using (withKey)
+        {
+            return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        }
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class OadrVen : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly VenState _state;
-    private readonly VenTransport _transport;
+    private readonly IVenTransport _transport;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Random _random;
@@ -38,13 +38,14 @@ public sealed partial class OadrVen : IAsyncDisposable
     private PushListener? _push;
     private int _disposed;
 
-    private OadrVen(VenOptions options, TimeProvider clock, ILogger logger, VenState state)
+    private OadrVen(VenOptions options, TimeProvider clock, ILogger logger, VenState state, ILoggerFactory loggerFactory)
     {
         _options = options;
         _clock = clock;
         _logger = logger;
         _state = state;
-        _transport = new VenTransport(options);
+        Security = options.Security == FlexCoop.OpenAdr.Security.OadrSecurityLevel.High ? new VenPayloadSecurity(options, clock) : null;
+        _transport = options.VtnJid is not null ? new VenXmppTransport(options, Security, loggerFactory) : new VenTransport(options, Security);
         _random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
     }
 
@@ -57,7 +58,7 @@ public sealed partial class OadrVen : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         loggerFactory ??= NullLoggerFactory.Instance;
-        var ven = new OadrVen(options, clock ?? TimeProvider.System, loggerFactory.CreateLogger<OadrVen>(), new VenState(options.StatePath));
+        var ven = new OadrVen(options, clock ?? TimeProvider.System, loggerFactory.CreateLogger<OadrVen>(), new VenState(options.StatePath), loggerFactory);
         try
         {
             if (options.PushListenUrl is { } listen)
@@ -65,8 +66,9 @@ public sealed partial class OadrVen : IAsyncDisposable
                 ven._push = await PushListener.StartAsync(ven, options, listen, loggerFactory, cancellationToken);
                 VenLog.PushListening(ven._logger, ven._push.Url.ToString());
             }
+            if (ven._transport is VenXmppTransport xmpp) await xmpp.ConnectAsync(ven, cancellationToken);
             await ven.EnsureRegisteredAsync(cancellationToken);
-            if (ven._push is null)
+            if (ven._push is null && ven._transport is not VenXmppTransport)
             {
                 ven._loops.Add(Task.Run(ven.PollLoopAsync, CancellationToken.None));
             }
@@ -79,6 +81,11 @@ public sealed partial class OadrVen : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Signs and verifies payloads at high security; null at standard security.</summary>
+    internal VenPayloadSecurity? Security { get; }
+
+    internal ILogger Logger => _logger;
 
     /// <summary>The venID, once registered.</summary>
     public string? VenId => _state.Registration?.VenId;
@@ -163,9 +170,10 @@ public sealed partial class OadrVen : IAsyncDisposable
         {
             throw Refused("oadrQueryRegistration", query);
         }
-        if (!offer.Profiles.Any(p => p.ProfileName == OadrProfileName.Profile20b && p.Transports.Contains(OadrTransportName.SimpleHttp)))
+        var transport = _transport is VenXmppTransport ? OadrTransportName.Xmpp : OadrTransportName.SimpleHttp;
+        if (!offer.Profiles.Any(p => p.ProfileName == OadrProfileName.Profile20b && p.Transports.Contains(transport)))
         {
-            throw new VenRefusedException("oadrQueryRegistration", "459", "the VTN does not offer 2.0b over simpleHttp");
+            throw new VenRefusedException("oadrQueryRegistration", "459", $"the VTN does not offer 2.0b over {(transport == OadrTransportName.Xmpp ? "xmpp" : "simpleHttp")}");
         }
         var previous = _state.Registration;
         var create = new OadrCreatePartyRegistration
@@ -174,12 +182,12 @@ public sealed partial class OadrVen : IAsyncDisposable
             RegistrationId = previous?.RegistrationId,
             VenId = previous?.VenId ?? _options.VenId,
             ProfileName = OadrProfileName.Profile20b,
-            TransportName = OadrTransportName.SimpleHttp,
-            TransportAddress = _push is null ? null : _options.PushPublicUrl ?? _push.Url.ToString().TrimEnd('/'),
+            TransportName = transport,
+            TransportAddress = _transport is VenXmppTransport xmpp ? xmpp.Address : _push is null ? null : _options.PushPublicUrl ?? _push.Url.ToString().TrimEnd('/'),
             ReportOnly = false,
-            XmlSignature = false,
+            XmlSignature = Security is not null,
             VenName = _options.VenName,
-            HttpPullModel = _push is null,
+            HttpPullModel = _transport is VenXmppTransport ? null : _push is null,
         };
         var reply = await SendAsync("EiRegisterParty", create, cancellationToken);
         if (reply is not OadrCreatedPartyRegistration created || !created.EiResponse.ResponseCode.IsSuccess
@@ -420,7 +428,7 @@ public sealed partial class OadrVen : IAsyncDisposable
             }
         }
         if (_push is not null) await _push.DisposeAsync();
-        _transport.Dispose();
+        await _transport.DisposeAsync();
         _state.Dispose();
         _stop.Dispose();
         _gate.Dispose();

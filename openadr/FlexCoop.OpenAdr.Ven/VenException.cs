@@ -45,3 +45,23 @@ public sealed class VenStateException : VenException
 {
     public VenStateException(string message, Exception? inner = null) : base(message, inner) { }
 }
+
+/// <summary>
+/// High security: a payload from the VTN failed signature verification (unsigned, tampered,
+/// replayed, or signed by an untrusted certificate) and was not acted on.
+/// </summary>
+public sealed class VenSignatureException : VenException
+{
+    public VenSignatureException(string payload, Security.OadrSignatureStatus status, string detail)
+        : base($"the VTN's {payload} failed signature verification ({status}): {detail}")
+    {
+        Payload = payload;
+        Status = status;
+    }
+
+    /// <summary>What the VEN was receiving, e.g. the answer to <c>oadrPoll</c>.</summary>
+    public string Payload { get; }
+
+    /// <summary>Why verification failed.</summary>
+    public Security.OadrSignatureStatus Status { get; }
+}

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using FlexCoop.OpenAdr.Model;
+using FlexCoop.OpenAdr.Security;
 
 namespace FlexCoop.OpenAdr.Ven;
 
@@ -85,13 +86,38 @@ public sealed record VenOptions
     /// <summary>Seed for start randomisation (rule 30); null for a random seed.</summary>
     public int? RandomSeed { get; init; }
 
+    /// <summary>
+    /// <see cref="OadrSecurityLevel.High"/> signs every payload the VEN sends with
+    /// <see cref="ClientCertificate"/> and acts on no payload from the VTN unless it carries a valid
+    /// signature by a certificate chaining to <see cref="VtnCertificateAuthorities"/>, within
+    /// <see cref="SignatureReplayWindow"/>, with a nonce not seen before.
+    /// </summary>
+    public OadrSecurityLevel Security { get; init; } = OadrSecurityLevel.Standard;
+
+    /// <summary>How far a signed payload's <c>ReplayProtect</c> timestamp may be from the VEN's clock, either way.</summary>
+    public TimeSpan SignatureReplayWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The VEN's XMPP session (its JID, the server, TLS, SASL EXTERNAL with its certificate or a
+    /// password), used when <see cref="VtnUrl"/> is an XMPP address (<c>xmpp:vtn@example.org/vtn</c>):
+    /// the VEN then registers with <c>oadrTransportName</c> xmpp and its full JID as
+    /// <c>oadrTransportAddress</c>, sends every payload in an IQ set to the VTN and takes the VTN's
+    /// pushes from IQ sets (no polling).
+    /// </summary>
+    public FlexCoop.Xmpp.XmppClientOptions? Xmpp { get; init; }
+
+    /// <summary>The VTN's JID when <see cref="VtnUrl"/> is <c>xmpp:JID</c>; null otherwise.</summary>
+    public FlexCoop.Xmpp.Jid? VtnJid =>
+        VtnUrl.Scheme == "xmpp" && FlexCoop.Xmpp.Jid.TryParse(Uri.UnescapeDataString(VtnUrl.OriginalString["xmpp:".Length..]), out var jid) && !jid.IsBare ? jid : null;
+
     /// <summary>Throws <see cref="VenConfigurationException"/> naming the first inconsistency.</summary>
     public VenOptions Validate()
     {
-        if (VtnUrl.Scheme is not ("http" or "https")) throw new VenConfigurationException("VtnUrl must be http:// or https://");
+        if (VtnUrl.Scheme is not ("http" or "https" or "xmpp")) throw new VenConfigurationException("VtnUrl must be http://, https:// or xmpp:JID");
+        if (VtnUrl.Scheme == "xmpp" && (Xmpp is null || VtnJid is null)) throw new VenConfigurationException("an xmpp: VTN address needs a full JID (xmpp:vtn@example.org/resource) and the VEN's Xmpp session options");
         if (VtnUrl.Scheme == "http" && !InsecureHttp) throw new VenConfigurationException("the VTN URL is plain HTTP: OpenADR 2.0b needs TLS; set InsecureHttp for development");
         if (string.IsNullOrWhiteSpace(VenName)) throw new VenConfigurationException("VenName is empty");
-        if (!InsecureHttp)
+        if (!InsecureHttp && Xmpp is null)
         {
             if (ClientCertificate is null || !ClientCertificate.HasPrivateKey) throw new VenConfigurationException("TLS needs a client certificate with its private key");
             if (VtnCertificateAuthorities.Count == 0) throw new VenConfigurationException("TLS needs the CA certificate(s) the VTN's certificate chains to");
@@ -99,6 +125,12 @@ public sealed record VenOptions
         if (PushListenUrl is not null && (!Uri.TryCreate(PushListenUrl, UriKind.Absolute, out var push) || push.Scheme != (InsecureHttp ? "http" : "https")))
         {
             throw new VenConfigurationException($"PushListenUrl must be an {(InsecureHttp ? "http" : "https")}:// URL");
+        }
+        if (Security == OadrSecurityLevel.High)
+        {
+            if (ClientCertificate is null || !ClientCertificate.HasPrivateKey) throw new VenConfigurationException("high security needs the VEN's certificate with its private key to sign with");
+            if (VtnCertificateAuthorities.Count == 0) throw new VenConfigurationException("high security needs the CA certificate(s) the VTN's signatures chain to");
+            if (SignatureReplayWindow <= TimeSpan.Zero) throw new VenConfigurationException("SignatureReplayWindow must be positive");
         }
         if (PollFrequency is { } f && f <= TimeSpan.Zero) throw new VenConfigurationException("PollFrequency must be positive");
         var ids = ReportProviders.Select(p => p.Definition.ReportSpecifierId).ToList();

@@ -61,6 +61,7 @@ public sealed partial class OadrVtn
                 Cancelled = false,
                 Priority = draft.Priority < 0 ? program.Priority : draft.Priority,
             });
+            CheckOverlap(created, now);
             await SaveAndDistributeAsync(created, "created", cancellationToken);
             return created;
         }
@@ -113,6 +114,7 @@ public sealed partial class OadrVtn
             var current = _events.GetValueOrDefault(eventId) ?? await _store.GetEventAsync(eventId, cancellationToken)
                 ?? throw new VtnOperationException($"no event {eventId}");
             var next = Check(change(current) with { ModificationNumber = current.ModificationNumber + 1, ModificationDateTime = Now });
+            if (!next.Cancelled) CheckOverlap(next, Now);
             await SaveAndDistributeAsync(next, what, cancellationToken);
             return next;
         }
@@ -149,6 +151,37 @@ public sealed partial class OadrVtn
             throw new VtnOperationException("signal IDs must differ");
         }
         return e;
+    }
+
+    /// <summary>
+    /// Rule 18: events overlap in time only across market contexts (a VEN resolves them by priority).
+    /// An event that is not over and shares the market context, overlaps in time (dtstart to the end of
+    /// its start window plus duration; duration 0 is open-ended) and can reach the same VEN is refused.
+    /// </summary>
+    private void CheckOverlap(VtnEvent e, DateTimeOffset now)
+    {
+        foreach (var other in _events.Values)
+        {
+            if (other.EventId == e.EventId || other.MarketContext != e.MarketContext) continue;
+            if (StatusAt(other, now) is EventStatus.Cancelled or EventStatus.Completed) continue;
+            if (!OverlapInTime(e, other) || !CanReachSameVen(e.Targets, other.Targets)) continue;
+            throw new VtnOperationException(
+                $"rule 18: event {other.EventId} in market context {e.MarketContext} overlaps this one in time for the same VENs; overlapping events must be in different market contexts (the VEN follows the higher priority)");
+        }
+    }
+
+    private static bool OverlapInTime(VtnEvent a, VtnEvent b)
+    {
+        static DateTimeOffset End(VtnEvent e) => e.Duration == TimeSpan.Zero ? DateTimeOffset.MaxValue : e.DtStart + e.Duration + (e.StartAfter ?? TimeSpan.Zero);
+        return a.DtStart < End(b) && b.DtStart < End(a);
+    }
+
+    // Only venIDs tell for sure that two events reach different VENs: a VEN has one venID, but may
+    // have any of the resource, group or party IDs another event names.
+    private static bool CanReachSameVen(VtnTargets a, VtnTargets b)
+    {
+        static bool OnlyVenIds(VtnTargets t) => t.VenIds.Count > 0 && t.GroupIds.Count == 0 && t.ResourceIds.Count == 0 && t.PartyIds.Count == 0;
+        return !(OnlyVenIds(a) && OnlyVenIds(b)) || a.VenIds.Intersect(b.VenIds, StringComparer.Ordinal).Any();
     }
 
     private async Task SaveAndDistributeAsync(VtnEvent e, string what, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ public sealed partial class OadrVtn
         RegistrationId = ven?.RegistrationId,
         VenId = ven?.VenId,
         VtnId = Options.VtnId,
-        Profiles = ValueList.Create([new OadrProfile { ProfileName = OadrProfileName.Profile20b, Transports = ValueList.Create([OadrTransportName.SimpleHttp]) }]),
+        Profiles = ValueList.Create([new OadrProfile { ProfileName = OadrProfileName.Profile20b, Transports = _xmpp is null ? ValueList.Create([OadrTransportName.SimpleHttp]) : ValueList.Create([OadrTransportName.SimpleHttp, OadrTransportName.Xmpp]) }]),
         RequestedOadrPollFreq = IsoDuration.FromTimeSpan(TimeSpan.FromSeconds(Math.Ceiling(Options.RequestedPollFrequency.TotalSeconds))),
     };
 
@@ -60,13 +60,23 @@ public sealed partial class OadrVtn
         {
             return Fail(ResponseCode.ComplianceError, "only profile 2.0b is offered");
         }
-        if (create.TransportName != OadrTransportName.SimpleHttp)
+        // XMPP (issue 6): offered when the VTN has an XMPP session; the VEN's full JID is its address.
+        var xmpp = create.TransportName == OadrTransportName.Xmpp && _xmpp is not null;
+        if (create.TransportName != OadrTransportName.SimpleHttp && !xmpp)
         {
-            return Fail(ResponseCode.ComplianceError, "only the simpleHttp transport is offered");
+            return Fail(ResponseCode.ComplianceError, _xmpp is null ? "only the simpleHttp transport is offered" : "the transports offered are simpleHttp and xmpp");
         }
-        var pull = create.HttpPullModel ?? true;
+        var pull = !xmpp && (create.HttpPullModel ?? true);
         string? address = NullIfEmpty(create.TransportAddress);
-        if (!pull)
+        if (xmpp)
+        {
+            if (!FlexCoop.Xmpp.Jid.TryParse(address, out var jid) || jid.IsBare
+                || (identity.Fingerprint is { } sender && sender.StartsWith("xmpp:", StringComparison.Ordinal) && sender != XmppIdentity(jid.Bare.ToString())))
+            {
+                return Fail(ResponseCode.InvalidData, "an XMPP VEN's oadrTransportAddress must be its own full JID (user@domain/resource)");
+            }
+        }
+        else if (!pull)
         {
             if (address is null || !Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             {
@@ -86,7 +96,7 @@ public sealed partial class OadrVtn
             Fingerprint = identity.Fingerprint ?? "",
             RegistrationId = NewId("reg-"),
             ProfileName = "2.0b",
-            TransportName = "simpleHttp",
+            TransportName = xmpp ? "xmpp" : "simpleHttp",
             TransportAddress = address,
             HttpPullModel = pull,
             ReportOnly = create.ReportOnly,

@@ -27,6 +27,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     private readonly ConcurrentDictionary<string, VenRecord> _vens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, VenRecord> _vensByFingerprint = new(StringComparer.Ordinal);
     private readonly PendingHints _pending = new();
+    private readonly VtnPayloadSecurity? _security;
     private PushDispatcher? _push;
 
     private OadrVtn(VtnOptions options, IVtnStore store, TimeProvider clock, ILogger logger, OadrSchemaValidator? validator)
@@ -37,6 +38,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
         _logger = logger;
         _validator = validator;
         _limits = OadrXmlLimits.Default with { MaxCharacters = options.MaxRequestBodyBytes };
+        _security = options.Security == Security.OadrSecurityLevel.High ? new VtnPayloadSecurity(options, clock) : null;
     }
 
     /// <summary>The options the VTN runs with.</summary>
@@ -97,8 +99,11 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     async ValueTask<byte[]> IOadrRequestHandler.HandleAsync(OadrEndpoint endpoint, ReadOnlyMemory<byte> body, ClientIdentity identity, CancellationToken cancellationToken)
     {
         var reply = await HandleAsync(endpoint, body, identity, pushedTo: null, cancellationToken);
-        return reply.Raw ?? OadrCodec.SerializeToUtf8Bytes(reply.Message!, Wire);
+        return Seal(reply.Raw ?? OadrCodec.SerializeToUtf8Bytes(reply.Message!, Wire));
     }
+
+    /// <summary>A payload as it goes on the wire: signed at high security, as it is otherwise.</summary>
+    internal byte[] Seal(byte[] payload) => _security is null ? payload : _security.Sign(payload);
 
     /// <summary>
     /// Handles one payload from a VEN: received on an endpoint, or (with <paramref name="pushedTo"/>)
@@ -106,6 +111,19 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     /// </summary>
     internal async Task<VtnReply> HandleAsync(OadrEndpoint endpoint, ReadOnlyMemory<byte> body, ClientIdentity identity, VenRecord? pushedTo, CancellationToken cancellationToken)
     {
+        if (_security is not null)
+        {
+            var signature = _security.Verify(body.Span, identity.Certificate, pushedTo?.Fingerprint);
+            if (!signature.IsValid)
+            {
+                return RefuseUnsigned(body.Span, signature, pushedTo?.VenId);
+            }
+            if (identity.Fingerprint is null && signature.SignerCertificate is { } signer)
+            {
+                // Plain HTTP: the signing certificate is the VEN's identity.
+                identity = new ClientIdentity(CertificateIdentity.Fingerprint(signer), signer);
+            }
+        }
         if (_validator is not null)
         {
             var result = _validator.Validate(body.Span, _limits);
@@ -239,6 +257,22 @@ public sealed partial class OadrVtn : IOadrRequestHandler
         VtnLog.PayloadRefused(_logger, payload, venId ?? "(unknown)", code.Value, reason);
         Raise(VtnActivityKind.Refused, venId, $"{code.Value} {payload}: {reason}");
         return Reply(new OadrResponse { EiResponse = Response(code, requestId, Truncate(reason)), VenId = venId });
+    }
+
+    // A payload whose signature fails is answered 463 (not authenticated) and never acted on.
+    private VtnReply RefuseUnsigned(ReadOnlySpan<byte> body, Security.OadrSignatureVerification signature, string? venId)
+    {
+        string requestId = "", payload = "(unreadable)";
+        try
+        {
+            var message = OadrCodec.ParseMessage(body, _limits);
+            (requestId, payload, venId) = (RequestIdOf(message), message.ElementName, venId ?? VenIdOf(message));
+        }
+        catch (OadrFormatException)
+        {
+            // Only used to name the payload in the answer.
+        }
+        return Refuse(ResponseCode.NotRegisteredOrAuthorized, $"high security: signature {signature.Status}: {signature.Message}", requestId, venId, payload);
     }
 
     private static string Truncate(string s) => s.Length <= 250 ? s : s[..250];

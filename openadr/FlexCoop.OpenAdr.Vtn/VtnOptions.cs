@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using FlexCoop.OpenAdr.Security;
 
 namespace FlexCoop.OpenAdr.Vtn;
 
@@ -105,6 +106,27 @@ public sealed record VtnOptions
     /// </summary>
     public IReadOnlyList<string> OperatorUrls { get; init; } = [];
 
+    /// <summary>
+    /// <see cref="OadrSecurityLevel.High"/> signs every payload the VTN sends and refuses (463) every
+    /// payload received without a valid signature by the sending VEN's certificate, within
+    /// <see cref="SignatureReplayWindow"/>, with a nonce not seen before.
+    /// </summary>
+    public OadrSecurityLevel Security { get; init; } = OadrSecurityLevel.Standard;
+
+    /// <summary>The certificate (with private key) the VTN signs with at high security; the first of <see cref="ServerCertificates"/> when null.</summary>
+    public X509Certificate2? SigningCertificate { get; init; }
+
+    /// <summary>How far a signed payload's <c>ReplayProtect</c> timestamp may be from the VTN's clock, either way.</summary>
+    public TimeSpan SignatureReplayWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The VTN's XMPP session (its JID, the server, TLS and SASL); when set, the VTN also serves the
+    /// OpenADR 2.0b XMPP transport (issue 6): VENs register with <c>oadrTransportName</c> xmpp and
+    /// their full JID as <c>oadrTransportAddress</c>, send payloads in IQ sets to the VTN's JID and
+    /// get everything the VTN has for them pushed in IQ sets.
+    /// </summary>
+    public FlexCoop.Xmpp.XmppClientOptions? Xmpp { get; init; }
+
     /// <summary>Throws <see cref="VtnConfigurationException"/> naming the first inconsistency.</summary>
     public VtnOptions Validate()
     {
@@ -139,6 +161,13 @@ public sealed record VtnOptions
             if (ServerCertificates.Count == 0) throw new VtnConfigurationException("TLS needs at least one server certificate");
             if (ServerCertificates.Any(c => !c.HasPrivateKey)) throw new VtnConfigurationException("a server certificate has no private key");
             if (ClientCertificateAuthorities.Count == 0) throw new VtnConfigurationException("TLS with client certificates needs at least one CA certificate to validate VENs against");
+        }
+        if (Security == OadrSecurityLevel.High)
+        {
+            var signing = SigningCertificate ?? ServerCertificates.FirstOrDefault();
+            if (signing is null || !signing.HasPrivateKey) throw new VtnConfigurationException("high security needs a signing certificate with its private key (SigningCertificate or a server certificate)");
+            if (ClientCertificateAuthorities.Count == 0) throw new VtnConfigurationException("high security needs the CA certificate(s) VEN signatures must chain to");
+            if (SignatureReplayWindow <= TimeSpan.Zero) throw new VtnConfigurationException("SignatureReplayWindow must be positive");
         }
         if (RequestedPollFrequency <= TimeSpan.Zero) throw new VtnConfigurationException("RequestedPollFrequency must be positive");
         if (Programs.Count == 0) throw new VtnConfigurationException("at least one program (market context) is needed");

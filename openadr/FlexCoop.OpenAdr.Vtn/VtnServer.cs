@@ -71,6 +71,18 @@ public sealed partial class VtnServer : IAsyncDisposable
         try
         {
             var server = await StartCoreAsync(options, vtn, loggerFactory, vtn, push, cancellationToken);
+            if (options.Xmpp is { } xmpp)
+            {
+                try
+                {
+                    vtn.AttachXmpp(await VtnXmppBinding.StartAsync(vtn, xmpp, loggerFactory, cancellationToken));
+                }
+                catch
+                {
+                    await server.DisposeAsync();
+                    throw;
+                }
+            }
             push.Start();
             return server;
         }
@@ -277,6 +289,7 @@ public sealed partial class VtnServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_push is not null) await _push.DisposeAsync();
+        if (_vtn is not null) await _vtn.CloseXmppAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }

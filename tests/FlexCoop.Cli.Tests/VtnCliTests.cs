@@ -24,7 +24,10 @@ public sealed partial class VtnCliTests
 
         public string Api { get; }
 
-        public static async Task<ServeProcess> StartAsync(string db)
+        public static Task<ServeProcess> StartAsync(string db) => StartWithStoreAsync("--db", db);
+
+        /// <summary>Starts <c>vtn serve</c> on plain HTTP with the store options given (<c>--db FILE</c> or <c>--postgres ...</c>).</summary>
+        public static async Task<ServeProcess> StartWithStoreAsync(params string[] store)
         {
             var psi = new ProcessStartInfo("dotnet")
             {
@@ -32,7 +35,7 @@ public sealed partial class VtnCliTests
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var a in new[] { Flexcoop.DllPath, "vtn", "serve", "--insecure-http", "--urls", "http://127.0.0.1:0", "--api-url", "http://127.0.0.1:0", "--db", db })
+            foreach (var a in new[] { Flexcoop.DllPath, "vtn", "serve", "--insecure-http", "--urls", "http://127.0.0.1:0", "--api-url", "http://127.0.0.1:0" }.Concat(store))
             {
                 psi.ArgumentList.Add(a);
             }

@@ -35,6 +35,10 @@ internal static class VenCommands
             Example: flexcoop ven run --vtn https://127.0.0.1:8443 --ven-name boiler-1 --cert pki/ven.crt --key pki/ven.key --ca pki/ca.crt
             """);
         foreach (var o in new Option[] { vtn, name, venId, push, cert, key, ca, insecure, state, poll }) command.Options.Add(o);
+        var security = VtnCommands.SecurityOption("VEN signs every payload with --cert and acts on no VTN payload not signed by a certificate chaining to --ca");
+        command.Options.Add(security);
+        var xmpp = new XmppCliOptions("VEN", "ven1@example.org/ven", "--cert");
+        xmpp.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var insecureHttp = parse.GetValue(insecure);
@@ -43,7 +47,7 @@ internal static class VenCommands
             {
                 certificate = VtnCommands.LoadPem(c, parse.GetValue(key) ?? throw new CliUsageException("--cert needs --key"));
             }
-            else if (!insecureHttp)
+            else if (!insecureHttp && parse.GetValue(xmpp.Server) is null)
             {
                 throw new CliUsageException("give --cert/--key/--ca, or --insecure-http for development");
             }
@@ -62,6 +66,8 @@ internal static class VenCommands
                 PollFrequency = parse.GetValue(poll) is { } p ? VtnCommands.Duration(p, "--poll-frequency") : null,
                 ReportProviders = [device.Usage, device.Status],
             };
+            options = options with { Security = VtnCommands.SecurityLevel(parse.GetValue(security)!), Xmpp = xmpp.Build(parse, certificate) };
+            if (options.Xmpp is not null && options.VtnJid is null) throw new CliUsageException("with --xmpp-server, --vtn is the VTN's full JID as xmpp:vtn@example.org/vtn (printed by 'vtn serve')");
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             try
             {

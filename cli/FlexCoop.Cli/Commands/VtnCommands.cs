@@ -60,6 +60,12 @@ internal static class VtnCommands
               flexcoop vtn serve --tls-cert pki/vtn-rsa.crt --tls-key pki/vtn-rsa.key --tls-cert pki/vtn-ecc.crt --tls-key pki/vtn-ecc.key --ca pki/ca.crt
             """);
         foreach (var o in new Option[] { urls, db, postgres, certs, keys, ca, insecure, api, vtnId, programs, poll, schemas }) command.Options.Add(o);
+        var security = SecurityOption("VTN signs every payload it sends with its first --tls-cert and refuses (463) every VEN payload not signed by that VEN's certificate");
+        command.Options.Add(security);
+        var postgresSchema = new Option<string>("--postgres-schema") { Description = "With --postgres: the schema holding the VTN's tables (several VTNs can share a database).", DefaultValueFactory = _ => "flexcoop_vtn" };
+        command.Options.Add(postgresSchema);
+        var xmpp = new XmppCliOptions("VTN", "vtn@example.org/vtn", "its first --tls-cert");
+        xmpp.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var insecureHttp = parse.GetValue(insecure);
@@ -82,13 +88,15 @@ internal static class VtnCommands
                 RequestedPollFrequency = Duration(parse.GetValue(poll)!, "--poll-frequency"),
                 SchemaDirectory = parse.GetValue(schemas),
             };
-            await using IVtnStore store = parse.GetValue(postgres) is { } cs ? new PostgresVtnStore(cs) : new SqliteVtnStore(parse.GetValue(db)!);
+            options = options with { Security = SecurityLevel(parse.GetValue(security)!), Xmpp = xmpp.Build(parse, options.ServerCertificates.FirstOrDefault()) };
+            await using IVtnStore store = parse.GetValue(postgres) is { } cs ? OpenPostgres(cs, parse.GetValue(postgresSchema)!) : new SqliteVtnStore(parse.GetValue(db)!);
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             try
             {
                 await using var server = await VtnServer.StartAsync(options, store, null, logs, ct);
                 foreach (var url in server.Urls) Console.WriteLine($"listening on {url}");
                 foreach (var url in server.OperatorUrls) Console.WriteLine($"operator API on {url}");
+                if (server.Vtn.XmppJid is { } jid) Console.WriteLine($"XMPP transport as {jid} (VENs use --vtn xmpp:{jid})");
                 await Console.Out.FlushAsync(ct);
                 try
                 {
@@ -106,6 +114,37 @@ internal static class VtnCommands
         });
         return command;
     }
+
+    private static PostgresVtnStore OpenPostgres(string connectionString, string schema)
+    {
+        try
+        {
+            return new PostgresVtnStore(connectionString, schema);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliUsageException($"--postgres-schema: {ex.Message}");
+        }
+        catch (VtnException ex)
+        {
+            throw new CliUsageException($"--postgres: {ex.Message}");
+        }
+    }
+
+    /// <summary><c>--security standard|high</c>, shared by <c>vtn serve</c> and <c>ven run</c>.</summary>
+    internal static Option<string> SecurityOption(string high)
+    {
+        var option = new Option<string>("--security")
+        {
+            Description = $"standard (TLS with client certificates) or high (also XML signatures: the {high}; both sides must use the same level).",
+            DefaultValueFactory = _ => "standard",
+        };
+        option.AcceptOnlyFromAmong("standard", "high");
+        return option;
+    }
+
+    internal static FlexCoop.OpenAdr.Security.OadrSecurityLevel SecurityLevel(string value) =>
+        value == "high" ? FlexCoop.OpenAdr.Security.OadrSecurityLevel.High : FlexCoop.OpenAdr.Security.OadrSecurityLevel.Standard;
 
     internal static X509Certificate2 LoadPem(string certificate, string key)
     {
@@ -348,5 +387,65 @@ internal static class VtnCommands
         });
         command.Subcommands.Add(show);
         return command;
+    }
+}
+
+/// <summary>
+/// The XMPP transport options shared by <c>vtn serve</c> and <c>ven run</c> (issue 6):
+/// <c>--xmpp-server HOST[:PORT] --xmpp-jid JID [--xmpp-password P] [--xmpp-ca CA.pem]</c>.
+/// Without a password the session authenticates with SASL EXTERNAL on the side's certificate.
+/// </summary>
+internal sealed class XmppCliOptions
+{
+    public XmppCliOptions(string side, string exampleJid, string certificate)
+    {
+        Server = new Option<string?>("--xmpp-server") { Description = $"Also use the OpenADR 2.0b XMPP transport through this XMPP server: HOST or HOST:PORT (5222 by default)." };
+        Jid = new Option<string?>("--xmpp-jid") { Description = $"The {side}'s full JID on that server, e.g. {exampleJid}." };
+        Password = new Option<string?>("--xmpp-password") { Description = $"Log in with this password (SCRAM-SHA-1); without it, SASL EXTERNAL on {certificate}." };
+        Ca = new Option<string[]>("--xmpp-ca") { Description = "CA certificate PEM the XMPP server's certificate chains to (repeatable; the system store otherwise)." };
+    }
+
+    public Option<string?> Server { get; }
+
+    public Option<string?> Jid { get; }
+
+    public Option<string?> Password { get; }
+
+    public Option<string[]> Ca { get; }
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Server, Jid, Password, Ca }) command.Options.Add(o);
+    }
+
+    /// <summary>The session options, or null when <c>--xmpp-server</c> is not given.</summary>
+    public FlexCoop.Xmpp.XmppClientOptions? Build(ParseResult parse, X509Certificate2? certificate)
+    {
+        if (parse.GetValue(Server) is not { } server) return null;
+        var jidText = parse.GetValue(Jid) ?? throw new CliUsageException("--xmpp-server needs --xmpp-jid");
+        if (!FlexCoop.Xmpp.Jid.TryParse(jidText, out var jid) || jid.IsBare) throw new CliUsageException($"--xmpp-jid: '{jidText}' is not a full JID such as user@example.org/resource");
+        var host = server;
+        var port = 5222;
+        var colon = server.LastIndexOf(':');
+        if (colon > 0 && !server.EndsWith(']'))
+        {
+            if (!int.TryParse(server[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+            {
+                throw new CliUsageException($"--xmpp-server: '{server}' is not HOST or HOST:PORT");
+            }
+            host = server[..colon];
+        }
+        var password = parse.GetValue(Password);
+        if (password is null && certificate is null) throw new CliUsageException("the XMPP session needs --xmpp-password or a certificate for SASL EXTERNAL");
+        var anchors = parse.GetValue(Ca) ?? [];
+        return new FlexCoop.Xmpp.XmppClientOptions
+        {
+            Jid = jid,
+            Host = host.Trim('[', ']'),
+            Port = port,
+            Password = password,
+            ClientCertificate = password is null ? certificate : null,
+            TrustedCertificates = anchors.Length == 0 ? null : [.. anchors.Select(f => X509CertificateLoader.LoadCertificateFromFile(f))],
+        };
     }
 }

@@ -94,6 +94,18 @@ internal sealed class PushListener : IAsyncDisposable
                 http.Response.StatusCode = ex.StatusCode;
                 return;
             }
+            if (ven.Security?.Verify(body, http.Connection.ClientCertificate) is { IsValid: false } signature)
+            {
+                // High security: not authenticated, so answered 463 and never acted on.
+                VenLog.PushRefused(ven.Logger, service, signature.Status.ToString(), signature.Message);
+                var reason = $"high security: signature {signature.Status}: {signature.Message}";
+                await WriteAsync(http, ven, new OadrResponse
+                {
+                    EiResponse = new EiResponse { ResponseCode = ResponseCode.NotRegisteredOrAuthorized, RequestId = "", ResponseDescription = reason.Length <= 250 ? reason : reason[..250] },
+                    VenId = ven.VenId,
+                });
+                return;
+            }
             OadrMessage reply;
             try
             {
@@ -110,15 +122,22 @@ internal sealed class PushListener : IAsyncDisposable
             {
                 reply = new OadrResponse { EiResponse = new EiResponse { ResponseCode = ResponseCode.InvalidData, RequestId = "", ResponseDescription = ex.Detail }, VenId = ven.VenId };
             }
-            var bytes = OadrCodec.SerializeToUtf8Bytes(reply, Wire);
-            http.Response.ContentType = "application/xml";
-            http.Response.ContentLength = bytes.Length;
-            await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+            await WriteAsync(http, ven, reply);
         });
         await app.StartAsync(cancellationToken);
         var endpoint = bound!.IPEndPoint!;
         var host = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address;
         return new PushListener(app, new Uri($"{uri.Scheme}://{new IPEndPoint(host, endpoint.Port)}/"));
+    }
+
+    // The VEN's answer, signed at high security.
+    private static async Task WriteAsync(HttpContext http, OadrVen ven, OadrMessage reply)
+    {
+        var bytes = OadrCodec.SerializeToUtf8Bytes(reply, Wire);
+        if (ven.Security is not null) bytes = ven.Security.Sign(bytes);
+        http.Response.ContentType = "application/xml";
+        http.Response.ContentLength = bytes.Length;
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }
 
     public async ValueTask DisposeAsync()

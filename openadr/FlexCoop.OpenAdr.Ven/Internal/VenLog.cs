@@ -30,4 +30,7 @@ internal static partial class VenLog
 
     [LoggerMessage(9, LogLevel.Warning, "the VTN no longer knows this VEN (463); registering again")]
     public static partial void Reregistering(ILogger logger);
+
+    [LoggerMessage(40, LogLevel.Warning, "pushed {Service} payload refused (463): signature {Status}: {Detail}")]
+    public static partial void PushRefused(ILogger logger, string service, string status, string detail);
 }

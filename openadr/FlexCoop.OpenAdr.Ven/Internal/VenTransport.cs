@@ -8,7 +8,7 @@ using FlexCoop.OpenAdr.Xml;
 namespace FlexCoop.OpenAdr.Ven.Internal;
 
 /// <summary>Simple HTTP to the VTN: one keep-alive TLS session, POST a payload, read the answer.</summary>
-internal sealed class VenTransport : IDisposable
+internal sealed class VenTransport : IVenTransport
 {
     public const string ServicePath = "/OpenADR2/Simple/2.0b/";
     private static readonly OadrSerializerOptions Wire = OadrSerializerOptions.Default with { Indent = false };
@@ -17,9 +17,11 @@ internal sealed class VenTransport : IDisposable
     private readonly Uri _base;
     private readonly OadrXmlLimits _limits;
     private readonly long _maxBytes;
+    private readonly VenPayloadSecurity? _security;
 
-    public VenTransport(VenOptions options)
+    public VenTransport(VenOptions options, VenPayloadSecurity? security = null)
     {
+        _security = security;
         _base = options.VtnUrl;
         _maxBytes = options.MaxMessageBytes;
         _limits = OadrXmlLimits.Default with { MaxCharacters = options.MaxMessageBytes };
@@ -49,6 +51,7 @@ internal sealed class VenTransport : IDisposable
     public async Task<OadrMessage> SendAsync(string service, OadrMessage message, CancellationToken cancellationToken)
     {
         var bytes = OadrCodec.SerializeToUtf8Bytes(message, Wire);
+        if (_security is not null) bytes = _security.Sign(bytes);
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
         HttpResponseMessage response;
@@ -75,6 +78,10 @@ internal sealed class VenTransport : IDisposable
                 throw new VenTransportException($"the VTN's answer is {length} bytes, over the limit");
             }
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (_security?.Verify(body) is { IsValid: false } signature)
+            {
+                throw new VenSignatureException($"answer to {message.ElementName}", signature.Status, signature.Message);
+            }
             try
             {
                 return OadrCodec.ParseMessage(body, _limits);
@@ -86,7 +93,18 @@ internal sealed class VenTransport : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>How the VEN reaches the VTN: simple HTTP (<see cref="VenTransport"/>) or XMPP (<see cref="VenXmppTransport"/>).</summary>
+internal interface IVenTransport : IAsyncDisposable
+{
+    /// <summary>Sends <paramref name="message"/> to <paramref name="service"/> and returns the VTN's answer.</summary>
+    Task<OadrMessage> SendAsync(string service, OadrMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>Certificate checks and cipher policy shared by the transport and the push listener.</summary>

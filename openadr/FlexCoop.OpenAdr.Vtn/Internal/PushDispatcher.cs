@@ -134,16 +134,10 @@ internal sealed class PushDispatcher : IAsyncDisposable
         {
             // Claim it first: what is saved from now on queues a new distribute rather than counting on this one.
             await _vtn.Store.LeaseAsync(message.Id, _clock.GetUtcNow() + _options.PushTimeout + _options.PushRetryDelay, cancellationToken);
-            var body = await _vtn.MaterialiseAsync(ven, message, cancellationToken);
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
-            var target = new Uri(ven.TransportAddress.TrimEnd('/') + VtnServer.ServicePath + ServiceOf(message.Kind));
-            using var response = await _http.PostAsync(target, content, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
-            }
-            var reply = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var body = _vtn.Seal(await _vtn.MaterialiseAsync(ven, message, cancellationToken));
+            var reply = ven.TransportName == "xmpp"
+                ? await PushOverXmppAsync(ven.TransportAddress, body, cancellationToken)
+                : await PostAsync(ven.TransportAddress, message.Kind, body, cancellationToken);
             await _vtn.Store.MarkDeliveredAsync(message.Id, _clock.GetUtcNow(), cancellationToken);
             await _vtn.PushDeliveredAsync(ven, message, cancellationToken);
             if (reply.Length > 0)
@@ -164,6 +158,33 @@ internal sealed class PushDispatcher : IAsyncDisposable
             }
             await _vtn.Store.MarkAttemptFailedAsync(message.Id, next, ex.Message, cancellationToken);
             _vtn.PushFailed(ven, message, ex.Message);
+        }
+    }
+
+    private async Task<byte[]> PostAsync(string transportAddress, string kind, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+        var target = new Uri(transportAddress.TrimEnd('/') + VtnServer.ServicePath + ServiceOf(kind));
+        using var response = await _http.PostAsync(target, content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
+        }
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
+    // The same retry and back-off as HTTP: an XMPP failure is reported as a failed delivery.
+    private async Task<byte[]> PushOverXmppAsync(string transportAddress, byte[] body, CancellationToken cancellationToken)
+    {
+        var xmpp = _vtn.Xmpp ?? throw new IOException("the VTN has no XMPP session");
+        try
+        {
+            return await xmpp.PushAsync(transportAddress, body, _options.PushTimeout, cancellationToken);
+        }
+        catch (FlexCoop.Xmpp.XmppException ex)
+        {
+            throw new IOException($"XMPP: {ex.Message}", ex);
         }
     }
 

@@ -112,7 +112,7 @@ public sealed class EventTests
         await using var _ = h;
         var rejected = Next(ven, VenEventChange.Rejected);
         var good = await h.Vtn.CreateEventAsync(Events.Simple(VtnHarness.Start.AddHours(1)), Ct);
-        var bad = await h.Vtn.CreateEventAsync(Events.Simple(VtnHarness.Start.AddHours(1), signal: "x-unknownSignal"), Ct);
+        var bad = await h.Vtn.CreateEventAsync(Events.Simple(VtnHarness.Start.AddHours(1), signal: "x-unknownSignal") with { MarketContext = VtnHarness.Other }, Ct);
         await ven.PollNowAsync(Ct);
 
         Assert.Contains("460", (await rejected).Reason);
@@ -127,7 +127,7 @@ public sealed class EventTests
     {
         var (h, ven) = await StartAsync();
         await using var _ = h;
-        var other = await h.Vtn.CreateEventAsync(Events.Simple(VtnHarness.Start.AddHours(1), targets: new VtnTargets { ResourceIds = ["meter-9"] }), Ct);
+        var other = await h.Vtn.CreateEventAsync(Events.Simple(VtnHarness.Start.AddHours(1), targets: new VtnTargets { ResourceIds = ["meter-9"] }) with { MarketContext = VtnHarness.Other }, Ct);
         var mine = await h.Vtn.CreateEventAsync(Events.Simple(VtnHarness.Start.AddHours(1), targets: new VtnTargets { ResourceIds = ["meter-9", "meter-1"] }), Ct);
         await ven.PollNowAsync(Ct);
 
@@ -152,10 +152,11 @@ public sealed class EventTests
         await using var _ = h;
         var t = VtnHarness.Start;
         await h.Vtn.CreateEventAsync(Events.Simple(t.AddHours(5)) with { EventId = "far" }, Ct);
-        await h.Vtn.CreateEventAsync(Events.Simple(t.AddMinutes(10)) with { EventId = "active-low", Priority = 2 }, Ct);
-        await h.Vtn.CreateEventAsync(Events.Simple(t.AddMinutes(20)) with { EventId = "active-high", Priority = 1 }, Ct);
+        // Overlapping events in three market contexts (rule 18).
+        await h.Vtn.CreateEventAsync(Events.Simple(t.AddMinutes(10)) with { EventId = "active-low", Priority = 2, MarketContext = VtnHarness.Other }, Ct);
+        await h.Vtn.CreateEventAsync(Events.Simple(t.AddMinutes(20)) with { EventId = "active-high", Priority = 1, MarketContext = VtnHarness.Third }, Ct);
         await h.Vtn.CreateEventAsync(Events.Simple(t.AddMinutes(1)) with { EventId = "done", StartAfter = TimeSpan.FromHours(1) }, Ct);
-        await h.Vtn.CreateEventAsync(Events.Simple(t.AddHours(2)) with { EventId = "near", RampUp = TimeSpan.FromHours(1) }, Ct);
+        await h.Vtn.CreateEventAsync(Events.Simple(t.AddHours(2)) with { EventId = "near", RampUp = TimeSpan.FromHours(1), MarketContext = VtnHarness.Other }, Ct);
         h.Clock.Advance(TimeSpan.FromMinutes(65)); // done: ended at +61 min, still within startafter (rule 66)
 
         var distribute = await h.Vtn.BuildDistributeAsync(h.Vtn.FindVen(ven.VenId!)!, null, Ct);

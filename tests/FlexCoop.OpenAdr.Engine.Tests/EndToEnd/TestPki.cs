@@ -17,6 +17,9 @@ internal static class TestPki
     private static readonly Lazy<X509Certificate2> VtnEccLazy = new(() => Issue(Ca, "vtn-ecc", rsa: false, server: true, dnsNames: ["localhost", "ecc.vtn.test"]));
     private static int _venCounter;
 
+    // Valid from well before the tests' fake clock (VtnHarness.Start), which signature checks use.
+    private static readonly DateTimeOffset NotBefore = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static X509Certificate2 Ca => CaLazy.Value;
 
     public static X509Certificate2 RogueCa => RogueCaLazy.Value;
@@ -39,7 +42,7 @@ internal static class TestPki
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+        using var cert = request.CreateSelfSigned(NotBefore, DateTimeOffset.UtcNow.AddYears(5));
         return Reload(cert);
     }
 
@@ -65,7 +68,7 @@ internal static class TestPki
         // An ECC key signed by the RSA CA is rule 68's hybrid certificate.
         using var caKey = ca.GetRSAPrivateKey()!;
         using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1),
-            DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), serial);
+            NotBefore, DateTimeOffset.UtcNow.AddYears(1), serial);
         using var withKey = rsa ? issued.CopyWithPrivateKey(rsaKey!) : issued.CopyWithPrivateKey(ecKey!);
         return Reload(withKey);
     }

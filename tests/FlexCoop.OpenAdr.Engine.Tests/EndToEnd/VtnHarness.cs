@@ -19,6 +19,8 @@ internal sealed class VtnHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 6, 1, 8, 0, 0, TimeSpan.Zero);
     public const string Program = "http://flexcoop.example/programs/test";
+    public const string Other = "http://flexcoop.example/programs/other";
+    public const string Third = "http://flexcoop.example/programs/third";
 
     private readonly List<OadrVen> _vens = [];
     private readonly Dictionary<OadrVen, X509Certificate2> _certificates = [];
@@ -57,7 +59,7 @@ internal sealed class VtnHarness : IAsyncDisposable
             VtnId = "test-vtn",
             ServerCertificates = [TestPki.VtnEcc, TestPki.VtnRsa],
             ClientCertificateAuthorities = [TestPki.CaPublic],
-            Programs = [new VtnProgram(Program, 1), new VtnProgram("http://flexcoop.example/programs/other", 2)],
+            Programs = [new VtnProgram(Program, 1), new VtnProgram(Other, 2), new VtnProgram(Third, 3)],
             TelemetryGranularity = TimeSpan.Zero,
             PushRetryDelay = TimeSpan.FromMilliseconds(200),
         };

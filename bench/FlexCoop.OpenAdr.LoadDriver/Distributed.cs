@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
+using FlexCoop.OpenAdr.Codec;
+using FlexCoop.OpenAdr.Model;
+using FlexCoop.OpenAdr.Vtn;
+using FlexCoop.OpenAdr.Vtn.Storage;
+
+/// <summary>
+/// The multi-process mode: a coordinator starts one server process (the VTN and the bare-Kestrel
+/// baseline, nothing else) and K driver processes (the VENs, split evenly), and steps them through
+/// the phases over their standard input and output, one command or answer per line:
+/// <list type="bullet">
+/// <item>server: prints <c>READY vtnUrl baselineUrl</c> once the CA (with key) is in the work folder;
+/// answers <c>STAT</c> with <c>STAT managedBytes rssBytes cpuSeconds</c> (after a full GC); exits on <c>QUIT</c>.</item>
+/// <item>driver: issues its VEN certificates from that CA and prints <c>ISSUED</c>; then
+/// <c>REGISTER</c> → <c>REGISTERED</c>; <c>RUN vtn|baseline paced|peak SECONDS</c> → latencies written to
+/// <c>lat-N.bin</c> and <c>DONE count wallSeconds errors</c>; <c>CLOSE</c> → every connection closed,
+/// <c>CLOSED</c>; <c>WARM</c> → a TLS session per VEN opened to the baseline, <c>WARMED</c>; <c>QUIT</c>.</item>
+/// </list>
+/// </summary>
+internal static class Distributed
+{
+    private const string ServicePath = "/OpenADR2/Simple/2.0b/";
+
+    public static string? Role(string[] args) => Str(args, "--role");
+
+    public static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string? Str(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    // ---- coordinator ----
+
+    public static async Task<int> CoordinateAsync(string[] args)
+    {
+        var vens = Arg(args, "--vens", 1000);
+        var drivers = Arg(args, "--driver-processes", 2);
+        var period = Arg(args, "--period", 10);
+        var seconds = Arg(args, "--seconds", 30);
+        var peakSeconds = Arg(args, "--peak-seconds", 10);
+        Console.WriteLine($"load driver (multi-process): {vens} VENs in {drivers} driver processes, VTN alone in its process; poll period {period} s, paced run {seconds} s, peak run {peakSeconds} s, {Environment.ProcessorCount} cores");
+        // --work-dir puts the VTN's SQLite file (and the exchange files) elsewhere, e.g. on /dev/shm to leave the disk's fsync out.
+        var dir = Str(args, "--work-dir") is { } work ? Directory.CreateDirectory(Path.Combine(work, "flexcoop-load-" + Guid.NewGuid().ToString("N")[..8])).FullName
+            : Directory.CreateTempSubdirectory("flexcoop-load-").FullName;
+        var children = new List<Child>();
+        try
+        {
+            var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture)]);
+            children.Add(server);
+            var ready = (await server.ExpectAsync("READY")).Split(' ');
+            var (vtnUrl, baselineUrl) = (ready[1], ready[2]);
+            var share = (vens + drivers - 1) / drivers;
+            var driverList = new List<Child>();
+            for (var d = 0; d < drivers; d++)
+            {
+                var count = Math.Min(share, vens - d * share);
+                if (count <= 0) break;
+                var driver = Child.Start($"driver-{d}", ["--role", "driver", "--dir", dir, "--index", d.ToString(CultureInfo.InvariantCulture),
+                    "--from", (d * share).ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
+                    "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture)]);
+                children.Add(driver);
+                driverList.Add(driver);
+            }
+            await Task.WhenAll(driverList.Select(c => c.ExpectAsync("ISSUED")));
+
+            var empty = await StatAsync(server);
+            var sw = Stopwatch.StartNew();
+            await Task.WhenAll(driverList.Select(c => c.CommandAsync("REGISTER", "REGISTERED")));
+            Console.WriteLine($"registered {vens} VENs in {sw.Elapsed.TotalSeconds:F1} s");
+            var registered = await StatAsync(server);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server process CPU during registration: {(registered.CpuSeconds - empty.CpuSeconds) / sw.Elapsed.TotalSeconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"VTN process alone: {vens} registered VENs with open TLS connections: managed heap +{(registered.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN, RSS +{(registered.Rss - empty.Rss) / (double)vens / 1024:F2} KiB/VEN (RSS {registered.Rss / 1048576} MiB)"));
+
+            var paced = await PhaseAsync("VTN paced", server, driverList, dir, $"RUN vtn paced {seconds}");
+            var peak = await PhaseAsync("VTN peak", server, driverList, dir, $"RUN vtn peak {peakSeconds}");
+            await Task.WhenAll(driverList.Select(c => c.CommandAsync("CLOSE", "CLOSED")));
+            await Task.Delay(TimeSpan.FromSeconds(2)); // let the VTN see the connections close
+            var closed = await StatAsync(server);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"VTN process alone: {vens} registered VENs, connections closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN (the VEN's state beyond its connection); RSS {closed.Rss / 1048576} MiB"));
+            await Task.WhenAll(driverList.Select(c => c.CommandAsync("WARM", "WARMED")));
+            var bare = await PhaseAsync("bare Kestrel peak", server, driverList, dir, $"RUN baseline peak {peakSeconds}");
+            Console.WriteLine($"peak VTN / bare Kestrel: {peak / bare:P0}; paced target {vens / (double)period:F0} polls/s, reached {paced:F0}");
+            foreach (var c in children) await c.SendAsync("QUIT");
+            foreach (var c in children) await c.WaitAsync();
+            return 0;
+        }
+        finally
+        {
+            foreach (var c in children) c.Dispose();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed record Stat(long Managed, long Rss, double CpuSeconds);
+
+    private static async Task<Stat> StatAsync(Child server)
+    {
+        var parts = (await server.CommandAsync("STAT", "STAT")).Split(' ');
+        return new Stat(long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<double> PhaseAsync(string name, Child server, List<Child> drivers, string dir, string command)
+    {
+        var before = await StatAsync(server);
+        var wall = Stopwatch.StartNew();
+        var done = await Task.WhenAll(drivers.Select(c => c.CommandAsync(command, "DONE")));
+        wall.Stop();
+        var after = await StatAsync(server);
+        var latencies = new List<double>();
+        long count = 0, errors = 0;
+        var longest = 0.0;
+        for (var d = 0; d < drivers.Count; d++)
+        {
+            var parts = done[d].Split(' ');
+            count += long.Parse(parts[1], CultureInfo.InvariantCulture);
+            longest = Math.Max(longest, double.Parse(parts[2], CultureInfo.InvariantCulture));
+            errors += long.Parse(parts[3], CultureInfo.InvariantCulture);
+            latencies.AddRange(MemoryMarshal.Cast<byte, double>(await File.ReadAllBytesAsync(Path.Combine(dir, $"lat-{d}.bin"))).ToArray());
+        }
+        var sorted = latencies.Order().ToArray();
+        var rate = count / longest;
+        var cpu = (after.CpuSeconds - before.CpuSeconds) / wall.Elapsed.TotalSeconds / Environment.ProcessorCount;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-18} {rate,8:F0} polls/s  p50 {Wire.Percentile(sorted, 0.50),7:F2} ms  p99 {Wire.Percentile(sorted, 0.99),7:F2} ms  server process CPU {cpu,4:P0} of {Environment.ProcessorCount} cores  RSS {after.Rss / 1048576} MiB  errors {errors}"));
+        return rate;
+    }
+
+    /// <summary>A child process of this program, spoken to line by line.</summary>
+    private sealed class Child : IDisposable
+    {
+        private readonly Process _process;
+        private readonly string _name;
+
+        private Child(Process process, string name)
+        {
+            _process = process;
+            _name = name;
+        }
+
+        public static Child Start(string name, string[] args)
+        {
+            var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+            var psi = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(Distributed).Assembly.Location);
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            return new Child(Process.Start(psi) ?? throw new InvalidOperationException($"{name} did not start"), name);
+        }
+
+        public async Task SendAsync(string line)
+        {
+            await _process.StandardInput.WriteLineAsync(line);
+            await _process.StandardInput.FlushAsync();
+        }
+
+        public async Task<string> CommandAsync(string command, string answer)
+        {
+            await SendAsync(command);
+            return await ExpectAsync(answer);
+        }
+
+        public async Task<string> ExpectAsync(string prefix)
+        {
+            while (await _process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith(prefix, StringComparison.Ordinal)) return line;
+                Console.WriteLine($"  [{_name}] {line}");
+            }
+            throw new InvalidOperationException($"{_name} ended before answering {prefix} (exit code {(_process.HasExited ? _process.ExitCode : -1)})");
+        }
+
+        public Task WaitAsync() => _process.WaitForExitAsync();
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.Dispose();
+        }
+    }
+
+    // ---- server: the VTN and the baseline, alone ----
+
+    public static async Task<int> ServeAsync(string[] args)
+    {
+        var dir = Str(args, "--dir") ?? throw new ArgumentException("--dir");
+        var (ca, server) = Pki.Create();
+        await File.WriteAllBytesAsync(Path.Combine(dir, "ca.pfx"), ca.Export(X509ContentType.Pkcs12));
+        await using var store = new SqliteVtnStore(Path.Combine(dir, "vtn.db"));
+        var options = new VtnOptions
+        {
+            VtnId = "load-vtn",
+            ServerCertificates = [server],
+            ClientCertificateAuthorities = [X509CertificateLoader.LoadCertificate(ca.RawData)],
+            RequestedPollFrequency = TimeSpan.FromSeconds(Arg(args, "--period", 10)),
+            TelemetryGranularity = TimeSpan.Zero,
+            RequestHeadersTimeout = TimeSpan.FromSeconds(60), // also the TLS handshake timeout: thousands of handshakes queue up during registration
+        };
+        await using var vtn = await VtnServer.StartAsync(options, store);
+        await using var baseline = await Baseline.StartAsync(server, ca);
+        Console.WriteLine($"READY {vtn.Url} {baseline.Url}");
+        var process = Process.GetCurrentProcess();
+        while (Console.ReadLine() is { } command && command != "QUIT")
+        {
+            if (command == "STAT")
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                var managed = GC.GetTotalMemory(forceFullCollection: true);
+                process.Refresh();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STAT {managed} {process.WorkingSet64} {process.TotalProcessorTime.TotalSeconds:F3}"));
+            }
+        }
+        return 0;
+    }
+
+    // ---- driver: a share of the VENs ----
+
+    public static async Task<int> DriveAsync(string[] args)
+    {
+        var dir = Str(args, "--dir") ?? throw new ArgumentException("--dir");
+        var index = Arg(args, "--index", 0);
+        var from = Arg(args, "--from", 0);
+        var count = Arg(args, "--count", 1);
+        var vtn = new Uri(Str(args, "--vtn") ?? throw new ArgumentException("--vtn"));
+        var baseline = new Uri(Str(args, "--baseline") ?? throw new ArgumentException("--baseline"));
+        var period = TimeSpan.FromSeconds(Arg(args, "--period", 10));
+        using var ca = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(dir, "ca.pfx"), null);
+        var certificates = Enumerable.Range(from, count).Select(i => Pki.Issue(ca, $"ven-{i}")).ToArray();
+        var clients = certificates.Select(Wire.Client).ToArray();
+        var polls = new byte[count][];
+        Console.WriteLine("ISSUED");
+        while (Console.ReadLine() is { } command && command != "QUIT")
+        {
+            var words = command.Split(' ');
+            switch (words[0])
+            {
+                case "REGISTER":
+                    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, ct) => RegisterWithRetryAsync(i, ct));
+                    Console.WriteLine("REGISTERED");
+                    break;
+
+                    // A VEN whose handshake or registration failed tries again, as a real one would.
+                    async ValueTask RegisterWithRetryAsync(int i, CancellationToken ct)
+                    {
+                        for (var attempt = 1; ; attempt++)
+                        {
+                            try
+                            {
+                                await RegisterAsync(i, ct);
+                                return;
+                            }
+                            catch (HttpRequestException) when (attempt < 5)
+                            {
+                                clients[i].Dispose();
+                                clients[i] = Wire.Client(certificates[i]);
+                                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+                            }
+                        }
+                    }
+
+                    async Task RegisterAsync(int i, CancellationToken ct)
+                    {
+                        var reply = await Wire.PostAsync(clients[i], vtn, "EiRegisterParty", new OadrCreatePartyRegistration
+                        {
+                            RequestId = "r",
+                            ProfileName = OadrProfileName.Profile20b,
+                            TransportName = OadrTransportName.SimpleHttp,
+                            ReportOnly = false,
+                            XmlSignature = false,
+                            VenName = $"load-{from + i}",
+                            HttpPullModel = true,
+                        }, ct);
+                        var venId = ((OadrCreatedPartyRegistration)reply).VenId!;
+                        polls[i] = OadrCodec.SerializeToUtf8Bytes(new OadrPoll { VenId = venId }, OadrSerializerOptions.Default with { Indent = false });
+                        // Drain what registration queued so the measured polls find an empty queue, as most polls do.
+                        while (await Wire.PostAsync(clients[i], vtn, "OadrPoll", new OadrPoll { VenId = venId }, ct) is not OadrResponse)
+                        {
+                        }
+                    }
+                case "RUN":
+                    var target = new Uri(words[1] == "vtn" ? vtn : baseline, ServicePath + "OadrPoll");
+                    var run = await PollRunner.RunAsync(clients, polls, target, words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture)));
+                    await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(run.Latencies)).ToArray());
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {run.Latencies.Count} {run.Wall.TotalSeconds:F3} {run.Errors}"));
+                    break;
+                case "CLOSE":
+                    for (var i = 0; i < count; i++)
+                    {
+                        clients[i].Dispose();
+                        clients[i] = Wire.Client(certificates[i]);
+                    }
+                    Console.WriteLine("CLOSED");
+                    break;
+                case "WARM":
+                    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+                    {
+                        using var content = new ByteArrayContent(polls[i]);
+                        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/xml");
+                        using var response = await clients[i].PostAsync(new Uri(baseline, ServicePath + "OadrPoll"), content, ct);
+                    });
+                    Console.WriteLine("WARMED");
+                    break;
+            }
+        }
+        foreach (var c in clients) c.Dispose();
+        return 0;
+    }
+}
