@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Text;
 using FlexCoop.Conformance;
 using FlexCoop.Conformance.Replay;
+using FlexCoop.Conformance.Replay.Mms;
 using FlexCoop.Conformance.Replay.OpenAdr;
+using FlexCoop.Conformance.Replay.Uftp;
 using FlexCoop.Conformance.Reports;
 using FlexCoop.OpenAdr.Validation;
 
@@ -15,41 +17,62 @@ internal static class ReplayCommands
     {
         var capture = new Argument<string>("CAPTURE")
         {
-            Description = "A pcap or pcapng file (HTTP/1.1 over TCP), or a folder of request/response files with an index.jsonl " +
+            Description = "A pcap or pcapng file (HTTP/1.1 over TCP, MMS on TCP 102), or a folder of request/response files with an index.jsonl " +
                           "(one JSON object per exchange: seq, time, method, path, status, req_file, resp_file, optional req_content_type, resp_content_type).",
         };
         var schemas = new Option<string?>("--schemas") { Description = "Folder holding the official OpenADR 2.0b XSDs (default: $FLEXCOOP_SCHEMAS, else ../shared/schemas/openadr20b)." };
-        var noXsd = new Option<bool>("--no-xsd") { Description = "Skip the schema check of each message." };
+        var noXsd = new Option<bool>("--no-xsd") { Description = "Skip the schema check of each message (OpenADR and UFTP)." };
+        var uftpSchemas = new Option<string?>("--uftp-schemas") { Description = "Folder holding the official UFTP 3.1 XSDs (default: $FLEXCOOP_SCHEMAS/uftp, else ../shared/schemas/uftp)." };
+        var uftpKeys = new Option<string?>("--uftp-keys")
+        {
+            Description = "JSON file with the UFTP participants' public keys, the format of 'flexcoop uftp serve --participants': " +
+                          "[{\"domain\":\"dso.example.com\",\"role\":\"DSO\",\"publicKeys\":[\"base64...\"]}]. Without it signatures are not checked.",
+        };
         var junit = new Option<string?>("--junit") { Description = "Also write the verdicts as JUnit XML to this file." };
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with every message to this file." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only failing messages and the summary." };
         var command = new Command("replay",
             """
-            Re-validate captured OpenADR 2.0b traffic: every message on its own (schema, profile rules) and each VEN's
-            conversation across messages (echoed requestIDs, modificationNumbers that only grow, created events that
-            answer distributed ones, report rIDs that match the requests, HTTP headers).
+            Re-validate captured traffic, a verdict for every message:
+              OpenADR 2.0b: every message on its own (schema, profile rules) and each VEN's conversation across messages
+                (echoed requestIDs, modificationNumbers that only grow, created events that answer distributed ones,
+                report rIDs that match the requests, HTTP headers).
+              USEF UFTP: envelope and sealed message, Ed25519 signature (--uftp-keys), schema, business rules at capture
+                time, and the conversation (every message answered by one Response, references to messages seen earlier).
+              IEC 61850 MMS (TCP 102): every TPKT/COTP/session/presentation/ACSE/MMS PDU decoded, invokeIDs answered
+                exactly once, initiate first, reports only while an RCB is enabled, select -> operate -> termination.
             Prints one line per message and a summary. Exit code 0 if every message passed, 1 if any failed or
             could not be read, 2 if the capture itself cannot be read.
             """);
         command.Arguments.Add(capture);
-        command.Options.Add(schemas);
-        command.Options.Add(noXsd);
-        command.Options.Add(junit);
-        command.Options.Add(html);
-        command.Options.Add(quiet);
+        foreach (var o in new Option[] { schemas, noXsd, uftpSchemas, uftpKeys, junit, html, quiet }) command.Options.Add(o);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var validator = OpenAdrMessageCommands.CreateValidator(parseResult.GetValue(schemas), parseResult.GetValue(noXsd), OadrValidationOptions.Default.MaxIdLength);
             Capture loaded;
+            IReadOnlyList<FlexCoop.Usef.Participants.UftpParticipant>? keys;
             try
             {
                 loaded = Capture.Load(parseResult.GetValue(capture)!);
+                keys = parseResult.GetValue(uftpKeys) is { } keyFile ? UftpKeyFile.Load(keyFile) : null;
             }
             catch (CaptureFormatException ex)
             {
                 throw new CliUsageException("cannot read the capture: " + ex.Message);
             }
-            var report = ReplayEngine.Run(loaded, [new OpenAdrReplayProtocol(validator.Options)]);
+            var noSchemas = parseResult.GetValue(noXsd);
+            // Only what the capture holds needs its schemas: an MMS capture needs no XSD at all.
+            var openAdr = loaded.Exchanges.Any(new OpenAdrReplayProtocol().Claims);
+            var uftpPresent = loaded.Exchanges.Any(new UftpReplayProtocol().Claims);
+            var protocols = new List<IReplayProtocol>();
+            if (openAdr)
+            {
+                var validator = OpenAdrMessageCommands.CreateValidator(parseResult.GetValue(schemas), noSchemas, OadrValidationOptions.Default.MaxIdLength);
+                protocols.Add(new OpenAdrReplayProtocol(validator.Options));
+            }
+            var uftp = new UftpReplayProtocol(keys, uftpPresent && !noSchemas ? UftpCommands.LoadSchemas(parseResult.GetValue(uftpSchemas)) : null);
+            protocols.Add(uftp);
+            protocols.Add(new MmsReplayProtocol());
+            var report = ReplayEngine.Run(loaded, protocols);
             var onlyFailures = parseResult.GetValue(quiet);
             foreach (var v in report.Verdicts)
             {
@@ -71,6 +94,10 @@ internal static class ReplayCommands
                     Console.WriteLine($"{head}: {verdict}: {f}");
                 }
             }
+            if (uftpPresent && !uftp.ChecksSignatures)
+            {
+                Console.WriteLine("note: UFTP signatures were not checked (pass --uftp-keys FILE with the participants' public keys)");
+            }
             Console.WriteLine($"{report.Verdicts.Count} messages: {report.Count(Verdict.Pass)} passed, {report.Count(Verdict.Fail)} failed, " +
                               $"{report.Count(Verdict.Unreadable)} unreadable, {report.Count(Verdict.NotChecked)} not checked");
             if (parseResult.GetValue(junit) is { } junitFile)
@@ -82,9 +109,9 @@ internal static class ReplayCommands
             {
                 var bySeq = loaded.Exchanges.ToDictionary(e => e.Seq);
                 await File.WriteAllTextAsync(htmlFile, HtmlReport.Render(report, v =>
-                    bySeq.TryGetValue(v.Seq, out var e)
+                    v.Text ?? (bySeq.TryGetValue(v.Seq, out var e)
                         ? Encoding.UTF8.GetString((v.Direction == "request" ? e.RequestBody : e.ResponseBody).Span)
-                        : null), cancellationToken);
+                        : null)), cancellationToken);
             }
             return report.AllPassed ? ExitCodes.Success : ExitCodes.Invalid;
         });

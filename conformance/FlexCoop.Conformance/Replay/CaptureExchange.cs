@@ -37,7 +37,19 @@ public sealed record CaptureExchange
 
     /// <summary>Set when the exchange could not be read (e.g. TLS without a key log); the bodies are then empty.</summary>
     public string? Unreadable { get; init; }
+
+    /// <summary>
+    /// For a TCP connection that does not carry HTTP (e.g. MMS on port 102): its payload in both
+    /// directions, in the order it was captured; <see cref="Method"/> is then <c>TCP</c> and the bodies are empty.
+    /// </summary>
+    public IReadOnlyList<TcpChunk>? Stream { get; init; }
 }
+
+/// <summary>Payload bytes one side of a TCP connection sent, as captured (after reassembly).</summary>
+/// <param name="FromClient">True when the side that opened the connection sent them.</param>
+/// <param name="Time">When they were captured.</param>
+/// <param name="Data">The bytes.</param>
+public sealed record TcpChunk(bool FromClient, DateTimeOffset Time, ReadOnlyMemory<byte> Data);
 
 /// <summary>A capture as a sequence of exchanges, in the order they were sent.</summary>
 public sealed record Capture(string Source, IReadOnlyList<CaptureExchange> Exchanges)

@@ -32,6 +32,21 @@ internal static class HttpExchangeBuilder
                 });
                 continue;
             }
+            if (!LooksLikeHttpRequest(clientBytes))
+            {
+                var (_, serverTimes) = connection.Server.Assemble();
+                found.Add(new CaptureExchange
+                {
+                    Seq = 0,
+                    Time = clientTimes.Count > 0 ? clientTimes[0].Time : connection.Client.FirstSeen,
+                    Method = "TCP",
+                    Path = "",
+                    Client = client,
+                    Server = server,
+                    Stream = Interleave(clientBytes, clientTimes, serverBytes, serverTimes),
+                });
+                continue;
+            }
             var requests = ParseAll(clientBytes, isRequest: true, limits);
             var responses = ParseAll(serverBytes, isRequest: false, limits);
             var r = 0;
@@ -61,6 +76,32 @@ internal static class HttpExchangeBuilder
         }
         // Number the exchanges in the order they were sent.
         return found.OrderBy(e => e.Time).Select((e, i) => e with { Seq = i + 1 }).ToList();
+    }
+
+    /// <summary>An HTTP/1.x request starts with a method token (upper-case letters) and a space.</summary>
+    internal static bool LooksLikeHttpRequest(ReadOnlySpan<byte> stream)
+    {
+        var i = 0;
+        while (i < stream.Length && i < 16 && stream[i] is >= (byte)'A' and <= (byte)'Z') i++;
+        return i >= 3 && i < stream.Length && stream[i] == (byte)' ';
+    }
+
+    /// <summary>Both directions' bytes as chunks in capture order (the client's first when times are equal).</summary>
+    internal static List<TcpChunk> Interleave(byte[] clientBytes, List<(int Offset, DateTimeOffset Time)> clientTimes,
+        byte[] serverBytes, List<(int Offset, DateTimeOffset Time)> serverTimes)
+    {
+        static IEnumerable<TcpChunk> Split(bool fromClient, byte[] bytes, List<(int Offset, DateTimeOffset Time)> times)
+        {
+            for (var i = 0; i < times.Count; i++)
+            {
+                var start = times[i].Offset;
+                var end = i + 1 < times.Count ? times[i + 1].Offset : bytes.Length;
+                if (end > start) yield return new TcpChunk(fromClient, times[i].Time, bytes.AsMemory(start, end - start));
+            }
+        }
+        var chunks = Split(true, clientBytes, clientTimes).Concat(Split(false, serverBytes, serverTimes)).ToList();
+        // OrderBy is stable: at equal times the client's chunks stay first.
+        return chunks.OrderBy(c => c.Time).ToList();
     }
 
     private static DateTimeOffset? TimeAt(List<(int Offset, DateTimeOffset Time)> times, int offset)
