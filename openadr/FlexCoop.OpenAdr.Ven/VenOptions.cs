@@ -85,6 +85,12 @@ public sealed record VenOptions
     /// <summary>Seed for start randomisation (rule 30); null for a random seed.</summary>
     public int? RandomSeed { get; init; }
 
+    /// <summary>
+    /// When set, every request sent to the VTN and its answer are appended to this file as one JSON
+    /// line (format <c>flexcoop-message-log/1</c>), which <c>flexcoop replay</c> reads.
+    /// </summary>
+    public string? MessageLogPath { get; init; }
+
     /// <summary>Throws <see cref="VenConfigurationException"/> naming the first inconsistency.</summary>
     public VenOptions Validate()
     {

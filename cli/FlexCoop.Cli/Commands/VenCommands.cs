@@ -28,13 +28,14 @@ internal static class VenCommands
         var insecure = new Option<bool>("--insecure-http") { Description = "Talk plain HTTP to an --insecure-http VTN (development only)." };
         var state = new Option<string>("--state") { Description = "SQLite file keeping registration and events across restarts.", DefaultValueFactory = _ => "ven.db" };
         var poll = new Option<string?>("--poll-frequency") { Description = "Poll at this ISO 8601 period instead of the VTN's." };
+        var messageLog = new Option<string?>("--message-log") { Description = "Append every exchange with the VTN to this JSON-lines file ('flexcoop replay FILE' reads it)." };
         var command = new Command("run", """
             Run a VEN until interrupted. It registers, announces a TELEMETRY_USAGE report (power, kW)
             and a TELEMETRY_STATUS report, opts in to every event, answers report requests with a
             simulated load (2 kW, lowered by the SIMPLE level of the active event), and logs what it receives.
             Example: flexcoop ven run --vtn https://127.0.0.1:8443 --ven-name boiler-1 --cert pki/ven.crt --key pki/ven.key --ca pki/ca.crt
             """);
-        foreach (var o in new Option[] { vtn, name, venId, push, cert, key, ca, insecure, state, poll }) command.Options.Add(o);
+        foreach (var o in new Option[] { vtn, name, venId, push, cert, key, ca, insecure, state, poll, messageLog }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             var insecureHttp = parse.GetValue(insecure);
@@ -61,6 +62,7 @@ internal static class VenCommands
                 StatePath = parse.GetValue(state),
                 PollFrequency = parse.GetValue(poll) is { } p ? VtnCommands.Duration(p, "--poll-frequency") : null,
                 ReportProviders = [device.Usage, device.Status],
+                MessageLogPath = parse.GetValue(messageLog),
             };
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             try

@@ -54,13 +54,17 @@ public sealed record TcpChunk(bool FromClient, DateTimeOffset Time, ReadOnlyMemo
 /// <summary>A capture as a sequence of exchanges, in the order they were sent.</summary>
 public sealed record Capture(string Source, IReadOnlyList<CaptureExchange> Exchanges)
 {
-    /// <summary>Reads a capture: a folder with an <c>index.jsonl</c>, or a pcap/pcapng file.</summary>
+    /// <summary>Reads a capture: a folder with an <c>index.jsonl</c>, a FlexCoop message log, or a pcap/pcapng file.</summary>
+    /// <param name="path">The file or folder.</param>
+    /// <param name="limits">Size bounds; <see cref="CaptureLimits.Default"/> when null.</param>
+    /// <param name="keyLog">TLS secrets: TLS 1.2 connections in a pcap whose session it holds are decrypted; without it they are unreadable.</param>
     /// <exception cref="CaptureFormatException">The capture cannot be read.</exception>
-    public static Capture Load(string path, CaptureLimits? limits = null)
+    public static Capture Load(string path, CaptureLimits? limits = null, Tls.TlsKeyLog? keyLog = null)
     {
         limits ??= CaptureLimits.Default;
         if (Directory.Exists(path)) return FolderCapture.Read(path, limits);
-        if (File.Exists(path)) return Pcap.PcapCapture.Read(path, limits);
+        if (File.Exists(path) && MessageLogCapture.LooksLikeMessageLog(path)) return MessageLogCapture.Read(path, limits);
+        if (File.Exists(path)) return Pcap.PcapCapture.Read(path, limits, keyLog);
         throw new CaptureFormatException(path, "no such file or folder");
     }
 }

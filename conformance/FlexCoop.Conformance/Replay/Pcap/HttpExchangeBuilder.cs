@@ -8,33 +8,47 @@ internal static class HttpExchangeBuilder
 {
     private const int MaxHeaderBytes = 64 * 1024;
 
-    public static IReadOnlyList<CaptureExchange> Build(IEnumerable<TcpConnection> connections, string source, CaptureLimits limits)
+    public static IReadOnlyList<CaptureExchange> Build(IEnumerable<TcpConnection> connections, string source, CaptureLimits limits, Tls.TlsKeyLog? keyLog = null)
     {
         var found = new List<CaptureExchange>();
         foreach (var connection in connections)
         {
             var (clientBytes, clientTimes) = connection.Client.Assemble();
-            var (serverBytes, _) = connection.Server.Assemble();
+            var (serverBytes, serverTimes) = connection.Server.Assemble();
             if (clientBytes.Length == 0) continue;
             var client = connection.Client.From.ToString();
             var server = connection.Client.To.ToString();
             if (clientBytes.Length >= 3 && clientBytes[0] == 0x16 && clientBytes[1] == 0x03)
             {
-                found.Add(new CaptureExchange
+                string? why = "TLS connection: the traffic cannot be decrypted without a key log";
+                Tls.Internal.TlsPlaintext? clientPlain = null, serverPlain = null;
+                if (keyLog is not null)
                 {
-                    Seq = 0,
-                    Time = clientTimes.Count > 0 ? clientTimes[0].Time : connection.Client.FirstSeen,
-                    Method = "",
-                    Path = "",
-                    Client = client,
-                    Server = server,
-                    Unreadable = "TLS connection: the traffic cannot be decrypted without a key log",
-                });
-                continue;
+                    var error = Tls.Internal.TlsDecryptor.TryDecrypt(clientBytes, clientTimes, serverBytes, serverTimes, keyLog, out var c, out var s);
+                    why = error is null ? null : "TLS connection: " + error;
+                    (clientPlain, serverPlain) = (c, s);
+                }
+                if (why is not null || clientPlain is null || serverPlain is null)
+                {
+                    found.Add(new CaptureExchange
+                    {
+                        Seq = 0,
+                        Time = clientTimes.Count > 0 ? clientTimes[0].Time : connection.Client.FirstSeen,
+                        Method = "",
+                        Path = "",
+                        Client = client,
+                        Server = server,
+                        Unreadable = why,
+                    });
+                    continue;
+                }
+                // Decrypted: the HTTP inside goes through the same parsing as plain traffic.
+                (clientBytes, clientTimes) = (clientPlain.Bytes, clientPlain.Times);
+                (serverBytes, serverTimes) = (serverPlain.Bytes, serverPlain.Times);
+                if (clientBytes.Length == 0) continue;
             }
             if (!LooksLikeHttpRequest(clientBytes))
             {
-                var (_, serverTimes) = connection.Server.Assemble();
                 found.Add(new CaptureExchange
                 {
                     Seq = 0,
