@@ -7,6 +7,8 @@ using FlexCoop.Usef.Roles;
 using FlexCoop.Usef.Signing;
 using FlexCoop.Usef.Storage;
 using FlexCoop.Usef.Transport;
+using FlexCoop.Usef.Validation;
+using FlexCoop.Testing;
 
 namespace FlexCoop.Conformance.Tests;
 
@@ -103,6 +105,16 @@ public sealed class UftpReplayTests : IAsyncLifetime
             "FlexOrder", "FlexOrderResponse", "FlexSettlement", "FlexSettlementResponse"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), report.Verdicts.Select(v => v.MessageType).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(["DSO dso.example.com", "AGR agr.example.org"], report.Verdicts.Where(v => v.MessageType.StartsWith("FlexOrder", StringComparison.Ordinal)).Select(v => v.Party));
+    }
+
+    [Fact]
+    public void Recorded_trade_validates_against_the_official_uftp_schemas()
+    {
+        var schemas = UftpSchemaSet.Load(TestEnvironment.RequireShared("schemas/uftp"));
+        var report = ReplayEngine.Run(_trade, [new UftpReplayProtocol(Keys(), schemas)]);
+
+        Assert.True(report.AllPassed, Explain(report));
+        Assert.Equal(12, report.Verdicts.Count);
     }
 
     [Fact]

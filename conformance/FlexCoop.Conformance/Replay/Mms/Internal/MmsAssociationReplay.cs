@@ -587,17 +587,26 @@ internal sealed class MmsAssociationReplay(CaptureExchange exchange)
     private static string Names(VariableAccessSpecification s) =>
         s.VariableListName is { } list ? "list " + list : string.Join(", ", (s.Variables ?? []).Select(n => n.ToString()));
 
+    /// <summary>The first octets as hex, 32 per line (one hex conversion; cheap enough to make for every PDU).</summary>
     private static string Hex(ReadOnlySpan<byte> bytes)
     {
-        const int Max = 2048;
-        var sb = new StringBuilder();
+        const int Max = 512, PerLine = 32;
         var shown = Math.Min(bytes.Length, Max);
-        for (var i = 0; i < shown; i += 16)
+        var hex = Convert.ToHexString(bytes[..shown]);
+        var lines = (hex.Length + 2 * PerLine - 1) / (2 * PerLine);
+        var more = bytes.Length > Max ? $"\n... {bytes.Length - Max} more octets" : "";
+        return string.Create(hex.Length + lines + more.Length, (hex, more), static (span, state) =>
         {
-            var line = bytes.Slice(i, Math.Min(16, shown - i));
-            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i:x4}  ").AppendLine(Convert.ToHexString(line));
-        }
-        if (bytes.Length > Max) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"... {bytes.Length - Max} more octets");
-        return sb.ToString();
+            var (h, tail) = state;
+            var o = 0;
+            for (var i = 0; i < h.Length; i += 2 * PerLine)
+            {
+                var n = Math.Min(2 * PerLine, h.Length - i);
+                h.AsSpan(i, n).CopyTo(span[o..]);
+                o += n;
+                span[o++] = '\n';
+            }
+            tail.AsSpan().CopyTo(span[o..]);
+        });
     }
 }
