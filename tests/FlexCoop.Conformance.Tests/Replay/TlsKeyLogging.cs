@@ -17,10 +17,17 @@ internal static class TlsKeyLogging
 #pragma warning restore CA2255
     internal static void Enable()
     {
-        KeyLogPath = Environment.GetEnvironmentVariable("SSLKEYLOGFILE") is { Length: > 0 } given
-            ? given
-            : Path.Combine(Path.GetTempPath(), $"flexcoop-conformance-tests-{Environment.ProcessId}.keylog");
-        Environment.SetEnvironmentVariable("SSLKEYLOGFILE", KeyLogPath);
+        if (Environment.GetEnvironmentVariable("SSLKEYLOGFILE") is { Length: > 0 } given)
+        {
+            KeyLogPath = given;
+        }
+        else
+        {
+            KeyLogPath = Path.Combine(Path.GetTempPath(), $"flexcoop-conformance-tests-{Environment.ProcessId}.keylog");
+            Environment.SetEnvironmentVariable("SSLKEYLOGFILE", KeyLogPath);
+            // Ours alone: the secrets of this run's test sessions go when the run ends.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(KeyLogPath);
+        }
         AppContext.SetSwitch("System.Net.EnableSslKeyLogging", true);
     }
 }
