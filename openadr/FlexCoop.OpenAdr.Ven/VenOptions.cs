@@ -110,6 +110,12 @@ public sealed record VenOptions
     public FlexCoop.Xmpp.Jid? VtnJid =>
         VtnUrl.Scheme == "xmpp" && FlexCoop.Xmpp.Jid.TryParse(Uri.UnescapeDataString(VtnUrl.OriginalString["xmpp:".Length..]), out var jid) && !jid.IsBare ? jid : null;
 
+    /// <summary>
+    /// When set, every request sent to the VTN and its answer are appended to this file as one JSON
+    /// line (format <c>flexcoop-message-log/1</c>), which <c>flexcoop replay</c> reads.
+    /// </summary>
+    public string? MessageLogPath { get; init; }
+
     /// <summary>Throws <see cref="VenConfigurationException"/> naming the first inconsistency.</summary>
     public VenOptions Validate()
     {

@@ -127,6 +127,12 @@ public sealed record VtnOptions
     /// </summary>
     public FlexCoop.Xmpp.XmppClientOptions? Xmpp { get; init; }
 
+    /// <summary>
+    /// When set, every OpenADR exchange served (request, response, status, venID) is appended to this
+    /// file as one JSON line (format <c>flexcoop-message-log/1</c>), which <c>flexcoop replay</c> reads.
+    /// </summary>
+    public string? MessageLogPath { get; init; }
+
     /// <summary>Throws <see cref="VtnConfigurationException"/> naming the first inconsistency.</summary>
     public VtnOptions Validate()
     {

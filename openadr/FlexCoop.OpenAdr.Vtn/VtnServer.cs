@@ -168,6 +168,7 @@ public sealed partial class VtnServer : IAsyncDisposable
             }
             await next(context);
         });
+        if (options.MessageLogPath is { } messageLog) Internal.VtnMessageLog.Use(app, messageLog, options.MaxRequestBodyBytes);
         var endpoints = Enum.GetValues<OadrEndpoint>().ToDictionary(e => e.ToString(), e => e, StringComparer.Ordinal);
         app.MapPost(ServicePath + "{service}", (HttpContext context, string service) =>
             ServeAsync(context, service, endpoints, handler, logger));

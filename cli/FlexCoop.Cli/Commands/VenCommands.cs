@@ -28,13 +28,14 @@ internal static class VenCommands
         var insecure = new Option<bool>("--insecure-http") { Description = "Talk plain HTTP to an --insecure-http VTN (development only)." };
         var state = new Option<string>("--state") { Description = "SQLite file keeping registration and events across restarts.", DefaultValueFactory = _ => "ven.db" };
         var poll = new Option<string?>("--poll-frequency") { Description = "Poll at this ISO 8601 period instead of the VTN's." };
+        var messageLog = new Option<string?>("--message-log") { Description = "Append every exchange with the VTN to this JSON-lines file ('flexcoop replay FILE' reads it)." };
         var command = new Command("run", """
             Run a VEN until interrupted. It registers, announces a TELEMETRY_USAGE report (power, kW)
             and a TELEMETRY_STATUS report, opts in to every event, answers report requests with a
             simulated load (2 kW, lowered by the SIMPLE level of the active event), and logs what it receives.
             Example: flexcoop ven run --vtn https://127.0.0.1:8443 --ven-name boiler-1 --cert pki/ven.crt --key pki/ven.key --ca pki/ca.crt
             """);
-        foreach (var o in new Option[] { vtn, name, venId, push, cert, key, ca, insecure, state, poll }) command.Options.Add(o);
+        foreach (var o in new Option[] { vtn, name, venId, push, cert, key, ca, insecure, state, poll, messageLog }) command.Options.Add(o);
         var security = VtnCommands.SecurityOption("VEN signs every payload with --cert and acts on no VTN payload not signed by a certificate chaining to --ca");
         command.Options.Add(security);
         var xmpp = new XmppCliOptions("VEN", "ven1@example.org/ven", "--cert");
@@ -65,6 +66,7 @@ internal static class VenCommands
                 StatePath = parse.GetValue(state),
                 PollFrequency = parse.GetValue(poll) is { } p ? VtnCommands.Duration(p, "--poll-frequency") : null,
                 ReportProviders = [device.Usage, device.Status],
+                MessageLogPath = parse.GetValue(messageLog),
             };
             options = options with { Security = VtnCommands.SecurityLevel(parse.GetValue(security)!), Xmpp = xmpp.Build(parse, certificate) };
             if (options.Xmpp is not null && options.VtnJid is null) throw new CliUsageException("with --xmpp-server, --vtn is the VTN's full JID as xmpp:vtn@example.org/vtn (printed by 'vtn serve')");

@@ -53,13 +53,14 @@ internal static class VtnCommands
         var programs = new Option<string[]>("--program") { Description = "Market context URI of a program (repeatable; the first is the default)." };
         var poll = new Option<string>("--poll-frequency") { Description = "oadrRequestedOadrPollFreq as ISO 8601.", DefaultValueFactory = _ => "PT10S" };
         var schemas = new Option<string?>("--schemas") { Description = "Also validate every received message against the OpenADR XSDs in this directory." };
+        var messageLog = new Option<string?>("--message-log") { Description = "Append every exchange with VENs to this JSON-lines file ('flexcoop replay FILE' reads it)." };
         var command = new Command("serve", """
             Run a VTN until interrupted. VENs connect with mutual TLS (TLS 1.2, the rule 67 suites);
             operators use the REST API on --api-url (OpenAPI at /api/openapi.json).
             Example with a dev PKI from 'flexcoop certs create':
               flexcoop vtn serve --tls-cert pki/vtn-rsa.crt --tls-key pki/vtn-rsa.key --tls-cert pki/vtn-ecc.crt --tls-key pki/vtn-ecc.key --ca pki/ca.crt
             """);
-        foreach (var o in new Option[] { urls, db, postgres, certs, keys, ca, insecure, api, vtnId, programs, poll, schemas }) command.Options.Add(o);
+        foreach (var o in new Option[] { urls, db, postgres, certs, keys, ca, insecure, api, vtnId, programs, poll, schemas, messageLog }) command.Options.Add(o);
         var security = SecurityOption("VTN signs every payload it sends with its first --tls-cert and refuses (463) every VEN payload not signed by that VEN's certificate");
         command.Options.Add(security);
         var postgresSchema = new Option<string>("--postgres-schema") { Description = "With --postgres: the schema holding the VTN's tables (several VTNs can share a database).", DefaultValueFactory = _ => "flexcoop_vtn" };
@@ -87,6 +88,7 @@ internal static class VtnCommands
                 Programs = programList,
                 RequestedPollFrequency = Duration(parse.GetValue(poll)!, "--poll-frequency"),
                 SchemaDirectory = parse.GetValue(schemas),
+                MessageLogPath = parse.GetValue(messageLog),
             };
             options = options with { Security = SecurityLevel(parse.GetValue(security)!), Xmpp = xmpp.Build(parse, options.ServerCertificates.FirstOrDefault()) };
             await using IVtnStore store = parse.GetValue(postgres) is { } cs ? OpenPostgres(cs, parse.GetValue(postgresSchema)!) : new SqliteVtnStore(parse.GetValue(db)!);

@@ -37,18 +37,34 @@ public sealed record CaptureExchange
 
     /// <summary>Set when the exchange could not be read (e.g. TLS without a key log); the bodies are then empty.</summary>
     public string? Unreadable { get; init; }
+
+    /// <summary>
+    /// For a TCP connection that does not carry HTTP (e.g. MMS on port 102): its payload in both
+    /// directions, in the order it was captured; <see cref="Method"/> is then <c>TCP</c> and the bodies are empty.
+    /// </summary>
+    public IReadOnlyList<TcpChunk>? Stream { get; init; }
 }
+
+/// <summary>Payload bytes one side of a TCP connection sent, as captured (after reassembly).</summary>
+/// <param name="FromClient">True when the side that opened the connection sent them.</param>
+/// <param name="Time">When they were captured.</param>
+/// <param name="Data">The bytes.</param>
+public sealed record TcpChunk(bool FromClient, DateTimeOffset Time, ReadOnlyMemory<byte> Data);
 
 /// <summary>A capture as a sequence of exchanges, in the order they were sent.</summary>
 public sealed record Capture(string Source, IReadOnlyList<CaptureExchange> Exchanges)
 {
-    /// <summary>Reads a capture: a folder with an <c>index.jsonl</c>, or a pcap/pcapng file.</summary>
+    /// <summary>Reads a capture: a folder with an <c>index.jsonl</c>, a FlexCoop message log, or a pcap/pcapng file.</summary>
+    /// <param name="path">The file or folder.</param>
+    /// <param name="limits">Size bounds; <see cref="CaptureLimits.Default"/> when null.</param>
+    /// <param name="keyLog">TLS secrets: TLS 1.2 connections in a pcap whose session it holds are decrypted; without it they are unreadable.</param>
     /// <exception cref="CaptureFormatException">The capture cannot be read.</exception>
-    public static Capture Load(string path, CaptureLimits? limits = null)
+    public static Capture Load(string path, CaptureLimits? limits = null, Tls.TlsKeyLog? keyLog = null)
     {
         limits ??= CaptureLimits.Default;
         if (Directory.Exists(path)) return FolderCapture.Read(path, limits);
-        if (File.Exists(path)) return Pcap.PcapCapture.Read(path, limits);
+        if (File.Exists(path) && MessageLogCapture.LooksLikeMessageLog(path)) return MessageLogCapture.Read(path, limits);
+        if (File.Exists(path)) return Pcap.PcapCapture.Read(path, limits, keyLog);
         throw new CaptureFormatException(path, "no such file or folder");
     }
 }

@@ -36,7 +36,11 @@ public sealed record MessageVerdict(
     string? Party,
     Verdict Verdict,
     IReadOnlyList<ReplayFinding> Findings,
-    DateTimeOffset Time);
+    DateTimeOffset Time)
+{
+    /// <summary>The message as a reader wants to see it in a report (decoded text, hex), when the protocol provides it.</summary>
+    public string? Text { get; init; }
+}
 
 /// <summary>
 /// A protocol replay can check. Implementations keep the conversation state of one capture:
@@ -85,7 +89,8 @@ public static class ReplayEngine
             var protocol = protocols.FirstOrDefault(p => p.Claims(exchange));
             if (protocol is null)
             {
-                verdicts.Add(new MessageVerdict(exchange.Seq, "request", "?", $"{exchange.Method} {exchange.Path}", exchange.Client,
+                var what = exchange.Stream is null ? $"{exchange.Method} {exchange.Path}" : $"TCP {exchange.Client} -> {exchange.Server}";
+                verdicts.Add(new MessageVerdict(exchange.Seq, "request", "?", what, exchange.Client,
                     Verdict.NotChecked, [], exchange.Time));
                 continue;
             }
@@ -95,6 +100,7 @@ public static class ReplayEngine
         {
             verdicts.AddRange(protocol.Finish());
         }
-        return new ReplayReport(capture.Source, verdicts);
+        // Protocols that can only judge at the end hand their verdicts over late: put them back in capture order (stable).
+        return new ReplayReport(capture.Source, verdicts.OrderBy(v => v.Seq).ToList());
     }
 }

@@ -44,7 +44,7 @@ internal sealed class VenTransport : IVenTransport
                 CipherSuitesPolicy = options.CipherSuites is { Count: > 0 } suites ? Tls.Policy(suites) : null,
             };
         }
-        _http = new HttpClient(handler) { Timeout = options.RequestTimeout };
+        _http = new HttpClient(VenMessageLog.Wrap(handler, options)) { Timeout = options.RequestTimeout };
     }
 
     /// <summary>POSTs <paramref name="message"/> to <paramref name="service"/> and returns the VTN's answer.</summary>

@@ -8,27 +8,56 @@ internal static class HttpExchangeBuilder
 {
     private const int MaxHeaderBytes = 64 * 1024;
 
-    public static IReadOnlyList<CaptureExchange> Build(IEnumerable<TcpConnection> connections, string source, CaptureLimits limits)
+    public static IReadOnlyList<CaptureExchange> Build(IEnumerable<TcpConnection> connections, string source, CaptureLimits limits, Tls.TlsKeyLog? keyLog = null)
     {
         var found = new List<CaptureExchange>();
         foreach (var connection in connections)
         {
             var (clientBytes, clientTimes) = connection.Client.Assemble();
-            var (serverBytes, _) = connection.Server.Assemble();
+            var (serverBytes, serverTimes) = connection.Server.Assemble();
             if (clientBytes.Length == 0) continue;
             var client = connection.Client.From.ToString();
             var server = connection.Client.To.ToString();
             if (clientBytes.Length >= 3 && clientBytes[0] == 0x16 && clientBytes[1] == 0x03)
             {
+                string? why = "TLS connection: the traffic cannot be decrypted without a key log";
+                Tls.Internal.TlsPlaintext? clientPlain = null, serverPlain = null;
+                if (keyLog is not null)
+                {
+                    var error = Tls.Internal.TlsDecryptor.TryDecrypt(clientBytes, clientTimes, serverBytes, serverTimes, keyLog, out var c, out var s);
+                    why = error is null ? null : "TLS connection: " + error;
+                    (clientPlain, serverPlain) = (c, s);
+                }
+                if (why is not null || clientPlain is null || serverPlain is null)
+                {
+                    found.Add(new CaptureExchange
+                    {
+                        Seq = 0,
+                        Time = clientTimes.Count > 0 ? clientTimes[0].Time : connection.Client.FirstSeen,
+                        Method = "",
+                        Path = "",
+                        Client = client,
+                        Server = server,
+                        Unreadable = why,
+                    });
+                    continue;
+                }
+                // Decrypted: the HTTP inside goes through the same parsing as plain traffic.
+                (clientBytes, clientTimes) = (clientPlain.Bytes, clientPlain.Times);
+                (serverBytes, serverTimes) = (serverPlain.Bytes, serverPlain.Times);
+                if (clientBytes.Length == 0) continue;
+            }
+            if (!LooksLikeHttpRequest(clientBytes))
+            {
                 found.Add(new CaptureExchange
                 {
                     Seq = 0,
                     Time = clientTimes.Count > 0 ? clientTimes[0].Time : connection.Client.FirstSeen,
-                    Method = "",
+                    Method = "TCP",
                     Path = "",
                     Client = client,
                     Server = server,
-                    Unreadable = "TLS connection: the traffic cannot be decrypted without a key log",
+                    Stream = Interleave(clientBytes, clientTimes, serverBytes, serverTimes),
                 });
                 continue;
             }
@@ -61,6 +90,32 @@ internal static class HttpExchangeBuilder
         }
         // Number the exchanges in the order they were sent.
         return found.OrderBy(e => e.Time).Select((e, i) => e with { Seq = i + 1 }).ToList();
+    }
+
+    /// <summary>An HTTP/1.x request starts with a method token (upper-case letters) and a space.</summary>
+    internal static bool LooksLikeHttpRequest(ReadOnlySpan<byte> stream)
+    {
+        var i = 0;
+        while (i < stream.Length && i < 16 && stream[i] is >= (byte)'A' and <= (byte)'Z') i++;
+        return i >= 3 && i < stream.Length && stream[i] == (byte)' ';
+    }
+
+    /// <summary>Both directions' bytes as chunks in capture order (the client's first when times are equal).</summary>
+    internal static List<TcpChunk> Interleave(byte[] clientBytes, List<(int Offset, DateTimeOffset Time)> clientTimes,
+        byte[] serverBytes, List<(int Offset, DateTimeOffset Time)> serverTimes)
+    {
+        static IEnumerable<TcpChunk> Split(bool fromClient, byte[] bytes, List<(int Offset, DateTimeOffset Time)> times)
+        {
+            for (var i = 0; i < times.Count; i++)
+            {
+                var start = times[i].Offset;
+                var end = i + 1 < times.Count ? times[i + 1].Offset : bytes.Length;
+                if (end > start) yield return new TcpChunk(fromClient, times[i].Time, bytes.AsMemory(start, end - start));
+            }
+        }
+        var chunks = Split(true, clientBytes, clientTimes).Concat(Split(false, serverBytes, serverTimes)).ToList();
+        // OrderBy is stable: at equal times the client's chunks stay first.
+        return chunks.OrderBy(c => c.Time).ToList();
     }
 
     private static DateTimeOffset? TimeAt(List<(int Offset, DateTimeOffset Time)> times, int offset)

@@ -5,20 +5,20 @@ namespace FlexCoop.Conformance.Replay.Pcap;
 /// <summary>
 /// Reads HTTP/1.1 exchanges out of a pcap or pcapng file: link layers Ethernet (with VLAN tags),
 /// Linux cooked (v1 and v2), BSD loopback and raw IP; IPv4 and IPv6; TCP streams reassembled by
-/// sequence number; requests paired with responses in order on each connection. TLS connections
-/// are reported as exchanges that cannot be read (no key log support).
+/// sequence number; requests paired with responses in order on each connection. TLS 1.2 connections
+/// are decrypted when a key log holds their session; otherwise they are exchanges that cannot be read.
 /// </summary>
 internal static class PcapCapture
 {
-    public static Capture Read(string file, CaptureLimits limits)
+    public static Capture Read(string file, CaptureLimits limits, Tls.TlsKeyLog? keyLog = null)
     {
         var info = new FileInfo(file);
         if (info.Length > limits.MaxCaptureBytes) throw new CaptureFormatException(file, $"larger than {limits.MaxCaptureBytes} bytes");
         var data = File.ReadAllBytes(file);
-        return new Capture(file, Parse(data, file, limits));
+        return new Capture(file, Parse(data, file, limits, keyLog));
     }
 
-    internal static IReadOnlyList<CaptureExchange> Parse(byte[] data, string source, CaptureLimits limits)
+    internal static IReadOnlyList<CaptureExchange> Parse(byte[] data, string source, CaptureLimits limits, Tls.TlsKeyLog? keyLog = null)
     {
         var tcp = new TcpReassembler();
         if (data.Length < 4) throw new CaptureFormatException(source, "too short to be a capture");
@@ -32,7 +32,7 @@ internal static class PcapCapture
         {
             throw new CaptureFormatException(source, "the capture is truncated", ex);
         }
-        return HttpExchangeBuilder.Build(tcp.Connections(), source, limits);
+        return HttpExchangeBuilder.Build(tcp.Connections(), source, limits, keyLog);
     }
 
     private static void ReadPcap(byte[] data, string source, TcpReassembler tcp)
