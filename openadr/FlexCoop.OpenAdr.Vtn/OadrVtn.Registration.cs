@@ -20,12 +20,11 @@ public sealed partial class OadrVtn
         identity.Fingerprint is { } fp ? _vensByFingerprint.GetValueOrDefault(fp)
         : claimedVenId is null ? null : _vens.GetValueOrDefault(claimedVenId);
 
-    private Task<OadrCreatedPartyRegistration> QueryRegistrationAsync(OadrQueryRegistration query, ClientIdentity identity, CancellationToken cancellationToken)
+    private async Task<OadrCreatedPartyRegistration> QueryRegistrationAsync(OadrQueryRegistration query, ClientIdentity identity, CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
         // Anyone who passed TLS may ask what the VTN offers; a registered VEN also learns its IDs.
-        var ven = Identify(identity, null);
-        return Task.FromResult(Created(ResponseCode.Ok, query.RequestId, ven is { IsRegistered: true } ? ven : null));
+        var ven = identity.Fingerprint is { } fp ? await FindByFingerprintAsync(fp, cancellationToken) : null;
+        return Created(ResponseCode.Ok, query.RequestId, ven is { IsRegistered: true } ? ven : null);
     }
 
     private async Task<OadrCreatedPartyRegistration> CreatePartyRegistrationAsync(OadrCreatePartyRegistration create, ClientIdentity identity, CancellationToken cancellationToken)

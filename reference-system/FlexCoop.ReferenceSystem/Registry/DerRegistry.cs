@@ -63,6 +63,9 @@ public sealed class DerRegistry : IAsyncDisposable
     /// <summary>Raised for each log entry this node appended, after it is committed.</summary>
     public event EventHandler<RegistryEventArgs>? Appended;
 
+    /// <summary>Raised when a registration is kept out of the registry (its venName is not the home its certificate was enrolled for), after it is logged.</summary>
+    public event EventHandler<AccessRefusalEventArgs>? RegistrationRefused;
+
     /// <summary>Starts following the VTN and tracking keep-alive.</summary>
     public void Start()
     {
@@ -121,7 +124,9 @@ public sealed class DerRegistry : IAsyncDisposable
                     // A venName must be the home its certificate was enrolled for.
                     var reason = enrolment is null ? $"home {homeId} is not enrolled" : $"venID {venId} is not the certificate enrolled for {homeId}";
                     ReferenceLog.AccessRefused(_logger, "oadrCreatePartyRegistration", "/OpenADR2/Simple/2.0b/EiRegisterParty", venId, "osb", 403, reason);
-                    await _store.Identity.LogRefusalAsync(new AccessRefusal(0, now, venId, "osb", "OpenADR", "/OpenADR2/Simple/2.0b/EiRegisterParty", 403, reason), cancellationToken);
+                    var refusal = new AccessRefusal(0, now, venId, "osb", "OpenADR", "/OpenADR2/Simple/2.0b/EiRegisterParty", 403, reason);
+                    await _store.Identity.LogRefusalAsync(refusal, cancellationToken);
+                    RegistrationRefused?.Invoke(this, new AccessRefusalEventArgs(refusal));
                     return;
                 }
                 await PublishAsync(await Repository.RegisterHomeAsync(homeId, venId, enrolment.Location, now, cancellationToken), cancellationToken);
@@ -289,4 +294,10 @@ public sealed class DerRegistry : IAsyncDisposable
 public sealed class RegistryEventArgs(RegistryEvent entry) : EventArgs
 {
     public RegistryEvent Entry { get; } = entry;
+}
+
+/// <summary>The argument of <see cref="DerRegistry.RegistrationRefused"/>.</summary>
+public sealed class AccessRefusalEventArgs(AccessRefusal refusal) : EventArgs
+{
+    public AccessRefusal Refusal { get; } = refusal;
 }
