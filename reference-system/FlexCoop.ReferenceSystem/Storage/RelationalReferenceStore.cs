@@ -37,7 +37,8 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
     /// <summary>Serialises writers in this process (SQLite); null when the database handles it.</summary>
     private protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
-    private protected abstract IReadOnlyList<string> SchemaStatements { get; }
+    /// <summary>The schema migrations in order: step N brings the registry schema from version N to N + 1.</summary>
+    private protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
 
     /// <summary>Dialect work before the tables (PostgreSQL: schema and a lock against nodes starting together).</summary>
     private protected virtual Task PrepareAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -51,7 +52,22 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
         await WriteAsync(async (c, tx, ct) =>
         {
             await PrepareAsync(c, tx, ct);
-            foreach (var statement in SchemaStatements) await ExecAsync(c, tx, statement, ct);
+            await ExecAsync(c, tx, "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)", ct);
+            var current = await ScalarInAsync(c, tx, "SELECT version FROM schema_version WHERE component = 'registry'", ct);
+            var version = current is null ? 0 : Convert.ToInt32(current, CultureInfo.InvariantCulture);
+            if (version > Migrations.Count)
+            {
+                throw new ReferenceStoreException($"the store's registry schema is version {version}; this build knows up to {Migrations.Count}: upgrade flexcoop");
+            }
+            // Each step runs once, in order, in this transaction; a node starting on an older store brings it up to date.
+            for (var step = version; step < Migrations.Count; step++)
+            {
+                foreach (var statement in Migrations[step]) await ExecAsync(c, tx, statement, ct);
+            }
+            await ExecAsync(c, tx, """
+                INSERT INTO schema_version (component, version) VALUES ('registry', @v)
+                ON CONFLICT (component) DO UPDATE SET version = excluded.version
+                """, ct, ("v", (long)Migrations.Count));
             return true;
         }, cancellationToken);
         await InitializeIdentityDatabaseAsync(cancellationToken);
@@ -59,7 +75,7 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>The table definitions with the dialect's types.</summary>
+    /// <summary>Version 1: the table definitions with the dialect's types.</summary>
     private protected static IReadOnlyList<string> Tables(string text, string integer, string real, string identity) =>
     [
         $"CREATE TABLE IF NOT EXISTS secrets (name {text} PRIMARY KEY, value {text} NOT NULL, created_at {integer} NOT NULL)",
@@ -400,6 +416,10 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
         }
         return rows;
     }
+
+    /// <summary>The registry schema version the store is at.</summary>
+    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default) =>
+        (await QueryAsync("SELECT version FROM schema_version WHERE component = 'registry'", r => (int)r.GetInt64(0), cancellationToken)).FirstOrDefault();
 
     public Task<IReadOnlyList<RegistryEvent>> ReadLogAsync(long sinceSequence = 0, DateTimeOffset? sinceTime = null, IReadOnlyCollection<string>? homeIds = null, int limit = 1000, CancellationToken cancellationToken = default)
     {

@@ -53,8 +53,10 @@ public sealed class SqliteReferenceStore : RelationalReferenceStore
         builder.UseOpenIddict();
     }
 
-    private protected override IReadOnlyList<string> SchemaStatements { get; } =
-        Tables(text: "TEXT", integer: "INTEGER", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT");
+    private protected override IReadOnlyList<IReadOnlyList<string>> Migrations { get; } =
+    [
+        Tables(text: "TEXT", integer: "INTEGER", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT"),
+    ];
 
     public override async Task InitializeAsync(CancellationToken cancellationToken = default)
     {

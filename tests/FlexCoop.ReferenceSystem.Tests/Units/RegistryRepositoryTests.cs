@@ -127,6 +127,20 @@ public sealed class RegistryRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Initializing_an_existing_store_again_keeps_its_data_and_schema_version()
+    {
+        await Registry.RegisterHomeAsync("h1", "ven-1", null, T0, Ct);
+        Assert.Equal(1, await _store.GetSchemaVersionAsync(Ct));
+        await _store.DisposeAsync();
+        _store = new SqliteReferenceStore(_dir);
+        await _store.InitializeAsync(Ct);
+        await _store.InitializeAsync(Ct);
+        Assert.Equal(1, await _store.GetSchemaVersionAsync(Ct));
+        Assert.NotNull(await Registry.GetHomeAsync("h1", Ct));
+        Assert.Single(await Registry.ReadLogAsync(cancellationToken: Ct));
+    }
+
+    [Fact]
     public async Task Secret_is_created_once_and_the_first_value_wins()
     {
         var first = await _store.Identity.GetOrCreateSecretAsync("s", () => "one", T0, Ct);
