@@ -216,6 +216,7 @@ public sealed class MiddlewareHost : IAsyncDisposable
             });
 
             var app = builder.Build();
+            owned.Push(app);
             var logger = loggerFactory.CreateLogger<MiddlewareHost>();
             app.Use((context, next) => AccessControl.GuardAsync(context, next, store, registry, clock, logger));
             app.UseAuthentication();

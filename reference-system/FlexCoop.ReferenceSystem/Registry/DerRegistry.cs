@@ -96,8 +96,9 @@ public sealed class DerRegistry : IAsyncDisposable
                 {
                     await ApplyAsync(activity, _stop.Token);
                 }
-                catch (Exception ex) when (ex is ReferenceStoreException or OpenAdr.Vtn.VtnStoreException or ComponentBusException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
+                    // One activity that cannot be applied must not stop the registry following the VTN.
                     ReferenceLog.RegistryFailed(_logger, ex, activity.Kind.ToString(), activity.VenId!);
                 }
             }
@@ -255,7 +256,7 @@ public sealed class DerRegistry : IAsyncDisposable
                 {
                     await SweepAsync(_stop.Token);
                 }
-                catch (Exception ex) when (ex is ReferenceStoreException or ComponentBusException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
                     ReferenceLog.KeepAliveFailed(_logger, ex);
                 }
