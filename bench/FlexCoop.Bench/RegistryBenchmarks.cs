@@ -73,7 +73,7 @@ public class RegistryBenchmarks
     {
         flip = !flip;
         var statuses = Kinds.ToDictionary(k => $"{k}.main", _ => new DerStatus { Online = true, ManualOverride = flip, PowerW = 100 });
-        return store.Registry.UpdateStatusAsync($"home-{next++ % Homes}", statuses, Tick());
+        return store.Registry.UpdateStatusAsync($"home-{next++ % Homes:0000}", statuses, Tick());
     }
 
     [Benchmark]
