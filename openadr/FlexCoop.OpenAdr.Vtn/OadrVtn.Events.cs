@@ -191,7 +191,29 @@ public sealed partial class OadrVtn
         await _store.SaveEventAsync(e, notify, cancellationToken);
         _events = _events.SetItem(e.EventId, e);
         VtnLog.EventSaved(_logger, e.EventId, e.ModificationNumber, what);
-        Notify(recipients);
+        Notify(recipients, raise: false);
+        Raise(VtnActivityKind.EventSaved, null, e.EventId);
+    }
+
+    /// <summary>
+    /// Another engine sharing this store saved the event: read it again and treat its VENs' poll
+    /// queues as possibly non-empty.
+    /// </summary>
+    public async Task ReloadEventAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        var e = await _store.GetEventAsync(eventId, cancellationToken);
+        if (e is null) return;
+        await _eventGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_events.TryGetValue(eventId, out var known) && known.ModificationNumber > e.ModificationNumber) return;
+            _events = _events.SetItem(e.EventId, e);
+        }
+        finally
+        {
+            _eventGate.Release();
+        }
+        Notify(_vens.Values.Where(v => v.IsRegistered && IsFor(e, v)), raise: false);
     }
 
     /// <summary>Whether the VTN sends the event to the VEN: everyone, unless venIDs are targeted (other criteria are for the VEN to match, rule 22).</summary>

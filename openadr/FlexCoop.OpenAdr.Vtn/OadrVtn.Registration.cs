@@ -20,18 +20,17 @@ public sealed partial class OadrVtn
         identity.Fingerprint is { } fp ? _vensByFingerprint.GetValueOrDefault(fp)
         : claimedVenId is null ? null : _vens.GetValueOrDefault(claimedVenId);
 
-    private Task<OadrCreatedPartyRegistration> QueryRegistrationAsync(OadrQueryRegistration query, ClientIdentity identity, CancellationToken cancellationToken)
+    private async Task<OadrCreatedPartyRegistration> QueryRegistrationAsync(OadrQueryRegistration query, ClientIdentity identity, CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
         // Anyone who passed TLS may ask what the VTN offers; a registered VEN also learns its IDs.
-        var ven = Identify(identity, null);
-        return Task.FromResult(Created(ResponseCode.Ok, query.RequestId, ven is { IsRegistered: true } ? ven : null));
+        var ven = identity.Fingerprint is { } fp ? await FindByFingerprintAsync(fp, cancellationToken) : null;
+        return Created(ResponseCode.Ok, query.RequestId, ven is { IsRegistered: true } ? ven : null);
     }
 
     private async Task<OadrCreatedPartyRegistration> CreatePartyRegistrationAsync(OadrCreatePartyRegistration create, ClientIdentity identity, CancellationToken cancellationToken)
     {
         var claimed = NullIfEmpty(create.VenId);
-        var known = Identify(identity, claimed);
+        var known = identity.Fingerprint is { } fp ? await FindByFingerprintAsync(fp, cancellationToken) : Identify(identity, claimed);
         OadrCreatedPartyRegistration Fail(ResponseCode code, string reason)
         {
             VtnLog.PayloadRefused(_logger, create.ElementName, known?.VenId ?? claimed ?? "(new)", code.Value, reason);
@@ -191,15 +190,37 @@ public sealed partial class OadrVtn
             ? new OutboundRequest(ven.VenId, "oadrDistributeEvent", null, ven.IsPush ? OutboundChannel.Push : OutboundChannel.Poll, Coalesce: true)
             : new OutboundRequest(ven.VenId, message.ElementName, SerializeToString(message), ven.IsPush ? OutboundChannel.Push : OutboundChannel.Poll);
 
-    private void Notify(IEnumerable<VenRecord> vens)
+    private void Notify(IEnumerable<VenRecord> vens, bool raise = true)
     {
         var anyPush = false;
         foreach (var ven in vens)
         {
             if (ven.IsPush) anyPush = true;
             else _pending.Bump(ven.VenId);
+            if (raise) Raise(VtnActivityKind.Queued, ven.VenId, "");
         }
         if (anyPush) _push?.Wake();
+    }
+
+    /// <summary>
+    /// Another engine sharing this store changed the VEN (registered it, queued a message for it):
+    /// read it again and treat its poll queue as possibly non-empty.
+    /// </summary>
+    public async Task ReloadVenAsync(string venId, CancellationToken cancellationToken = default)
+    {
+        var ven = await _store.GetVenAsync(venId, cancellationToken);
+        if (ven is null) return;
+        Remember(ven);
+        Notify([ven], raise: false);
+    }
+
+    /// <summary>The VEN holding this certificate: from memory, else from the store (registered through another engine on the same store).</summary>
+    private async ValueTask<VenRecord?> FindByFingerprintAsync(string fingerprint, CancellationToken cancellationToken)
+    {
+        if (_vensByFingerprint.TryGetValue(fingerprint, out var ven)) return ven;
+        ven = await _store.GetVenByFingerprintAsync(fingerprint, cancellationToken);
+        if (ven is not null) Remember(ven);
+        return ven;
     }
 
     // ---- poll ----

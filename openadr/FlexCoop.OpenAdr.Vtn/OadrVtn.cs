@@ -160,7 +160,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
 
         var claimed = VenIdOf(message);
         VenRecord? ven = pushedTo ?? (identity.Fingerprint is { } fp
-            ? _vensByFingerprint.GetValueOrDefault(fp)
+            ? await FindByFingerprintAsync(fp, cancellationToken)
             : claimed is null ? null : _vens.GetValueOrDefault(claimed));
         if (ven is null)
         {

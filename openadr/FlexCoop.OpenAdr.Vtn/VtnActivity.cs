@@ -29,6 +29,10 @@ public enum VtnActivityKind
     PushFailed,
     /// <summary>A payload was refused with an OpenADR error code.</summary>
     Refused,
+    /// <summary>An event was created, modified or cancelled (the detail is its eventID); its VENs are due a distribute.</summary>
+    EventSaved,
+    /// <summary>A message was queued for a VEN (delivered at its next poll, or pushed).</summary>
+    Queued,
 }
 
 /// <summary>One thing that happened in the VTN.</summary>

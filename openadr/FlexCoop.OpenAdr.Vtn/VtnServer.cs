@@ -3,6 +3,7 @@ using FlexCoop.OpenAdr.Vtn.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,13 +23,13 @@ public sealed partial class VtnServer : IAsyncDisposable
     /// <summary>The path every service endpoint sits under.</summary>
     public const string ServicePath = "/OpenADR2/Simple/2.0b/";
 
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app;
     private readonly ILogger _logger;
     private readonly OadrVtn? _vtn;
     private readonly IAsyncDisposable? _push;
     private int _disposed;
 
-    private VtnServer(WebApplication app, IReadOnlyList<Uri> urls, IReadOnlyList<Uri> operatorUrls, ILogger logger, OadrVtn? vtn, IAsyncDisposable? push)
+    private VtnServer(WebApplication? app, IReadOnlyList<Uri> urls, IReadOnlyList<Uri> operatorUrls, ILogger logger, OadrVtn? vtn, IAsyncDisposable? push)
     {
         _app = app;
         Urls = urls;
@@ -91,6 +92,48 @@ public sealed partial class VtnServer : IAsyncDisposable
             await push.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts the VTN engine and its push dispatcher without a listener of its own, for an
+    /// application that serves the OpenADR services on its own host with <see cref="MapServices"/>
+    /// (and authenticates VENs by client certificate there). <see cref="VtnOptions.Urls"/> and the
+    /// operator API are not used; the certificates are (push).
+    /// </summary>
+    /// <param name="options">How to behave; validated here.</param>
+    /// <param name="store">Durable state; the server does not dispose it.</param>
+    /// <param name="clock">The clock driving event status and timestamps.</param>
+    /// <param name="loggerFactory">Where logs go.</param>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    public static async Task<VtnServer> StartEngineAsync(VtnOptions options, Storage.IVtnStore store, TimeProvider? clock = null,
+        ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        options.Validate();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        clock ??= TimeProvider.System;
+        await store.InitializeAsync(cancellationToken);
+        var vtn = await OadrVtn.CreateAsync(options, store, clock, loggerFactory, cancellationToken);
+        var push = new PushDispatcher(vtn, options, clock, loggerFactory.CreateLogger<PushDispatcher>());
+        vtn.AttachPush(push);
+        push.Start();
+        return new VtnServer(null, [], [], loggerFactory.CreateLogger<VtnServer>(), vtn, push);
+    }
+
+    /// <summary>
+    /// Maps the five services (<c>POST /OpenADR2/Simple/2.0b/{service}</c>) onto another
+    /// application's endpoints. The connection's client certificate is the VEN's identity: the host
+    /// must require one that chains to <see cref="VtnOptions.ClientCertificateAuthorities"/>.
+    /// </summary>
+    public static RouteHandlerBuilder MapServices(IEndpointRouteBuilder endpoints, OadrVtn vtn)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(vtn);
+        var logger = endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger<VtnServer>() ?? NullLogger<VtnServer>.Instance;
+        var services = Enum.GetValues<OadrEndpoint>().ToDictionary(e => e.ToString(), e => e, StringComparer.Ordinal);
+        return endpoints.MapPost(ServicePath + "{service}", (HttpContext context, string service) =>
+            ServeAsync(context, service, services, vtn, logger));
     }
 
     /// <summary>Starts the HTTP host around any request handler (tests use this for the transport alone).</summary>
@@ -291,6 +334,8 @@ public sealed partial class VtnServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_push is not null) await _push.DisposeAsync();
         if (_vtn is not null) await _vtn.CloseXmppAsync();
+
+        if (_app is null) return;
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }

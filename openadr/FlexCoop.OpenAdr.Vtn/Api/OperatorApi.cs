@@ -10,9 +10,10 @@ namespace FlexCoop.OpenAdr.Vtn.Api;
 
 /// <summary>
 /// The JSON REST API operators use (<c>/api/...</c>), described by the OpenAPI document ASP.NET
-/// Core generates at <c>/api/openapi.json</c>. It is served only on the operator listener.
+/// Core generates at <c>/api/openapi.json</c>. <see cref="VtnServer"/> serves it only on the operator
+/// listener; a host that authenticates operators itself maps it with <see cref="Map"/>.
 /// </summary>
-internal static class OperatorApi
+public static class OperatorApi
 {
     public const string DocumentPath = "/api/openapi.json";
 
@@ -23,9 +24,10 @@ internal static class OperatorApi
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
     }
 
-    public static void Map(IEndpointRouteBuilder app, OadrVtn vtn)
+    /// <summary>Maps the operator endpoints under <paramref name="prefix"/>; returns the group so the host can add authorization.</summary>
+    public static RouteGroupBuilder Map(IEndpointRouteBuilder app, OadrVtn vtn, string prefix = "/api")
     {
-        var api = app.MapGroup("/api").WithTags("operators");
+        var api = app.MapGroup(prefix).WithTags("operators");
 
         api.MapGet("/vens", () => TypedResults.Ok(vtn.Vens))
             .WithSummary("Every VEN the VTN knows, registered or not");
@@ -99,6 +101,7 @@ internal static class OperatorApi
         api.MapGet("/reports/readings", async (string ven, string? request, int? limit, CancellationToken ct) =>
                 TypedResults.Ok(await vtn.Store.GetReadingsAsync(ven, request, Math.Clamp(limit ?? 100, 1, 10000), ct)))
             .WithSummary("The newest readings of a VEN (?ven=), optionally of one request (&request=), oldest first");
+        return api;
     }
 
     private static EventView View(OadrVtn vtn, VtnEvent e) => new(e, vtn.StatusOf(e) switch

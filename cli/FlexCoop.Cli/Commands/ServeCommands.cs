@@ -1,0 +1,108 @@
+using System.CommandLine;
+using FlexCoop.Cli.Commands;
+using FlexCoop.ReferenceSystem;
+using FlexCoop.ReferenceSystem.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FlexCoop.Cli
+{
+    internal static partial class CommandCatalog
+    {
+        static partial void AddReferenceSystem(List<Command> commands) => commands.Add(ServeCommands.Create());
+    }
+}
+
+namespace FlexCoop.Cli.Commands
+{
+    /// <summary><c>flexcoop serve</c>: run a node of the reference system's middleware.</summary>
+    internal static class ServeCommands
+    {
+        public static Command Create()
+        {
+            var data = new Option<string>("--data") { Description = "Data directory: SQLite databases (without --postgres), ca.crt, demo secrets.", DefaultValueFactory = _ => "flexcoop-data" };
+            var urls = new Option<string[]>("--urls") { Description = "Where to listen: https://IP:PORT (repeatable; port 0 picks a free one).", DefaultValueFactory = _ => ["https://127.0.0.1:8443"] };
+            var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string: the store is shared by every node on this database." };
+            var mqtt = new Option<string?>("--mqtt") { Description = "MQTT broker for the bus between nodes, mqtt://HOST:PORT (needs --postgres)." };
+            var timeoutPolls = new Option<int>("--timeout-polls") { Description = "A DER not heard from within this many poll periods is marked timed out.", DefaultValueFactory = _ => 3 };
+            var pollPeriod = new Option<string>("--poll-period") { Description = "Poll period asked of the Open Smart Boxes (ISO 8601), also the TELEMETRY_STATUS period.", DefaultValueFactory = _ => "PT10S" };
+            var schemaPrefix = new Option<string>("--schema-prefix") { Description = "Prefix of the PostgreSQL schemas and MQTT topics (nodes of one system share it).", DefaultValueFactory = _ => "flexcoop" };
+            var schemas = new Option<string?>("--schemas") { Description = "Also validate every received OpenADR message against the XSDs in this directory." };
+            var demo = new Option<bool>("--demo") { Description = "Create the demo accounts and the OSB enrolment client, write their secrets to the data directory and print them." };
+            var command = new Command("serve", """
+                Run a node of the FLEXCoop middleware until interrupted: the OpenADR 2.0b VTN, identity
+                (OAuth 2.0 / OpenID Connect tokens at /connect/token, OSB enrolment at /api/enrolment),
+                the component bus, the store and the DER registry (/api/registry/ders; OpenAPI at
+                /api/openapi.json), all on one HTTPS URL whose certificate the cooperative CA issues
+                (its certificate is written to DATA/ca.crt and served at /api/ca.crt).
+                One node on SQLite:
+                  flexcoop serve --demo --data ./coop
+                Several nodes acting as one:
+                  flexcoop serve --urls https://0.0.0.0:8443 --postgres "Host=db;Username=coop;Password=..." --mqtt mqtt://broker:1883
+                """);
+            foreach (var o in new Option[] { data, urls, postgres, mqtt, timeoutPolls, pollPeriod, schemaPrefix, schemas, demo }) command.Options.Add(o);
+            command.SetAction(async (parse, ct) =>
+            {
+                Uri? mqttUrl = null;
+                if (parse.GetValue(mqtt) is { } m && (!Uri.TryCreate(m, UriKind.Absolute, out mqttUrl) || mqttUrl.Scheme != "mqtt"))
+                {
+                    throw new CliUsageException($"--mqtt: '{m}' is not an mqtt://HOST:PORT URL");
+                }
+                var options = new MiddlewareOptions
+                {
+                    DataDirectory = parse.GetValue(data)!,
+                    Urls = parse.GetValue(urls)!,
+                    PostgresConnectionString = parse.GetValue(postgres),
+                    MqttUrl = mqttUrl,
+                    SchemaPrefix = parse.GetValue(schemaPrefix)!,
+                    TimeoutPolls = parse.GetValue(timeoutPolls),
+                    PollPeriod = VtnCommands.Duration(parse.GetValue(pollPeriod)!, "--poll-period"),
+                    SchemaDirectory = parse.GetValue(schemas),
+                    Demo = parse.GetValue(demo),
+                };
+                using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information)
+                    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("OpenIddict", LogLevel.Warning));
+                MiddlewareHost host;
+                try
+                {
+                    host = await MiddlewareHost.StartAsync(options, logs, null, ct);
+                }
+                catch (ReferenceSystemException ex)
+                {
+                    throw new CliUsageException(ex.Message);
+                }
+                catch (OpenAdr.Vtn.VtnException ex)
+                {
+                    throw new CliUsageException(ex.Message);
+                }
+                catch (IOException ex)
+                {
+                    throw new CliUsageException($"cannot start: {ex.Message}");
+                }
+                await using (host)
+                {
+                    Console.WriteLine($"middleware URL: {host.Url}");
+                    Console.WriteLine($"registry API: {host.RegistryApiUrl}");
+                    Console.WriteLine($"OpenAPI: {host.OpenApiUrl}");
+                    Console.WriteLine($"CA certificate: {Path.GetFullPath(Path.Combine(options.DataDirectory, "ca.crt"))}");
+                    if (host.Demo is { } d)
+                    {
+                        Console.WriteLine($"OSB enrolment client: {d.EnrolmentClientId}, secret in {Path.GetFullPath(d.EnrolmentSecretFile)}");
+                        Console.WriteLine($"aggregator account: {d.AggregatorUser}, password in {Path.GetFullPath(d.AggregatorPasswordFile)}");
+                        Console.WriteLine($"prosumer accounts: {string.Join(", ", d.Prosumers.Select(p => $"{p.User} (owns {p.HomeId})"))}, password in {Path.GetFullPath(d.ProsumerPasswordFile)}");
+                        Console.WriteLine($"token: curl --cacert {Path.Combine(options.DataDirectory, "ca.crt")} -d grant_type=password -d username=aggregator -d \"password=$(cat {d.AggregatorPasswordFile})\" -d \"scope=registry operator accounts\" {host.Url}connect/token");
+                    }
+                    await Console.Out.FlushAsync(ct);
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
+                return ExitCodes.Success;
+            });
+            return command;
+        }
+    }
+}
