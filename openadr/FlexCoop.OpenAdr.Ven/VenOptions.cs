@@ -85,6 +85,9 @@ public sealed record VenOptions
     /// <summary>Seed for start randomisation (rule 30); null for a random seed.</summary>
     public int? RandomSeed { get; init; }
 
+    /// <summary>Deliberate faults for proving a certification suite (<see cref="VenFaults"/>); none by default.</summary>
+    public VenFault Faults { get; init; }
+
     /// <summary>Throws <see cref="VenConfigurationException"/> naming the first inconsistency.</summary>
     public VenOptions Validate()
     {

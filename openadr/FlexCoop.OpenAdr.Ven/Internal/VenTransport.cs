@@ -17,10 +17,12 @@ internal sealed class VenTransport : IDisposable
     private readonly Uri _base;
     private readonly OadrXmlLimits _limits;
     private readonly long _maxBytes;
+    private readonly VenOptions _options;
 
     public VenTransport(VenOptions options)
     {
         _base = options.VtnUrl;
+        _options = options;
         _maxBytes = options.MaxMessageBytes;
         _limits = OadrXmlLimits.Default with { MaxCharacters = options.MaxMessageBytes };
         var handler = new SocketsHttpHandler
@@ -48,7 +50,7 @@ internal sealed class VenTransport : IDisposable
     /// <summary>POSTs <paramref name="message"/> to <paramref name="service"/> and returns the VTN's answer.</summary>
     public async Task<OadrMessage> SendAsync(string service, OadrMessage message, CancellationToken cancellationToken)
     {
-        var bytes = OadrCodec.SerializeToUtf8Bytes(message, Wire);
+        var bytes = VenFaults.OnWire(_options, message, OadrCodec.SerializeToUtf8Bytes(message, Wire));
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
         HttpResponseMessage response;

@@ -23,7 +23,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FlexCoop.Conformance.Certification.OpenAdr;
 
 /// <summary>A message the VEN sent: a request to the harness, or its answer to a push.</summary>
-internal sealed record VenMessage(OadrMessage Message, DateTimeOffset Time, int TimelineIndex);
+internal sealed record VenMessage(OadrMessage Message, DateTimeOffset Time, int TimelineIndex, long Seq);
 
 /// <summary>
 /// The scripted VTN: answers like a plain VTN unless a case overrides it, hands queued messages to
@@ -55,6 +55,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
     private Channel<VenMessage> _incoming = Channel.CreateUnbounded<VenMessage>();
     private WebApplication? _app;
     private CaseRecorder? _case;
+    private long _seq;
 
     private HarnessVtn(HarnessOptions options, OadrValidator validator)
     {
@@ -315,8 +316,11 @@ internal sealed class HarnessVtn : IAsyncDisposable
 
     private static string Key(string requestId, string eventId, uint modification) => $"{requestId}\n{eventId}\n{modification}";
 
-    /// <summary>Sends a message to the VEN: queued for its next poll (pull) or posted (push). Returns when the VEN has it.</summary>
-    public async Task DeliverAsync(OadrMessage message, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a message to the VEN: queued for its next poll (pull) or posted (push). Returns when the VEN has it,
+    /// with the sequence number of the VEN message that took it (the poll), so later waits can tell older messages apart.
+    /// </summary>
+    public async Task<long> DeliverAsync(OadrMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Track(message);
         if (_options.Exchange == Exchange.Pull)
@@ -327,15 +331,16 @@ internal sealed class HarnessVtn : IAsyncDisposable
             limit.CancelAfter(timeout);
             try
             {
-                await outgoing.Delivered.Task.WaitAsync(limit.Token);
+                return await outgoing.Delivered.Task.WaitAsync(limit.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new HarnessTimeoutException($"the VEN did not poll for {message.ElementName} within {timeout.TotalSeconds:0} s");
             }
-            return;
         }
+        var before = Interlocked.Read(ref _seq);
         await PushAsync(message, cancellationToken);
+        return before;
     }
 
     private async Task PushAsync(OadrMessage message, CancellationToken cancellationToken)
@@ -376,7 +381,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
             }
             if (CheckAndParse(body, index) is { } answer)
             {
-                await _incoming.Writer.WriteAsync(new VenMessage(answer, DateTimeOffset.UtcNow, index), cancellationToken);
+                await _incoming.Writer.WriteAsync(new VenMessage(answer, DateTimeOffset.UtcNow, index, Interlocked.Increment(ref _seq)), cancellationToken);
             }
         }
     }
@@ -418,7 +423,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
             AddFailure(new CheckFailure("rule 53", $"{message.ElementName} was posted to the {service} endpoint; it belongs to {ExpectedService(message)}", http.Request.Path, index));
         }
         OadrMessage reply;
-        Func<OadrMessage?>? take = null;
+        Action<long>? take = null;
         var custom = Override?.Invoke(message);
         if (custom is not null)
         {
@@ -427,14 +432,15 @@ internal sealed class HarnessVtn : IAsyncDisposable
         else if (message is OadrPoll poll && Registered && poll.VenId == VenId && _outbox.TryDequeue(out var queued))
         {
             reply = queued.Message;
-            take = () => { queued.Delivered.TrySetResult(); return null; };
+            take = seq => queued.Delivered.TrySetResult(seq);
         }
         else
         {
             reply = Default(message);
         }
         // The VEN's message is published before the answer goes out, so a case sees it first.
-        await _incoming.Writer.WriteAsync(new VenMessage(message, DateTimeOffset.UtcNow, index), http.RequestAborted);
+        var seq = Interlocked.Increment(ref _seq);
+        await _incoming.Writer.WriteAsync(new VenMessage(message, DateTimeOffset.UtcNow, index, seq), http.RequestAborted);
         if (take is null) Track(reply);
         var bytes = OadrCodec.SerializeToUtf8Bytes(reply, Wire);
         Record(MessageDirection.ToDevice, $"200 {reply.ElementName}", Encoding.UTF8.GetString(bytes));
@@ -442,7 +448,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
         http.Response.ContentType = "application/xml";
         http.Response.ContentLength = bytes.Length;
         await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
-        take?.Invoke();
+        take?.Invoke(seq);
     }
 
     private static string ExpectedService(OadrMessage message) => message switch
@@ -664,7 +670,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
     {
         public OadrMessage Message { get; } = message;
 
-        public TaskCompletionSource Delivered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<long> Delivered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 

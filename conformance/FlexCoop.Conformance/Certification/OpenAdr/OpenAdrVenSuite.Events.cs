@@ -155,6 +155,14 @@ public sealed partial class OpenAdrVenSuite
             c.R.Record(MessageDirection.Note, "opt", string.Join(", ", created.EventResponses!.Select(r => $"{r.QualifiedEventId.EventId}: {VenCase.OptText(r.OptType)}")));
         },
         ["E1_1060"] = c => OptOutOfEventAsync(c, active: false),
+        ["E1_1065"] = async c =>
+        {
+            var spec = await OptOutOfEventAsync(c, active: false);
+            await c.ActAsync("opt-in-event", $"Opt the VEN back in to event {spec.Id} from its panel (oadrCreateOpt with optType optIn).");
+            var (opt, index) = await c.ExpectAsync<OadrCreateOpt>("a second oadrCreateOpt (optIn)", c.AsyncTimeout);
+            c.R.Check(opt.OptType == OptType.OptIn && opt.QualifiedEventId?.EventId == spec.Id, "rule 17",
+                $"the second opt must be an optIn for event {spec.Id}; it is {VenCase.OptText(opt.OptType)} for '{opt.QualifiedEventId?.EventId}'", null, index);
+        },
         ["E1_1070"] = async c =>
         {
             var id = NewEventId();
@@ -185,7 +193,7 @@ public sealed partial class OpenAdrVenSuite
     };
 
     /// <summary>E1_1060 / A_E1_0220: the operator opts the VEN out of an event; it sends oadrCreateOpt naming it.</summary>
-    private static async Task OptOutOfEventAsync(VenCase c, bool active)
+    private static async Task<EventSpec> OptOutOfEventAsync(VenCase c, bool active)
     {
         var spec = active
             ? new EventSpec(NewEventId()) { Status = EventStatus.Active, StartIn = -c.S(60), IntervalLength = c.S(1200) }
@@ -196,5 +204,6 @@ public sealed partial class OpenAdrVenSuite
         c.R.Check(opt.OptType == OptType.OptOut, "rule 17", $"the opt says {VenCase.OptText(opt.OptType)}; the operator opted out", $"<ei:optType>{VenCase.OptText(opt.OptType)}</ei:optType>", index);
         c.R.Check(opt.QualifiedEventId?.EventId == spec.Id, "rule 17", $"the opt must name event {spec.Id} in qualifiedEventID", $"<ei:qualifiedEventID>{opt.QualifiedEventId?.EventId}</ei:qualifiedEventID>", index);
         c.R.Check(opt.QualifiedEventId?.ModificationNumber == spec.Modification, "rule 17", $"the opt names modificationNumber {opt.QualifiedEventId?.ModificationNumber}, not {spec.Modification}", null, index);
+        return spec;
     }
 }

@@ -144,6 +144,8 @@ public sealed partial class OpenAdrVenSuite
         if (requestReport && register.Reports.Count > 0)
         {
             await c.ExpectAsync<OadrCreatedReport>("oadrCreatedReport for the report requested in oadrRegisteredReport", c.AsyncTimeout);
+            await c.ExpectAsync<OadrUpdateReport>("oadrUpdateReport for the one-shot report requested in oadrRegisteredReport", c.AsyncTimeout,
+                u => u.Reports.Any(r => r.ReportRequestId == requested));
         }
         else if (requestReport)
         {

@@ -54,7 +54,7 @@ public sealed partial class OpenAdrVenSuite
     private static async Task PeriodicAsync(VenCase c, OadrReport metadata)
     {
         var back = c.S(20);
-        var request = Request(metadata, back, back, DateTimeOffset.UtcNow, back * 3);
+        var request = Request(metadata, back, back, DateTimeOffset.UtcNow, back * 2);
         await RequestReportsAsync(c, request);
         var (_, first) = await UpdateFor(c, request, "first period", c.AsyncTimeout + back);
         var (_, second) = await UpdateFor(c, request, "second period", c.AsyncTimeout + back);

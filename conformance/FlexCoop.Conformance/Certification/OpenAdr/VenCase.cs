@@ -31,7 +31,10 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
 
     public TimeSpan S(double seconds) => O.Scaled(TimeSpan.FromSeconds(seconds));
 
-    public Task SendAsync(OadrMessage message) => H.DeliverAsync(message, DeliveryTimeout, Ct);
+    /// <summary>The sequence number of the VEN message that took the last delivery (its poll, in pull mode).</summary>
+    public long LastDelivery { get; private set; }
+
+    public async Task SendAsync(OadrMessage message) => LastDelivery = await H.DeliverAsync(message, DeliveryTimeout, Ct);
 
     public Task ActAsync(string name, string instruction) => R.ActAsync(new OperatorAction(name, instruction), Ct);
 
@@ -50,7 +53,7 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
             {
                 var m = await H.Incoming.ReadAsync(limit.Token);
                 if (m.Message is T t && (match is null || match(t))) return (t, m.TimelineIndex);
-                if (beforeNextPoll && Pull && m.Message is OadrPoll)
+                if (beforeNextPoll && Pull && m.Message is OadrPoll && m.Seq > LastDelivery)
                 {
                     throw R.Fail("rule 64", $"the VEN polled again before sending {what}: a pull VEN answers every event before its next poll", null, m.TimelineIndex);
                 }
@@ -76,7 +79,7 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
             {
                 var m = await H.Incoming.ReadAsync(limit.Token);
                 if (m.Message is T) throw R.Fail(rule, $"the VEN sent {what}", null, m.TimelineIndex);
-                if (Pull && m.Message is OadrPoll) return;
+                if (Pull && m.Message is OadrPoll && m.Seq > LastDelivery) return;
             }
         }
         catch (OperationCanceledException) when (!Ct.IsCancellationRequested)

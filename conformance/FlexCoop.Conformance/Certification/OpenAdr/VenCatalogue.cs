@@ -76,6 +76,7 @@ public static class VenCatalogue
         ("E1_1040", "event", "two events (SIMPLE and ELECTRICITY_PRICE) in one distribute", null),
         ("E1_1050", "event", "optIn/optOut in each eventResponse", null),
         ("E1_1060", "event", "VEN opts out of an event with oadrCreateOpt", null),
+        ("E1_1065", "event", "VEN opts out of an event, then back in (two oadrCreateOpt for the same event)", null),
         ("E1_1070", "event", "unknown x- signal: the VEN answers 460", null),
         ("E1_1080", "event", "distribute with the wrong vtnID: the VEN answers 452 (rule 21)", null),
 
@@ -91,8 +92,7 @@ public static class VenCatalogue
         ("R1_3070", "report", "VEN requests the VTN's METADATA report", "request-vtn-reports"),
         ("R1_3080", "report", "VTN registers its reports: VEN acknowledges with oadrRegisteredReport", null),
         ("R1_3090", "report", "VEN requests a one-shot report of the VTN", "request-vtn-reports"),
-        ("R1_3100", "report", "VEN requests a periodic report of the VTN", "request-vtn-reports"),
-        ("R1_3110", "report", "VEN cancels its request for a VTN report", "request-vtn-reports"),
+        ("R1_3100", "report", "VEN requests a periodic report of the VTN, then cancels it", "request-vtn-reports"),
         ("R1_3120", "report", "VEN's cancellation piggy-backed on a VTN report", "request-vtn-reports"),
         ("R1_3130", "report", "HISTORY_USAGE report for a whole interval", "history-usage"),
         ("R1_3140", "report", "HISTORY_USAGE report for part of an interval", "history-usage"),
