@@ -124,6 +124,12 @@ public static class CertificationRunner
         {
             inconclusive = ex.Message;
         }
+#pragma warning disable CA1031 // a broken script must not end the run: the case is inconclusive and says why
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            inconclusive = $"the harness failed: {ex.GetType().Name}: {ex.Message}";
+        }
+#pragma warning restore CA1031
         var failures = recorder.Failures;
         var verdict = failures.Count > 0 ? CaseVerdict.Fail
             : (inconclusive ?? recorder.InconclusiveReason) is not null ? CaseVerdict.Inconclusive

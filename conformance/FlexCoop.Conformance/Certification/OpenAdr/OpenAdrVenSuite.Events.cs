@@ -55,7 +55,7 @@ public sealed partial class OpenAdrVenSuite
                 c.Event(new EventSpec(ids[1]) { StartIn = c.S(1800), Priority = 1 }),
                 c.Event(new EventSpec(ids[2]) { StartIn = c.S(3600), Priority = 1, MarketContext = c.O.MarketContext2 })), ids.Select(i => Ok(i)).ToArray());
         },
-        ["A_E1_0110"] = c => OneEventAsync(c, new EventSpec(("EV_MAXLEN_" + Guid.NewGuid().ToString("N"))[..50]) { MarketContext = c.O.MarketContext2 }),
+        ["A_E1_0110"] = c => OneEventAsync(c, new EventSpec(("EV_MAXLEN_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"))[..50]) { MarketContext = c.O.MarketContext2 }),
         ["A_E1_0130"] = c => OneEventAsync(c, new EventSpec(NewEventId()) { StartIn = c.S(30), IntervalLength = c.S(60), Signals = [new SignalSpec("SIMPLE", SignalType.Level, [1f, 2f])] }),
         ["A_E1_0180"] = c => OneEventAsync(c, new EventSpec(NewEventId()) { StartAfter = c.S(120) }),
         ["A_E1_0190"] = c => EventThenAsync(c, new EventSpec(NewEventId()) { StartAfter = c.S(120) },

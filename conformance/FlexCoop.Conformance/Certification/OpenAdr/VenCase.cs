@@ -38,9 +38,30 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
 
     public Task ActAsync(string name, string instruction) => R.ActAsync(new OperatorAction(name, instruction), Ct);
 
+    private readonly List<VenMessage> _unread = [];
+
+    /// <summary>The sequence number of the message the last <see cref="ExpectAsync"/> matched.</summary>
+    public long LastMatch { get; private set; }
+
     /// <summary>
-    /// Waits for the VEN to send a <typeparamref name="T"/> (matching <paramref name="match"/>). Other messages are
-    /// passed by; with <paramref name="beforeNextPoll"/> in pull mode, a poll first is a rule 64 failure.
+    /// The VEN's messages in the order they came, first those earlier waits passed by (kept, so a message
+    /// that comes before another one expected first is not lost), then new ones, until the token ends.
+    /// </summary>
+    private async IAsyncEnumerable<VenMessage> MessagesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+    {
+        for (var i = 0; i < _unread.Count; i++) yield return _unread[i];
+        while (true)
+        {
+            var m = await H.Incoming.ReadAsync(token);
+            _unread.Add(m);
+            yield return m;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the VEN to send a <typeparamref name="T"/> (matching <paramref name="match"/>) and takes it; other
+    /// messages stay for later waits. With <paramref name="beforeNextPoll"/> in pull mode, a poll after the last
+    /// delivery coming first is a rule 64 failure.
     /// </summary>
     public async Task<(T Message, int Index)> ExpectAsync<T>(string what, TimeSpan timeout, Func<T, bool>? match = null, bool beforeNextPoll = false, string? rule = null)
         where T : OadrMessage
@@ -49,10 +70,14 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
         limit.CancelAfter(timeout);
         try
         {
-            while (true)
+            await foreach (var m in MessagesAsync(limit.Token))
             {
-                var m = await H.Incoming.ReadAsync(limit.Token);
-                if (m.Message is T t && (match is null || match(t))) return (t, m.TimelineIndex);
+                if (m.Message is T t && (match is null || match(t)))
+                {
+                    _unread.Remove(m);
+                    LastMatch = m.Seq;
+                    return (t, m.TimelineIndex);
+                }
                 if (beforeNextPoll && Pull && m.Message is OadrPoll && m.Seq > LastDelivery)
                 {
                     throw R.Fail("rule 64", $"the VEN polled again before sending {what}: a pull VEN answers every event before its next poll", null, m.TimelineIndex);
@@ -61,13 +86,13 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
         }
         catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
         {
-            throw R.Fail(rule ?? Id, $"the VEN did not send {what} within {timeout.TotalSeconds:0} s");
         }
+        throw R.Fail(rule ?? Id, $"the VEN did not send {what} within {timeout.TotalSeconds:0} s");
     }
 
     /// <summary>
-    /// Checks the VEN sends no <typeparamref name="T"/>: in pull mode until its next poll (rule 64 says
-    /// every answer comes before it), in push mode for one poll period.
+    /// Checks the VEN sends no <typeparamref name="T"/> after the last delivery: in pull mode until its next poll
+    /// (rule 64 says every answer comes before it), in push mode for one poll period.
     /// </summary>
     public async Task ExpectNoneAsync<T>(string what, string rule) where T : OadrMessage
     {
@@ -75,16 +100,33 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
         limit.CancelAfter(Pull ? DeliveryTimeout : Poll);
         try
         {
-            while (true)
+            await foreach (var m in MessagesAsync(limit.Token))
             {
-                var m = await H.Incoming.ReadAsync(limit.Token);
+                if (m.Seq <= LastDelivery) continue;
                 if (m.Message is T) throw R.Fail(rule, $"the VEN sent {what}", null, m.TimelineIndex);
-                if (Pull && m.Message is OadrPoll && m.Seq > LastDelivery) return;
+                if (Pull && m.Message is OadrPoll) return;
             }
         }
         catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
         {
             if (Pull) throw R.Fail("rule 54", $"the VEN stopped polling (no poll within {DeliveryTimeout.TotalSeconds:0} s)");
+        }
+    }
+
+    /// <summary>Fails when a message matching <paramref name="forbidden"/> comes after message <paramref name="after"/> within <paramref name="window"/>.</summary>
+    public async Task ExpectNoneForAsync(Func<OadrMessage, bool> forbidden, long after, TimeSpan window, string rule, string what)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(window);
+        try
+        {
+            await foreach (var m in MessagesAsync(limit.Token))
+            {
+                if (m.Seq > after && forbidden(m.Message)) throw R.Fail(rule, what, null, m.TimelineIndex);
+            }
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
         }
     }
 
