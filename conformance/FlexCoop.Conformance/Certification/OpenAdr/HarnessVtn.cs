@@ -93,6 +93,9 @@ internal sealed class HarnessVtn : IAsyncDisposable
 
     public bool Registered { get; private set; }
 
+    /// <summary>True once the VEN has sent anything.</summary>
+    public bool HeardFromVen { get; private set; }
+
     public string? PushAddress { get; private set; }
 
     public OadrCreatePartyRegistration? LastCreate { get; private set; }
@@ -411,6 +414,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
             return;
         }
         var index = Record(MessageDirection.FromDevice, $"POST {http.Request.Path}", Encoding.UTF8.GetString(body));
+        HeardFromVen = true;
         CheckHttp(http, index);
         var message = CheckAndParse(body, index);
         if (message is null)

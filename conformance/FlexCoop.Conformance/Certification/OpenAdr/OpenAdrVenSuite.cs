@@ -81,6 +81,17 @@ public sealed partial class OpenAdrVenSuite : ICertificationSuite, IAsyncDisposa
     private static async Task EnsureRegisteredAsync(VenCase c)
     {
         if (c.H.Registered) return;
+        if (!c.H.HeardFromVen)
+        {
+            // The start of a run: give the VEN the time to register on its own before asking for a restart.
+            c.R.Record(MessageDirection.Note, "precondition", $"waiting up to {c.AsyncTimeout.TotalSeconds:0} s for the VEN to register with {c.H.Url}");
+            if (await c.WaitForAsync<OadrRegisterReport>(c.AsyncTimeout))
+            {
+                if (c.Pull) await c.NextPollAsync();
+                return;
+            }
+            if (!c.H.HeardFromVen) throw c.R.Inconclusive($"the VEN did not contact the harness at {c.H.Url} within {c.AsyncTimeout.TotalSeconds:0} s");
+        }
         c.R.Record(MessageDirection.Note, "precondition", "the VEN is not registered with the harness: restarting it to register");
         await c.ActAsync("restart", "Restart the VEN (power cycle); it registers with the harness VTN.");
         await c.ExpectAsync<OadrCreatePartyRegistration>("oadrCreatePartyRegistration after the restart", c.AsyncTimeout, rule: "precondition");

@@ -90,6 +90,28 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
         throw R.Fail(rule ?? Id, $"the VEN did not send {what} within {timeout.TotalSeconds:0} s");
     }
 
+    /// <summary>Waits for a <typeparamref name="T"/> without failing: false when none came in time.</summary>
+    public async Task<bool> WaitForAsync<T>(TimeSpan timeout) where T : OadrMessage
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await foreach (var m in MessagesAsync(limit.Token))
+            {
+                if (m.Message is T)
+                {
+                    _unread.Remove(m);
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+        }
+        return false;
+    }
+
     /// <summary>
     /// Checks the VEN sends no <typeparamref name="T"/> after the last delivery: in pull mode until its next poll
     /// (rule 64 says every answer comes before it), in push mode for one poll period.
