@@ -93,6 +93,9 @@ internal sealed class HarnessVtn : IAsyncDisposable
 
     public bool Registered { get; private set; }
 
+    /// <summary>How many registrations (<c>oadrCreatePartyRegistration</c>) the harness has accepted.</summary>
+    public int Registrations { get; private set; }
+
     /// <summary>True once the VEN has sent anything.</summary>
     public bool HeardFromVen { get; private set; }
 
@@ -621,11 +624,15 @@ internal sealed class HarnessVtn : IAsyncDisposable
         RequestedOadrPollFreq = IsoDuration.FromTimeSpan(_options.Scaled(_options.PollFrequency)),
     };
 
+    /// <summary>The answer to a query from a VEN the harness holds no registration for (the VTN's offer only).</summary>
+    public OadrCreatedPartyRegistration Offer(string requestId) => Registration(requestId) with { RegistrationId = null, VenId = null };
+
     private OadrCreatedPartyRegistration Register(OadrCreatePartyRegistration create)
     {
         VenId = create.VenId is { Length: > 0 } proposed ? proposed : VenId ?? NewId("VEN_TH");
         RegistrationId = NewId("REG");
         Registered = true;
+        Registrations++;
         LastCreate = create;
         PushAddress = create.TransportAddress;
         return Registration(create.RequestId);

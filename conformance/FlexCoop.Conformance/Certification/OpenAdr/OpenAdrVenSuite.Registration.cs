@@ -28,6 +28,7 @@ public sealed partial class OpenAdrVenSuite
             var create = await FullRegistrationAsync(c, requestReport: false);
             CheckRegistrationFields(c, create.Message, create.Index);
             // Rules 54/55: the VEN polls at the requested frequency, not faster, not much slower.
+            c.DiscardUnread(); // only polls of the new registration count
             var times = new List<DateTimeOffset>();
             while (times.Count < 4)
             {
@@ -124,7 +125,10 @@ public sealed partial class OpenAdrVenSuite
     /// <summary>Has the VEN register from nothing: the harness forgets it, the operator restarts it.</summary>
     private static async Task<(OadrCreatePartyRegistration Message, int Index)> FullRegistrationAsync(VenCase c, bool requestReport)
     {
-        c.H.ForgetRegistration();
+        // Until the VEN registers anew, the harness answers its queries as if it had never seen it; polls go on as
+        // before, so the running VEN does not start registering on its own before the restart.
+        var before = c.H.Registrations;
+        c.H.Override = m => m is OadrQueryRegistration q && c.H.Registrations == before ? c.H.Offer(q.RequestId) : null;
         string? requested = null;
         if (requestReport)
         {
@@ -137,7 +141,7 @@ public sealed partial class OpenAdrVenSuite
                 return [request];
             };
         }
-        await c.ActAsync("restart", "Restart the VEN (power cycle); the harness has forgotten its registration, so it must register from the start.");
+        await c.ActAsync("restart", "Restart the VEN (power cycle); the harness answers its query as for an unknown VEN, so it must register from the start.");
         await c.ExpectAsync<OadrQueryRegistration>("oadrQueryRegistration", c.AsyncTimeout);
         var create = await c.ExpectAsync<OadrCreatePartyRegistration>("oadrCreatePartyRegistration", c.AsyncTimeout);
         var (register, ri) = await c.ExpectAsync<OadrRegisterReport>("oadrRegisterReport (report registration)", c.AsyncTimeout);

@@ -90,6 +90,9 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
         throw R.Fail(rule ?? Id, $"the VEN did not send {what} within {timeout.TotalSeconds:0} s");
     }
 
+    /// <summary>Forgets the messages received so far that no wait has taken (e.g. polls before a measurement).</summary>
+    public void DiscardUnread() => _unread.Clear();
+
     /// <summary>Waits for a <typeparamref name="T"/> without failing: false when none came in time.</summary>
     public async Task<bool> WaitForAsync<T>(TimeSpan timeout) where T : OadrMessage
     {
