@@ -87,7 +87,7 @@ namespace FlexCoop.Cli.Commands
                 {
                     certificate = VtnCommands.LoadPem(certPath, parse.GetValue(tlsKey) ?? throw new CliUsageException("--tls-cert needs --tls-key"));
                 }
-                var anchors = (parse.GetValue(ca) ?? []).Select(f => X509CertificateLoader.LoadCertificateFromFile(f)).ToList();
+                var anchors = LoadCertificates(parse.GetValue(ca) ?? []);
                 string? schemaDirectory = null;
                 if (!parse.GetValue(noXsd))
                 {
@@ -150,6 +150,27 @@ namespace FlexCoop.Cli.Commands
                 }
             });
             return command;
+        }
+
+        /// <summary>Every certificate in the given PEM files (a bundle holds several).</summary>
+        internal static List<X509Certificate2> LoadCertificates(IEnumerable<string> files)
+        {
+            var all = new List<X509Certificate2>();
+            foreach (var file in files)
+            {
+                var collection = new X509Certificate2Collection();
+                try
+                {
+                    collection.ImportFromPemFile(file);
+                }
+                catch (System.Security.Cryptography.CryptographicException ex)
+                {
+                    throw new CliUsageException($"cannot read the certificates in {file}: {ex.Message}");
+                }
+                if (collection.Count == 0) throw new CliUsageException($"{file} holds no PEM certificate");
+                all.AddRange(collection);
+            }
+            return all;
         }
     }
 }

@@ -31,7 +31,7 @@ internal static class VenCommands
         var push = new Option<string?>("--push-url") { Description = "Listen for the VTN's pushes here (https://IP:PORT) instead of polling." };
         var cert = new Option<string?>("--cert") { Description = "The VEN's certificate PEM." };
         var key = new Option<string?>("--key") { Description = "Its private key PEM." };
-        var ca = new Option<string[]>("--ca") { Description = "CA certificate PEM the VTN's certificate chains to (repeatable)." };
+        var ca = new Option<string[]>("--ca") { Description = "CA certificate PEM (or bundle) the VTN's certificate chains to (repeatable)." };
         var insecure = new Option<bool>("--insecure-http") { Description = "Talk plain HTTP to an --insecure-http VTN (development only)." };
         var state = new Option<string>("--state") { Description = "SQLite file keeping registration and events across restarts.", DefaultValueFactory = _ => "ven.db" };
         var poll = new Option<string?>("--poll-frequency") { Description = "Poll at this ISO 8601 period instead of the VTN's." };
@@ -74,7 +74,7 @@ internal static class VenCommands
                 VenName = parse.GetValue(name)!,
                 VenId = parse.GetValue(venId),
                 ClientCertificate = certificate,
-                VtnCertificateAuthorities = (parse.GetValue(ca) ?? []).Select(f => X509CertificateLoader.LoadCertificateFromFile(f)).ToList(),
+                VtnCertificateAuthorities = ConformanceOpenAdrCommands.LoadCertificates(parse.GetValue(ca) ?? []),
                 InsecureHttp = insecureHttp,
                 PushListenUrl = parse.GetValue(push),
                 StatePath = parse.GetValue(state),
