@@ -32,7 +32,8 @@ public sealed partial class OadrVen
             string? description = null;
             var opt = OptType.OptIn;
 
-            if (known is not null && descriptor.ModificationNumber < known.ModificationNumber)
+            var ignored = false;
+            if (known is not null && descriptor.ModificationNumber < known.ModificationNumber && !_options.Has(VenFault.AcceptsLowerModification))
             {
                 // Rule 58: going backwards is an error whatever the state; keep what we have.
                 (code, description, opt) = (ResponseCode.OutOfSequence, $"modificationNumber {descriptor.ModificationNumber} is below {known.ModificationNumber} (rule 58)", known.Opt);
@@ -56,7 +57,7 @@ public sealed partial class OadrVen
                 (code, description, opt) = (problem.Code, problem.Reason, OptType.OptOut);
                 changes.Add((VenEvents.FromOadr(incoming, TimeSpan.Zero), VenEventChange.Rejected, $"{problem.Code.Value} {problem.Reason}"));
             }
-            else if (known is null || descriptor.ModificationNumber > known.ModificationNumber)
+            else if (known is null || (descriptor.ModificationNumber > known.ModificationNumber && !(ignored = _options.Has(VenFault.IgnoresModification))))
             {
                 // Rule 56 (new) or 57 (newer): the random start offset is drawn once and kept (rule 30).
                 var offset = known?.RandomOffset ?? (VenEvents.FromOadr(incoming, TimeSpan.Zero).StartAfter is { } after && after > TimeSpan.Zero ? Draw(after) : TimeSpan.Zero);
@@ -82,14 +83,15 @@ public sealed partial class OadrVen
             }
 
             // Rules 12/62: answer every event when required, never when not; rule 42: echo the distribute's requestID.
-            if (incoming.ResponseRequired == ResponseRequired.Always)
+            var silent = descriptor.EventStatus == EventStatus.Cancelled && _options.Has(VenFault.NoOptOnCancel);
+            if ((incoming.ResponseRequired == ResponseRequired.Always || _options.Has(VenFault.AnswersWhenNever)) && !silent)
             {
                 responses.Add(new EventResponse
                 {
                     ResponseCode = code,
                     ResponseDescription = description,
-                    RequestId = distribute.RequestId,
-                    QualifiedEventId = new QualifiedEventId { EventId = descriptor.EventId, ModificationNumber = descriptor.ModificationNumber },
+                    RequestId = VenFaults.EchoedRequestId(_options, distribute.RequestId),
+                    QualifiedEventId = new QualifiedEventId { EventId = descriptor.EventId, ModificationNumber = ignored ? known!.ModificationNumber : descriptor.ModificationNumber },
                     OptType = opt,
                 });
             }

@@ -27,7 +27,7 @@ public sealed partial class OadrVen
             OptType = optType,
             OptReason = reason,
             MarketContext = marketContext,
-            VenId = VenId ?? throw new InvalidOperationException("the VEN is not registered"),
+            VenId = VenFaults.OptVenId(_options, VenId ?? throw new InvalidOperationException("the VEN is not registered")),
             Vavailability = new Vavailability
             {
                 Available = ValueList.From(windows.Select(w => new CalendarProperties
@@ -59,7 +59,7 @@ public sealed partial class OadrVen
             OptType = optType,
             OptReason = reason,
             MarketContext = e.MarketContext,
-            VenId = VenId ?? throw new InvalidOperationException("the VEN is not registered"),
+            VenId = VenFaults.OptVenId(_options, VenId ?? throw new InvalidOperationException("the VEN is not registered")),
             CreatedDateTime = Now,
             RequestId = NewId("req-"),
             QualifiedEventId = new QualifiedEventId { EventId = e.EventId, ModificationNumber = e.ModificationNumber },
@@ -89,7 +89,7 @@ public sealed partial class OadrVen
         {
             RequestId = NewId("req-"),
             OptId = optId,
-            VenId = VenId ?? throw new InvalidOperationException("the VEN is not registered"),
+            VenId = VenFaults.OptVenId(_options, VenId ?? throw new InvalidOperationException("the VEN is not registered")),
         }, cancellationToken);
         if (reply is not OadrCanceledOpt canceled || !canceled.EiResponse.ResponseCode.IsSuccess)
         {

@@ -159,7 +159,8 @@ public sealed partial class OadrVen
                     {
                         await SendReportAsync(active, provider, plan.Value.From, plan.Value.To, token);
                         if (plan.Value.Last) _state.RemoveReportRequest(active.Request.ReportRequestId);
-                        else _state.SaveReportRequest(active with { LastReportAt = plan.Value.To });
+                        // A cancellation carried on the acknowledgement (R1_3050) may have ended or changed it meanwhile.
+                        else if (_state.ReportRequests.FirstOrDefault(r => r.Request.ReportRequestId == active.Request.ReportRequestId) is { } current) _state.SaveReportRequest(current with { LastReportAt = plan.Value.To });
                         next = TimeSpan.Zero; // plan again: the next period may already be due
                     }
                     catch (OperationCanceledException) when (token.IsCancellationRequested)

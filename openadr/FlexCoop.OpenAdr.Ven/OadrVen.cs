@@ -120,7 +120,7 @@ public sealed partial class OadrVen : IAsyncDisposable
     private TimeSpan PollPeriod(TimeSpan requested)
     {
         var period = _options.PollFrequency ?? requested;
-        return period < _options.MinPollInterval && _options.PollFrequency is null ? _options.MinPollInterval : period;
+        return VenFaults.PollPeriod(_options, period < _options.MinPollInterval && _options.PollFrequency is null ? _options.MinPollInterval : period);
     }
 
     private DateTimeOffset Now => _clock.GetUtcNow();

@@ -116,6 +116,10 @@ public sealed record VenOptions
     /// </summary>
     public string? MessageLogPath { get; init; }
 
+    /// <summary>
+    /// <summary>Deliberate faults for proving a certification suite (<see cref="VenFaults"/>); none by default.</summary>
+    public VenFault Faults { get; init; }
+
     /// <summary>Throws <see cref="VenConfigurationException"/> naming the first inconsistency.</summary>
     public VenOptions Validate()
     {

@@ -18,11 +18,13 @@ internal sealed class VenTransport : IVenTransport
     private readonly OadrXmlLimits _limits;
     private readonly long _maxBytes;
     private readonly VenPayloadSecurity? _security;
+    private readonly VenOptions _options;
 
     public VenTransport(VenOptions options, VenPayloadSecurity? security = null)
     {
         _security = security;
         _base = options.VtnUrl;
+        _options = options;
         _maxBytes = options.MaxMessageBytes;
         _limits = OadrXmlLimits.Default with { MaxCharacters = options.MaxMessageBytes };
         var handler = new SocketsHttpHandler
@@ -50,7 +52,7 @@ internal sealed class VenTransport : IVenTransport
     /// <summary>POSTs <paramref name="message"/> to <paramref name="service"/> and returns the VTN's answer.</summary>
     public async Task<OadrMessage> SendAsync(string service, OadrMessage message, CancellationToken cancellationToken)
     {
-        var bytes = OadrCodec.SerializeToUtf8Bytes(message, Wire);
+        var bytes = VenFaults.OnWire(_options, message, OadrCodec.SerializeToUtf8Bytes(message, Wire));
         if (_security is not null) bytes = _security.Sign(bytes);
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");

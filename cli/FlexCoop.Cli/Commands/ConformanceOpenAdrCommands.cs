@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using FlexCoop.Conformance.Certification;
+using FlexCoop.Conformance.Certification.OpenAdr;
+using FlexCoop.Conformance.Reports;
+using FlexCoop.OpenAdr.Schema;
+using Spectre.Console;
+
+namespace FlexCoop.Cli
+{
+    internal static partial class CommandCatalog
+    {
+        static partial void AddOpenAdrSuites(Command conformance) => conformance.Subcommands.Add(Commands.ConformanceOpenAdrCommands.Ven());
+    }
+}
+
+namespace FlexCoop.Cli.Commands
+{
+    /// <summary><c>flexcoop conformance ven</c>: the OpenADR 2.0b certification suite for a VEN (the suite plays the VTN).</summary>
+    internal static class ConformanceOpenAdrCommands
+    {
+        public static Command Ven()
+        {
+            var listen = new Option<string>("--listen") { Description = "Where the harness VTN listens: https://IP:PORT (with --tls-cert/--tls-key/--ca), or http://IP:PORT for development. Port 0 picks a free one.", Required = true };
+            var exchange = new Option<string>("--exchange") { Description = "pull (the VEN polls; every VEN supports it) or push (the harness posts to the VEN; PICS must claim 'push').", DefaultValueFactory = _ => "pull" };
+            var venPushUrl = new Option<string?>("--ven-push-url") { Description = "Push: where the VEN listens, when its registration gives no oadrTransportAddress." };
+            var cases = new Option<string?>("--cases") { Description = "Run only these cases: comma-separated globs on case IDs, e.g. 'E1_*,N1_0010' or 'A_E1_02??*'." };
+            var pics = new Option<string?>("--pics") { Description = "PICS file (JSON or INI) naming the optional features the VEN claims; optional cases it does not claim are not applicable. Keys: " + string.Join(", ", VenCatalogue.All.Select(c => c.OptionalFeature).OfType<string>().Distinct()) + "." };
+            var security = new Option<string>("--security") { Description = "standard (TLS 1.2 with client certificates) or high (adds XML signatures; not scripted yet).", DefaultValueFactory = _ => "standard" };
+            var tlsCert = new Option<string?>("--tls-cert") { Description = "The harness VTN's certificate (PEM)." };
+            var tlsKey = new Option<string?>("--tls-key") { Description = "Its private key (PEM)." };
+            var ca = new Option<string[]>("--ca") { Description = "CA certificate (PEM) the VEN's client certificate must chain to (repeatable)." };
+            var junit = new Option<string?>("--junit") { Description = "Write the verdicts as JUnit XML to this file." };
+            var html = new Option<string?>("--html") { Description = "Write a self-contained HTML report (timeline of every case, failing elements marked) to this file." };
+            var hook = new Option<string?>("--action-hook") { Description = "Run 'CMD ACTION CASE-ID' for operator actions (restart, cancel-registration, opt-out-event, ...) and wait for it to exit 0, instead of prompting in the terminal. Our own VEN: --action-hook \"flexcoop ven control --url URL\"." };
+            var timeScale = new Option<double>("--time-scale") { Description = "Factor on every period and timeout (poll PT10S, created-event 95 s, async response 200 s, event and report periods); 0.1 runs ten times faster.", DefaultValueFactory = _ => 1.0 };
+            var vtnId = new Option<string?>("--vtn-id") { Description = "The harness's vtnID (default FLEXCOOP_TH_VTN)." };
+            var marketContexts = new Option<string[]>("--market-context") { Description = "The two market contexts the VEN is configured for (give twice; defaults http://flexcoop.test/mc/1 and /mc/2)." };
+            var schemas = new Option<string?>("--schemas") { Description = "Folder holding the official OpenADR 2.0b XSDs (default: $FLEXCOOP_SCHEMAS, else ../shared/schemas/openadr20b)." };
+            var noXsd = new Option<bool>("--no-xsd") { Description = "Check messages without the official schema (codec structure and profile rules only)." };
+            var list = new Option<bool>("--list") { Description = "List the catalogue (ID, group, optional feature, scripted or not) and exit." };
+            var command = new Command("ven", """
+                Certify an OpenADR 2.0b VEN: the suite plays the VTN (the harness), runs the Alliance's VEN-under-test cases
+                (N registration, E/A_E event, R report, P opt, G general) and checks every message the VEN sends
+                (schema, profile rules, venID and requestIDs, HTTP headers, createdDateTime, TLS suite and certificate).
+                Point the VEN at the URL printed as 'harness VTN listening on URL'. Cases that need a person at the device
+                prompt in the terminal, or run --action-hook.
+                Verdicts: pass, fail (with the rule and the bytes), not applicable (PICS), inconclusive, not implemented.
+                Exit code 0 only if every applicable case passed, 1 otherwise, 2 for usage or environment errors.
+                Example (our own VEN, automated):
+                  flexcoop ven run --vtn http://127.0.0.1:8080 --insecure-http --ven-name dut --control-url http://127.0.0.1:9090 \
+                    --market-context http://flexcoop.test/mc/1 --market-context http://flexcoop.test/mc/2
+                  flexcoop conformance ven --listen http://127.0.0.1:8080 --no-xsd --time-scale 0.1 \
+                    --action-hook "flexcoop ven control --url http://127.0.0.1:9090" --junit ven.xml --html ven.html
+                """);
+            foreach (var o in new Option[] { listen, exchange, venPushUrl, cases, pics, security, tlsCert, tlsKey, ca, junit, html, hook, timeScale, vtnId, marketContexts, schemas, noXsd, list })
+            {
+                command.Options.Add(o);
+            }
+            command.SetAction(async (parse, ct) =>
+            {
+                var mode = parse.GetValue(exchange) switch
+                {
+                    "pull" => Exchange.Pull,
+                    "push" => Exchange.Push,
+                    var other => throw new CliUsageException($"--exchange must be pull or push, not '{other}'"),
+                };
+                if (parse.GetValue(list))
+                {
+                    var scripted = OpenAdrVenSuite.ScriptedPullCases.ToHashSet(StringComparer.Ordinal);
+                    foreach (var c in VenCatalogue.All.Where(c => c.Exchange == mode))
+                    {
+                        var has = VenCatalogue.ScriptIdOf(c) is { } s && scripted.Contains(s);
+                        Console.WriteLine($"{c.Id,-22} {c.Group,-13} {(has ? "scripted" : "not implemented"),-16} {c.OptionalFeature ?? "-",-24} {c.Title}");
+                    }
+                    return ExitCodes.Success;
+                }
+                if (parse.GetValue(security) is not "standard")
+                {
+                    throw new CliUsageException(parse.GetValue(security) == "high"
+                        ? "--security high (XML signatures) is not scripted in the harness yet; run --security standard"
+                        : "--security must be standard or high");
+                }
+                if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out var listenUrl)) throw new CliUsageException("--listen must be a URL such as https://0.0.0.0:8443");
+                X509Certificate2? certificate = null;
+                if (parse.GetValue(tlsCert) is { } certPath)
+                {
+                    certificate = VtnCommands.LoadPem(certPath, parse.GetValue(tlsKey) ?? throw new CliUsageException("--tls-cert needs --tls-key"));
+                }
+                var anchors = LoadCertificates(parse.GetValue(ca) ?? []);
+                string? schemaDirectory = null;
+                if (!parse.GetValue(noXsd))
+                {
+                    schemaDirectory = OadrSchemaLocator.Find(parse.GetValue(schemas))
+                        ?? throw new CliUsageException("the official OpenADR 2.0b schemas were not found: pass --schemas DIR, set " + OadrSchemaLocator.EnvironmentVariable + ", or use --no-xsd");
+                }
+                var contexts = parse.GetValue(marketContexts) ?? [];
+                if (contexts.Length is not (0 or 2)) throw new CliUsageException("give --market-context twice (the two market contexts the VEN is configured for), or not at all");
+                var options = new HarnessOptions
+                {
+                    Listen = listenUrl,
+                    Exchange = mode,
+                    VenPushUrl = parse.GetValue(venPushUrl) is { } pushUrl ? new Uri(pushUrl) : null,
+                    Certificate = certificate,
+                    CertificateAuthorities = anchors,
+                    TimeScale = parse.GetValue(timeScale),
+                    SchemaDirectory = schemaDirectory,
+                };
+                if (parse.GetValue(vtnId) is { } id) options = options with { VtnId = id };
+                if (contexts.Length == 2) options = options with { MarketContext1 = contexts[0], MarketContext2 = contexts[1] };
+                var picsFile = parse.GetValue(pics);
+                try
+                {
+                    var claims = picsFile is null ? Pics.None : Pics.Load(picsFile);
+                    await using var suite = await OpenAdrVenSuite.StartAsync(options, ct);
+                    if (CertificationRunner.Select(suite, parse.GetValue(cases)).Count == 0) throw new CliUsageException($"no case ID matches '{parse.GetValue(cases)}'");
+                    Console.WriteLine($"harness VTN listening on {suite.Url}");
+                    foreach (var note in suite.Notes) Console.WriteLine("  " + note);
+                    await Console.Out.FlushAsync(ct);
+                    var console = AnsiConsole.Console;
+                    var observer = new CertificationConsole(console);
+                    IOperatorActions actions = parse.GetValue(hook) is { } h
+                        ? new HookOperatorActions(h, options.Scaled(options.AsyncResponseTimeout) + TimeSpan.FromMinutes(1))
+                        : new ConsoleOperatorActions(Console.In, Console.Out);
+                    var result = await CertificationRunner.RunAsync(suite, new CertificationRunOptions
+                    {
+                        Pattern = parse.GetValue(cases),
+                        Pics = claims,
+                        Operator = actions,
+                        Observer = observer,
+                        CaseTimeout = options.Scaled(TimeSpan.FromMinutes(30)) + TimeSpan.FromMinutes(2),
+                    }, ct);
+                    observer.WriteSummary(result);
+                    if (parse.GetValue(junit) is { } junitPath)
+                    {
+                        await using var file = File.Create(junitPath);
+                        CertificationJUnitReport.Write(result, file);
+                        Console.WriteLine($"JUnit XML written to {junitPath}");
+                    }
+                    if (parse.GetValue(html) is { } htmlPath)
+                    {
+                        await File.WriteAllTextAsync(htmlPath, CertificationHtmlReport.Render(result), ct);
+                        Console.WriteLine($"HTML report written to {htmlPath}");
+                    }
+                    return result.AllApplicablePassed ? ExitCodes.Success : ExitCodes.Invalid;
+                }
+                catch (CertificationSetupException ex)
+                {
+                    throw new CliUsageException(ex.Message);
+                }
+            });
+            return command;
+        }
+
+        /// <summary>Every certificate in the given PEM files (a bundle holds several).</summary>
+        internal static List<X509Certificate2> LoadCertificates(IEnumerable<string> files)
+        {
+            var all = new List<X509Certificate2>();
+            foreach (var file in files)
+            {
+                var collection = new X509Certificate2Collection();
+                try
+                {
+                    collection.ImportFromPemFile(file);
+                }
+                catch (System.Security.Cryptography.CryptographicException ex)
+                {
+                    throw new CliUsageException($"cannot read the certificates in {file}: {ex.Message}");
+                }
+                if (collection.Count == 0) throw new CliUsageException($"{file} holds no PEM certificate");
+                all.AddRange(collection);
+            }
+            return all;
+        }
+    }
+}

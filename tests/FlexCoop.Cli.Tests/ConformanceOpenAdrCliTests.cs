@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace FlexCoop.Cli.Tests;
+
+/// <summary><c>flexcoop conformance ven</c> as a user runs it, against <c>flexcoop ven run</c>, both as child processes.</summary>
+public sealed partial class ConformanceOpenAdrCliTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [GeneratedRegex(@"^harness VTN listening on (\S+)")]
+    private static partial Regex Listening();
+
+    [Fact]
+    public async Task Conformance_ven_help_explains_the_options_a_lab_needs()
+    {
+        var (code, stdout, _) = await Flexcoop.RunAsync("conformance", "ven", "--help");
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--listen", "--exchange", "--cases", "--pics", "--action-hook", "--time-scale", "--junit", "--html", "--tls-cert", "--ca" })
+        {
+            Assert.Contains(option, stdout, StringComparison.Ordinal);
+        }
+        Assert.Contains("Exit code 0 only if every applicable case passed", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Conformance_ven_refuses_bad_usage_with_exit_code_2()
+    {
+        Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "ven", "--listen", "http://127.0.0.1:0", "--no-xsd", "--exchange", "sideways")).ExitCode);
+        Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "ven", "--listen", "http://127.0.0.1:0", "--no-xsd", "--cases", "Z9_*")).ExitCode);
+        Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "ven", "--listen", "https://127.0.0.1:0", "--no-xsd")).ExitCode); // TLS without a certificate
+        Assert.Equal(2, (await Flexcoop.RunAsync("ven", "run", "--vtn", "http://127.0.0.1:1", "--insecure-http", "--ven-name", "x", "--fault", "bogus")).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_case_without_a_script_is_not_implemented_and_fails_the_run()
+    {
+        var (code, stdout, stderr) = await Flexcoop.RunAsync("conformance", "ven", "--listen", "http://127.0.0.1:0", "--no-xsd", "--cases", "A_E1_0285");
+        Assert.True(code == 1, stderr);
+        Assert.Contains("not implemented", stdout, StringComparison.Ordinal);
+        var list = await Flexcoop.RunAsync("conformance", "ven", "--listen", "http://127.0.0.1:0", "--list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal(92, list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Conformance_ven_certifies_ven_run_for_two_cases_and_writes_junit_and_html()
+    {
+        var dir = Directory.CreateTempSubdirectory("flexcoop-conformance-cli-").FullName;
+        var junit = Path.Combine(dir, "ven.xml");
+        var html = Path.Combine(dir, "ven.html");
+        using var suite = Start("conformance", "ven", "--listen", "http://127.0.0.1:0", "--no-xsd", "--time-scale", "0.1",
+            "--cases", "E1_1020,A_E1_0090", "--junit", junit, "--html", html);
+        Process? ven = null;
+        try
+        {
+            var url = (await WaitForLineAsync(suite, Listening())).Groups[1].Value;
+            var output = suite.StandardOutput.ReadToEndAsync(Ct);
+            ven = Start("ven", "run", "--vtn", url, "--insecure-http", "--ven-name", "dut", "--state", Path.Combine(dir, "ven.db"),
+                "--market-context", "http://flexcoop.test/mc/1", "--market-context", "http://flexcoop.test/mc/2");
+            _ = ven.StandardOutput.ReadToEndAsync(Ct);
+            await suite.WaitForExitAsync(Ct);
+            var text = await output;
+            Assert.True(suite.ExitCode == 0, text);
+            Assert.Contains("E1_1020_TH_VTN", text, StringComparison.Ordinal);
+
+            var cases = XDocument.Load(junit).Descendants("testcase").ToList();
+            Assert.Equal(2, cases.Count);
+            Assert.All(cases, c => Assert.Empty(c.Elements("failure")));
+            var page = await File.ReadAllTextAsync(html, Ct);
+            Assert.Contains("every applicable case passed", page, StringComparison.Ordinal);
+            Assert.Contains("oadrDistributeEvent", page, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!suite.HasExited) suite.Kill(entireProcessTree: true);
+            if (ven is not null)
+            {
+                ven.Kill(entireProcessTree: true);
+                await ven.WaitForExitAsync(Ct);
+                ven.Dispose();
+            }
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Flexcoop.DllPath);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("flexcoop did not start");
+        _ = process.StandardError.ReadToEndAsync(Ct);
+        return process;
+    }
+
+    private static async Task<Match> WaitForLineAsync(Process process, Regex pattern)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (pattern.Match(line) is { Success: true } m) return m;
+        }
+        throw new InvalidOperationException($"no line matching {pattern}");
+    }
+}
