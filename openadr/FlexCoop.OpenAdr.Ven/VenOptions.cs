@@ -116,7 +116,6 @@ public sealed record VenOptions
     /// </summary>
     public string? MessageLogPath { get; init; }
 
-    /// <summary>
     /// <summary>Deliberate faults for proving a certification suite (<see cref="VenFaults"/>); none by default.</summary>
     public VenFault Faults { get; init; }
 
