@@ -243,8 +243,10 @@ public sealed record HeatPumpDefinition : DeviceDefinition
     /// <summary>Fraction of the Carnot COP reached.</summary>
     public double CarnotEfficiency { get; init; } = 0.45;
 
+    [JsonIgnore]
     public override DerKind Kind => DerKind.HeatPump;
 
+    [JsonIgnore]
     public override double RatedW => RatedPowerW;
 }
 
@@ -271,10 +273,13 @@ public sealed record HotWaterTankDefinition : DeviceDefinition
 
     public double AmbientC { get; init; } = 18;
 
+    [JsonIgnore]
     public override DerKind Kind => DerKind.HotWaterTank;
 
+    [JsonIgnore]
     public override double RatedW => HeaterPowerW;
 
+    [JsonIgnore]
     public override double EnergyCapacityWh => VolumeLitres * 4186 * (SetpointC - MinC) / 3600;
 }
 
@@ -297,10 +302,13 @@ public sealed record EvChargerDefinition : DeviceDefinition
     /// <summary>Charging efficiency, grid to battery.</summary>
     public double Efficiency { get; init; } = 0.9;
 
+    [JsonIgnore]
     public override DerKind Kind => DerKind.EvCharger;
 
+    [JsonIgnore]
     public override double RatedW => ChargerPowerW;
 
+    [JsonIgnore]
     public override double EnergyCapacityWh => BatteryWh;
 }
 
@@ -312,10 +320,13 @@ public sealed record PhotovoltaicDefinition : DeviceDefinition
     /// <summary>Inverter, temperature and soiling losses.</summary>
     public double Derate { get; init; } = 0.85;
 
+    [JsonIgnore]
     public override DerKind Kind => DerKind.Photovoltaic;
 
+    [JsonIgnore]
     public override double RatedW => PeakPowerW;
 
+    [JsonIgnore]
     public override bool Controllable => false;
 }
 
@@ -336,10 +347,13 @@ public sealed record BatteryDefinition : DeviceDefinition
     /// <summary>The state of charge kept in reserve.</summary>
     public double ReserveStateOfCharge { get; init; } = 0.1;
 
+    [JsonIgnore]
     public override DerKind Kind => DerKind.Battery;
 
+    [JsonIgnore]
     public override double RatedW => Math.Max(MaxChargeW, MaxDischargeW);
 
+    [JsonIgnore]
     public override double EnergyCapacityWh => CapacityWh;
 }
 
@@ -348,8 +362,10 @@ public sealed record LightDefinition : DeviceDefinition
 {
     public double RatedPowerW { get; init; } = 200;
 
+    [JsonIgnore]
     public override DerKind Kind => DerKind.Light;
 
+    [JsonIgnore]
     public override double RatedW => RatedPowerW;
 }
 
@@ -358,10 +374,13 @@ public sealed record SensorDefinition : DeviceDefinition
 {
     public double PowerW { get; init; } = 0.5;
 
+    [JsonIgnore]
     public override DerKind Kind => DerKind.Sensor;
 
+    [JsonIgnore]
     public override double RatedW => PowerW;
 
+    [JsonIgnore]
     public override bool Controllable => false;
 }
 
@@ -370,9 +389,12 @@ public sealed record BaseLoadDefinition : DeviceDefinition
 {
     public double AverageW { get; init; } = 400;
 
+    [JsonIgnore]
     public override DerKind Kind => DerKind.BaseLoad;
 
+    [JsonIgnore]
     public override double RatedW => AverageW * 2.5;
 
+    [JsonIgnore]
     public override bool Controllable => false;
 }

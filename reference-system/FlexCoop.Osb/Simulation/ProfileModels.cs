@@ -25,12 +25,14 @@ public sealed class BaseLoadModel(BaseLoadDefinition definition, double utcOffse
 {
     private const int Channel = 51;
 
-    // Relative consumption per local hour (mean 1).
+    // Relative consumption per local hour (scaled to mean 1 below).
     private static readonly double[] Shape =
     [
         0.55, 0.50, 0.48, 0.48, 0.50, 0.60, 0.90, 1.25, 1.10, 0.90, 0.85, 0.90,
         1.05, 0.95, 0.85, 0.85, 0.95, 1.30, 1.75, 1.70, 1.50, 1.30, 1.00, 0.75,
     ];
+
+    private static readonly double ShapeMean = Shape.Average();
 
     public BaseLoadDefinition Definition { get; } = definition;
 
@@ -39,6 +41,6 @@ public sealed class BaseLoadModel(BaseLoadDefinition definition, double utcOffse
     {
         var local = time.UtcDateTime.AddHours(utcOffsetHours);
         var quarter = (long)Math.Floor((local - DateTime.UnixEpoch).TotalMinutes / 15);
-        return Definition.AverageW * Shape[local.Hour] * (0.8 + (0.4 * SeededNoise.Uniform(seed, Channel, quarter)));
+        return Definition.AverageW * Shape[local.Hour] / ShapeMean * (0.8 + (0.4 * SeededNoise.Uniform(seed, Channel, quarter)));
     }
 }

@@ -55,6 +55,8 @@ public sealed class SimulatedHome : IDeviceAdapter
             _states[i] = new DeviceState(d, model);
             _index[d.ResourceId] = i;
         }
+        // A zero-length step so readings (power, an EV already home) hold from the start.
+        StepLocked(_time, 0);
     }
 
     public HomeDefinition Home { get; }

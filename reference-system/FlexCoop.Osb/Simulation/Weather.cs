@@ -72,8 +72,8 @@ public static class ClearSky
 }
 
 /// <summary>
-/// Cloud cover in [0, 1]: a day's cloudiness around the climate's mean, with passing clouds on a
-/// 20-minute scale, both drawn from the seed. The clearness index follows Kasten and Czeplak: 1 − 0.75·c^3.4.
+/// Cloud cover in [0, 1]: a day's cloudiness around the climate's mean (±0.4), with passing clouds
+/// (±0.5) on a 20-minute scale, both drawn from the seed. The clearness index follows Kasten and Czeplak: 1 − 0.75·c^3.4.
 /// </summary>
 public sealed class CloudCover(double cloudiness, ulong seed)
 {
@@ -85,9 +85,9 @@ public sealed class CloudCover(double cloudiness, ulong seed)
     {
         if (cloudiness <= 0) return 0;
         var days = (time - DateTimeOffset.UnixEpoch).TotalDays;
-        var day = Math.Clamp(cloudiness + (0.6 * (SeededNoise.Smooth(seed, DayChannel, days) - 0.5)), 0, 1);
-        var passing = SeededNoise.Smooth(seed, PassingChannel, days * 72);
-        return Math.Clamp((day * 0.7) + (day * 0.6 * (passing - 0.5)) + (passing < day ? 0.3 * day : 0), 0, 1);
+        var day = Math.Clamp(cloudiness + (0.8 * (SeededNoise.Smooth(seed, DayChannel, days) - 0.5)), 0, 1);
+        var passing = SeededNoise.Smooth(seed, PassingChannel, days * 72) - 0.5;
+        return Math.Clamp(day + passing, 0, 1);
     }
 
     /// <summary>The fraction of clear-sky irradiance that reaches the ground under <paramref name="cover"/>.</summary>
