@@ -145,6 +145,7 @@ public sealed class OpenSmartBox : IAsyncDisposable
             ReportProviders = [new OsbReports.Usage(Devices, statusPeriod), new OsbReports.Status(Devices, statusPeriod)],
             DecideOpt = Decide,
             RandomSeed = (int)(_options.Home.Seed & 0x7FFFFFFF),
+            MaxConnectionsPerServer = 1, // one TLS session per home: thousands of homes share a process
         };
         _ven = await OadrVen.StartAsync(venOptions, _options.Clock, _options.LoggerFactory, cancellationToken);
         _ven.EventChanged += (_, _) => _ = Task.Run(() => TickAsync(CancellationToken.None));
@@ -171,14 +172,14 @@ public sealed class OpenSmartBox : IAsyncDisposable
     /// <summary>
     /// One round of local control: the level the active events ask for now, the devices commanded
     /// accordingly, and an <c>oadrCreateOpt</c> optOut for an active event the home can no longer follow.
-    /// Runs every control interval and whenever an event changes; a round already running is not repeated.
+    /// Runs every control interval and whenever an event changes; rounds never overlap.
     /// </summary>
     public async Task TickAsync(CancellationToken cancellationToken = default)
     {
         if (_ven is not { } ven || Volatile.Read(ref _disposed) != 0) return;
         try
         {
-            if (!await _tick.WaitAsync(0, cancellationToken)) return;
+            await _tick.WaitAsync(cancellationToken);
         }
         catch (ObjectDisposedException)
         {

@@ -57,12 +57,10 @@ public sealed class ElectricVehicleModel(EvChargerDefinition definition, double 
     public EvSession? SessionAt(DateTimeOffset time)
     {
         var day = DateOnly.FromDateTime(time.UtcDateTime.AddHours(utcOffsetHours));
-        foreach (var d in new[] { day.AddDays(-1), day })
-        {
-            var s = SessionOf(d);
-            if (time >= s.Arrival && time < s.Departure) return s;
-        }
-        return null;
+        var yesterday = SessionOf(day.AddDays(-1));
+        if (time >= yesterday.Arrival && time < yesterday.Departure) return yesterday;
+        var today = SessionOf(day);
+        return time >= today.Arrival && time < today.Departure ? today : null;
     }
 
     /// <summary>Whether the rest of the need still fits if charging waits until <paramref name="until"/>.</summary>

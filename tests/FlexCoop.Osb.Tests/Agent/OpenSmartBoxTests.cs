@@ -193,3 +193,53 @@ public sealed class OpenSmartBoxTests
         Assert.Equal("optIn", Assert.Single(await vtn.Store.GetEventResponsesAsync(created.EventId, Ct)).OptType);
     }
 }
+
+/// <summary>A simulated home whose occupant can take a device over by hand.</summary>
+internal sealed class OverridableHome(SimulatedHome inner) : FlexCoop.Osb.Devices.IDeviceAdapter
+{
+    public volatile bool HeatPumpOverridden;
+
+    public IReadOnlyList<FlexCoop.Osb.Home.DeviceDefinition> Devices => inner.Devices;
+
+    public DateTimeOffset Now => inner.Now;
+
+    public FlexCoop.Osb.Devices.DeviceReading Read(DerResourceId resourceId)
+    {
+        var reading = inner.Read(resourceId);
+        return resourceId.Kind == DerKind.HeatPump && HeatPumpOverridden ? reading with { ManualOverride = true } : reading;
+    }
+
+    public ValueTask ApplyAsync(DerResourceId resourceId, FlexCoop.Osb.Devices.DeviceControl control, CancellationToken cancellationToken = default) =>
+        inner.ApplyAsync(resourceId, control, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
+
+public sealed class OpenSmartBoxLiveOptOutTests
+{
+    [Fact]
+    public async Task Opts_out_of_an_active_event_with_create_opt_when_the_occupant_overrides_the_heat_pump()
+    {
+        await using var vtn = await StartVtnAsync();
+        var home = ExampleHome();
+        var devices = new OverridableHome(new SimulatedHome(home, vtn.Clock));
+        await using var osb = await OpenSmartBox.StartAsync(Options(vtn, home) with { Devices = devices }, Ct);
+        var levelOne = Next<int>(done => osb.LevelChanged += (_, level) => { if (level == 1) done(level); });
+        var created = await vtn.Vtn.CreateEventAsync(Events.Simple(vtn.Clock.GetUtcNow(), level: 1), Ct);
+        await osb.Ven.PollNowAsync(Ct);
+        await levelOne;
+        var optedOut = Next<OsbDecisionEventArgs>(done => osb.Decided += (_, e) => { if (e.Decision.Opt == OptType.OptOut) done(e); });
+
+        devices.HeatPumpOverridden = true;
+        await osb.TickAsync(Ct);
+
+        var decision = await optedOut;
+        Assert.Equal(created.EventId, decision.EventId);
+        Assert.Contains("overridden", decision.Decision.Reason, StringComparison.Ordinal);
+        var opt = Assert.Single(await vtn.Store.ListOptsAsync(osb.Ven.VenId, Ct));
+        Assert.Equal(("optOut", "overrideStatus"), (opt.OptType, opt.OptReason));
+        Assert.Equal(OptType.OptOut, Assert.Single(osb.Ven.Events).Opt);
+        await osb.TickAsync(Ct);
+        Assert.Equal(0, osb.Level); // an opted-out event no longer drives the devices
+    }
+}
