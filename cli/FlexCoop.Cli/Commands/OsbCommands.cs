@@ -103,7 +103,7 @@ internal static class OsbCommands
                 box.LevelChanged += (_, level) => Console.WriteLine($"demand-response level {level}");
                 box.Ven.ReportSent += (_, r) => Console.WriteLine($"report {r.ReportRequestId} ({r.ReportSpecifierId}) sent with {r.Readings} readings");
                 await Console.Out.FlushAsync(ct);
-                await WaitForCancellationAsync(ct);
+                await PrintStatusAsync(box, ct);
             }
             catch (Exception ex) when (ex is OsbException or VenException)
             {
@@ -112,6 +112,26 @@ internal static class OsbCommands
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Every minute until interrupted: the home's consumption, indoor temperature and level.</summary>
+    private static async Task PrintStatusAsync(OpenSmartBox box, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                var power = LocalController.HomePowerW(box.Devices);
+                var indoor = box.Devices.Devices.Where(d => d.Kind is ReferenceSystem.Contracts.DerKind.Sensor or ReferenceSystem.Contracts.DerKind.HeatPump)
+                    .Select(d => box.Devices.Read(d.ResourceId).TemperatureC).FirstOrDefault(t => t is not null);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{box.Devices.Now:yyyy-MM-ddTHH:mm}Z home {power:0} W, indoor {(indoor is { } t ? $"{t:0.0} °C" : "unknown")}, level {box.Level}"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     public static Command Simulate()
