@@ -103,7 +103,12 @@ public sealed class SimulatedHome : IDeviceAdapter
     {
         get
         {
-            lock (_lock) return _states.Sum(s => s.PowerW);
+            lock (_lock)
+            {
+                var sum = 0.0;
+                foreach (var s in _states) sum += s.PowerW;
+                return sum;
+            }
         }
     }
 
