@@ -80,6 +80,9 @@ public sealed record VenOptions
     /// <summary>Largest message accepted from the VTN.</summary>
     public long MaxMessageBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>HTTP connections kept open to the VTN; 1 makes polls and reports take turns on one TLS session (less memory per VEN when many run in one process).</summary>
+    public int MaxConnectionsPerServer { get; init; } = 2;
+
     /// <summary>Time allowed for one HTTP exchange with the VTN.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -141,6 +144,7 @@ public sealed record VenOptions
             if (VtnCertificateAuthorities.Count == 0) throw new VenConfigurationException("high security needs the CA certificate(s) the VTN's signatures chain to");
             if (SignatureReplayWindow <= TimeSpan.Zero) throw new VenConfigurationException("SignatureReplayWindow must be positive");
         }
+        if (MaxConnectionsPerServer < 1) throw new VenConfigurationException("MaxConnectionsPerServer must be at least 1");
         if (PollFrequency is { } f && f <= TimeSpan.Zero) throw new VenConfigurationException("PollFrequency must be positive");
         var ids = ReportProviders.Select(p => p.Definition.ReportSpecifierId).ToList();
         if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Count) throw new VenConfigurationException("two report providers share a reportSpecifierID");

@@ -30,7 +30,7 @@ internal sealed class VenTransport : IVenTransport
         var handler = new SocketsHttpHandler
         {
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = 2,
+            MaxConnectionsPerServer = options.MaxConnectionsPerServer,
             ConnectTimeout = TimeSpan.FromSeconds(15),
         };
         if (!options.InsecureHttp)

@@ -1,0 +1,47 @@
+using FlexCoop.OpenAdr.Engine.Tests.EndToEnd;
+using FlexCoop.Osb.Agent;
+using static FlexCoop.Osb.Tests.Agent.OsbFixture;
+
+namespace FlexCoop.Osb.Tests.Agent;
+
+public sealed class HomeSimulationTests
+{
+    [Fact]
+    public async Task Twenty_generated_homes_register_and_announce_their_own_devices()
+    {
+        await using var vtn = await StartVtnAsync();
+
+        await using var sim = await HomeSimulation.StartAsync(new HomeSimulationOptions
+        {
+            MiddlewareUrl = vtn.Server.Url,
+            Homes = 20,
+            Seed = 5,
+            IssueCertificate = home => OsbCertificates.Issue(TestPki.Ca, home.HomeId),
+            CertificateAuthorities = [TestPki.CaPublic],
+            Clock = vtn.Clock,
+            StartSpread = TimeSpan.Zero,
+            StartAttempts = 1,
+            PollFrequency = TimeSpan.FromDays(1),
+            ControlInterval = TimeSpan.FromDays(1),
+            LoggerFactory = Logs(),
+        }, Ct);
+
+        Assert.Empty(sim.Failures);
+        Assert.Equal(20, sim.Running);
+        var vens = await vtn.Store.ListVensAsync(Ct);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => $"home-{i:D4}"), vens.Where(v => v.IsRegistered).Select(v => v.VenName!).Order());
+        foreach (var box in sim.Boxes)
+        {
+            var reports = await vtn.Store.GetVenReportsAsync(box!.Ven.VenId!, Ct);
+            var usage = reports.Single(r => r.ReportName == "TELEMETRY_USAGE");
+            Assert.Equal(box.Home.Devices.Select(d => d.ResourceId.ToString()).Order(), usage.Descriptions.Select(d => d.ResourceId!).Order());
+        }
+        Assert.True(sim.Homes.Select(h => h.Devices.Count).Distinct().Count() > 1, "the homes should differ");
+
+        await sim.StopHomeAsync(3);
+        Assert.Equal(19, sim.Running);
+        Assert.Null(sim.Boxes[3]);
+        Assert.True(await sim.StartHomeAsync(3, Ct));
+        Assert.Equal(20, sim.Running);
+    }
+}
