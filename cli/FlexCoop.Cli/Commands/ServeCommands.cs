@@ -27,21 +27,24 @@ namespace FlexCoop.Cli.Commands
             var pollPeriod = new Option<string>("--poll-period") { Description = "Poll period asked of the Open Smart Boxes (ISO 8601), also the TELEMETRY_STATUS period.", DefaultValueFactory = _ => "PT10S" };
             var schemaPrefix = new Option<string>("--schema-prefix") { Description = "Prefix of the PostgreSQL schemas and MQTT topics (nodes of one system share it).", DefaultValueFactory = _ => "flexcoop" };
             var schemas = new Option<string?>("--schemas") { Description = "Also validate every received OpenADR message against the XSDs in this directory." };
-            var demo = new Option<bool>("--demo") { Description = "Create the demo accounts and the OSB enrolment client, write their secrets to the data directory and print them." };
+            var demo = new Option<bool>("--demo") { Description = "Create the demo accounts and the OSB enrolment client (secrets written to the data directory and printed), and run --demo-homes simulated homes against this node." };
+            var demoHomes = new Option<int>("--demo-homes") { Description = "With --demo: how many simulated homes (Open Smart Boxes) enrol and run in this process (0 for none).", DefaultValueFactory = _ => 50 };
             var command = new Command("serve", """
                 Run a node of the FLEXCoop middleware until interrupted: the OpenADR 2.0b VTN, identity
                 (OAuth 2.0 / OpenID Connect tokens at /connect/token, OSB enrolment at /api/enrolment),
                 the component bus, the store and the DER registry (/api/registry/ders; OpenAPI at
                 /api/openapi.json), all on one HTTPS URL whose certificate the cooperative CA issues
                 (its certificate is written to DATA/ca.crt and served at /api/ca.crt).
-                One node on SQLite:
+                One node on SQLite, with 50 simulated homes enrolling and reporting to it:
                   flexcoop serve --demo --data ./coop
                 Several nodes acting as one:
                   flexcoop serve --urls https://0.0.0.0:8443 --postgres "Host=db;Username=coop;Password=..." --mqtt mqtt://broker:1883
                 """);
-            foreach (var o in new Option[] { data, urls, postgres, mqtt, timeoutPolls, pollPeriod, schemaPrefix, schemas, demo }) command.Options.Add(o);
+            foreach (var o in new Option[] { data, urls, postgres, mqtt, timeoutPolls, pollPeriod, schemaPrefix, schemas, demo, demoHomes }) command.Options.Add(o);
             command.SetAction(async (parse, ct) =>
             {
+                var homes = parse.GetValue(demoHomes);
+                if (homes is < 0 or > 100_000) throw new CliUsageException("--demo-homes must be within 0..100000");
                 Uri? mqttUrl = null;
                 if (parse.GetValue(mqtt) is { } m && (!Uri.TryCreate(m, UriKind.Absolute, out mqttUrl) || mqttUrl.Scheme != "mqtt"))
                 {
@@ -92,6 +95,9 @@ namespace FlexCoop.Cli.Commands
                         Console.WriteLine($"token: curl --cacert {Path.Combine(options.DataDirectory, "ca.crt")} -d grant_type=password -d username=aggregator -d \"password=$(cat {d.AggregatorPasswordFile})\" -d \"scope=registry operator accounts\" {host.Url}connect/token");
                     }
                     await Console.Out.FlushAsync(ct);
+                    await using var simulation = host.Demo is { } demoCredentials && homes > 0
+                        ? await StartDemoHomesAsync(host, demoCredentials, options.DataDirectory, homes, logs, ct)
+                        : null;
                     try
                     {
                         await Task.Delay(Timeout.Infinite, ct);
@@ -103,6 +109,27 @@ namespace FlexCoop.Cli.Commands
                 return ExitCodes.Success;
             });
             return command;
+        }
+
+        /// <summary>Enrols and runs the demo's simulated homes against this node, through its public endpoints like any OSB.</summary>
+        private static async Task<Osb.Agent.HomeSimulation> StartDemoHomesAsync(
+            MiddlewareHost host, DemoCredentials demo, string dataDirectory, int homes, ILoggerFactory logs, CancellationToken cancellationToken)
+        {
+            var secret = (await File.ReadAllTextAsync(demo.EnrolmentSecretFile, cancellationToken)).Trim();
+            var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dataDirectory, "ca.crt"));
+            var simulation = await Osb.Agent.HomeSimulation.StartAsync(new Osb.Agent.HomeSimulationOptions
+            {
+                MiddlewareUrl = host.Url,
+                Homes = homes,
+                ClientId = demo.EnrolmentClientId,
+                ClientSecret = secret,
+                CertificateAuthorities = [ca],
+                LoggerFactory = logs,
+            }, cancellationToken);
+            Console.WriteLine($"demo: {simulation.Running} of {homes} simulated homes running{(simulation.Failures.Count == 0 ? "" : $"; failed: {string.Join(", ", simulation.Failures.Select(f => $"{f.Key} ({f.Value})"))}")}");
+            Console.WriteLine($"list them: curl --cacert {Path.Combine(dataDirectory, "ca.crt")} -H \"Authorization: Bearer TOKEN\" {host.RegistryApiUrl}");
+            await Console.Out.FlushAsync(cancellationToken);
+            return simulation;
         }
     }
 }
