@@ -23,11 +23,15 @@ public sealed record DataSetMemberReference(string Reference, FunctionalConstrai
 /// server/logical device/logical node/data directories, data definitions, GetDataValues and
 /// SetDataValues, data set directory, values, creation and deletion.
 /// </summary>
-public sealed class Iec61850Client : IAsyncDisposable
+public sealed partial class Iec61850Client : IAsyncDisposable
 {
     private readonly Dictionary<string, MmsStructureType> _lnTypes = new(StringComparer.Ordinal);
 
-    private Iec61850Client(MmsClient mms) => Mms = mms;
+    private Iec61850Client(MmsClient mms)
+    {
+        Mms = mms;
+        mms.InformationReportHandler = OnInformationReport;
+    }
 
     /// <summary>The MMS association underneath (for MMS-level services and raw PDUs).</summary>
     public MmsClient Mms { get; }

@@ -25,20 +25,42 @@ internal sealed class Iec61850ReportEngine
     }
 
     private readonly MmsVmd _vmd;
+    private readonly Iec61850ServerFaults _faults;
     private readonly Dictionary<string, RcbState> _byItem = new(StringComparer.Ordinal);
     private readonly List<RcbState> _all = [];
 
-    public Iec61850ReportEngine(IedModel model, MmsVmd vmd)
+    public Iec61850ReportEngine(IedModel model, MmsVmd vmd, Iec61850ServerFaults faults = Iec61850ServerFaults.None)
     {
         _vmd = vmd;
+        _faults = faults;
         foreach (var rcb in model.ReportControlBlocks)
         {
+            if (vmd.Find(rcb.LogicalNode!.LogicalDevice.MmsDomainName, rcb.LogicalNode.Name) is null) continue;
             var domain = rcb.LogicalNode!.LogicalDevice.MmsDomainName;
             var item = FcNode.MmsName(rcb, rcb.Fc);
             var state = new RcbState(rcb, domain, item, rcb.DataSet?.Members ?? []);
             _byItem[domain + "/" + item] = state;
             _all.Add(state);
         }
+    }
+
+    /// <summary>
+    /// Reservation (7-2 §17): an RCB enabled by one association refuses every other association's
+    /// writes, and its owner may change only RptEna and GI (and Purge/EntryID of a BRCB) while it is
+    /// enabled. <paramref name="handled"/> is false for writes that are not RCB attributes.
+    /// </summary>
+    public DataAccessError? OnWrite(MmsWriteContext context, out bool handled)
+    {
+        handled = false;
+        var cut = context.ItemId.LastIndexOf('$');
+        if (cut < 0 || !_byItem.TryGetValue(context.Domain + "/" + context.ItemId[..cut], out var state)) return null;
+        handled = true;
+        if (_faults.HasFlag(Iec61850ServerFaults.NoRcbReservation)) return null;
+        var attribute = context.ItemId[(cut + 1)..];
+        var owner = Enabled(state);
+        if (owner is null) return null;
+        if (!ReferenceEquals(owner, context.Peer)) return DataAccessError.TemporarilyUnavailable;
+        return attribute is "RptEna" or "GI" or "Purge" or "EntryID" ? null : DataAccessError.TemporarilyUnavailable;
     }
 
     /// <summary>A client wrote an RCB attribute.</summary>
@@ -54,7 +76,7 @@ internal sealed class Iec61850ReportEngine
         else if (attribute == "GI" && context.Value is MmsBoolean { Value: true })
         {
             _vmd.SetValue(state.Domain, state.ItemId + "$GI", new MmsBoolean(false));
-            if (Enabled(state) is { } owner && Trigger(state, 5))
+            if (!_faults.HasFlag(Iec61850ServerFaults.GiIgnored) && Enabled(state) is { } owner && Trigger(state, 5))
             {
                 Send(state, owner, Enumerable.Range(0, state.Members.Count).ToArray(), ReasonGi);
             }
