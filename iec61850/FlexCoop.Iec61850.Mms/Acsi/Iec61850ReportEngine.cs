@@ -7,12 +7,12 @@ namespace FlexCoop.Iec61850.Mms.Acsi;
 /// Reporting for the report control blocks of the model (8-1 clause 17): a client enables an RCB by
 /// writing <c>RptEna</c> true (it then owns it), asks for a general interrogation by writing
 /// <c>GI</c> true, and receives data-change and quality-change reports when the host updates a
-/// member of the RCB's data set. Buffering across disconnections and the integrity period are not
-/// implemented: an RCB reports only while its owner is associated.
+/// member of the RCB's data set. Reports also go out every integrity period (<c>IntgPd</c>, when TrgOps has
+/// integrity). Buffering across disconnections is not implemented: an RCB reports only while its owner is associated.
 /// </summary>
 internal sealed class Iec61850ReportEngine
 {
-    private const int ReasonDchg = 1, ReasonQchg = 2, ReasonGi = 5;
+    private const int ReasonDchg = 1, ReasonQchg = 2, ReasonIntegrity = 4, ReasonGi = 5;
 
     private sealed class RcbState(ReportControlBlock rcb, string domain, string itemId, IReadOnlyList<DataSetMember> members)
     {
@@ -22,6 +22,7 @@ internal sealed class Iec61850ReportEngine
         public IReadOnlyList<DataSetMember> Members { get; } = members;
         public MmsPeer? Owner { get; set; }
         public object Gate { get; } = new();
+        public Timer? Integrity { get; set; }
     }
 
     private readonly MmsVmd _vmd;
@@ -71,7 +72,17 @@ internal sealed class Iec61850ReportEngine
         var attribute = context.ItemId[(cut + 1)..];
         if (attribute == "RptEna" && context.Value is MmsBoolean enable)
         {
-            lock (state.Gate) state.Owner = enable.Value ? context.Peer : null;
+            lock (state.Gate)
+            {
+                state.Owner = enable.Value ? context.Peer : null;
+                state.Integrity?.Dispose();
+                state.Integrity = null;
+                if (enable.Value && _vmd.GetValue(state.Domain, state.ItemId + "$IntgPd") is MmsUnsigned { Value: > 0 } period && Trigger(state, ReasonIntegrity))
+                {
+                    var ms = (long)Math.Min(period.Value, int.MaxValue);
+                    state.Integrity = new Timer(_ => OnIntegrityPeriod(state), null, ms, ms);
+                }
+            }
         }
         else if (attribute == "GI" && context.Value is MmsBoolean { Value: true })
         {
@@ -99,6 +110,21 @@ internal sealed class Iec61850ReportEngine
                 if (itemId == id || itemId.StartsWith(id + "$", StringComparison.Ordinal) || id.StartsWith(itemId + "$", StringComparison.Ordinal)) included.Add(i);
             }
             if (included.Count > 0) Send(state, owner, included.ToArray(), reason);
+        }
+    }
+
+    /// <summary>Integrity period elapsed: a report of every member, or the timer stops once the RCB is no longer enabled.</summary>
+    private void OnIntegrityPeriod(RcbState state)
+    {
+        if (Enabled(state) is { } owner)
+        {
+            Send(state, owner, Enumerable.Range(0, state.Members.Count).ToArray(), ReasonIntegrity);
+            return;
+        }
+        lock (state.Gate)
+        {
+            state.Integrity?.Dispose();
+            state.Integrity = null;
         }
     }
 
