@@ -107,6 +107,8 @@ public sealed partial class Iec61850Client : IAsyncDisposable
             if (c.Type is not MmsStructureType s) continue;
             foreach (var m in s.Components)
             {
+                // 8-1 puts the setting group control block of LLN0 under SP: it is not a data object
+                if (acsiClass == AcsiClass.DataObject && c.Name == "SP" && m.Name == "SGCB" && ln == "LLN0") continue;
                 if (!result.Contains(m.Name)) result.Add(m.Name);
             }
         }

@@ -28,12 +28,13 @@ public static class Iec61850MmsMapping
         Func<string, bool> writable = faults.HasFlag(Iec61850ServerFaults.WriteAllowedOnSt)
             ? path => IsWritablePath(path) || path.Contains("$ST$", StringComparison.Ordinal) || path.Contains("$MX$", StringComparison.Ordinal)
             : IsWritablePath;
+        var hidden = faults.HasFlag(Iec61850ServerFaults.WrongDirectory) ? UnreferencedLogicalNode(model) : null;
         foreach (var ld in model.LogicalDevices)
         {
             var domain = vmd.AddDomain(ld.MmsDomainName);
             foreach (var ln in ld.LogicalNodes)
             {
-                if (faults.HasFlag(Iec61850ServerFaults.WrongDirectory) && ld == model.LogicalDevices[0] && ln == ld.LogicalNodes[^1]) continue;
+                if (ln == hidden) continue;
                 var components = new List<MmsComponent>();
                 var values = new List<MmsValue>();
                 foreach (var group in ln.FunctionalView)
@@ -54,6 +55,13 @@ public static class Iec61850MmsMapping
             if (members.Length > 0 && vmd.Find(d.Name, ds.LogicalNode.Name) is not null) d.AddNamedVariableList(ds.MmsItemId, members);
         }
         return vmd;
+    }
+
+    /// <summary>The last logical node (not LLN0) that no data set member lies in: what the wrong-directory fault hides.</summary>
+    private static LogicalNode? UnreferencedLogicalNode(IedModel model)
+    {
+        var referenced = model.DataSets.SelectMany(d => d.Members).Select(m => m.Target.LogicalNode).ToHashSet();
+        return model.LogicalDevices.SelectMany(ld => ld.LogicalNodes).LastOrDefault(ln => ln.Name != "LLN0" && !referenced.Contains(ln));
     }
 
     /// <summary>Writable when the FC component (second segment of <c>LN$FC$...</c>) is a writable FC.</summary>

@@ -9,7 +9,7 @@ public enum Iec61850ServerFaults
 {
     None = 0,
 
-    /// <summary>The last logical node of the first logical device is left out of the served model (directories differ from SCL).</summary>
+    /// <summary>One logical node that no data set refers to (the last) is left out of the served model: directories differ from SCL.</summary>
     WrongDirectory = 1 << 0,
 
     /// <summary>Clients may write status (ST) and measured (MX) values.</summary>
