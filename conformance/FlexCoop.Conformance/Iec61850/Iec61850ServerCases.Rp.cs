@@ -13,6 +13,22 @@ internal static partial class Iec61850ServerCases
         ctx.Model.ReportControlBlocks.FirstOrDefault(r => r.Buffered == buffered && r.DataSet is { Members.Count: > 0 })
         ?? throw new CaseNotApplicableException($"the model has no {(buffered ? "buffered" : "unbuffered")} report control block with a data set");
 
+    /// <summary>Enables the BRCB, asks <paramref name="count"/> general interrogations, disables it; returns the reports' EntryIDs.</summary>
+    private static async Task<byte[][]> BufferGiReportsAsync(Iec61850TestContext ctx, Iec61850Client client, ReportControlBlock rcb, int count, CancellationToken ct)
+    {
+        var ids = new List<byte[]>();
+        await client.EnableReportingAsync(rcb.Reference, rcb.Fc, cancellationToken: ct).ConfigureAwait(false);
+        for (var i = 0; i < count; i++)
+        {
+            await client.GeneralInterrogationAsync(rcb.Reference, rcb.Fc, ct).ConfigureAwait(false);
+            var report = await ctx.NextReportAsync(client, ct).ConfigureAwait(false);
+            ctx.Require(report?.EntryId is { Length: 8 }, $"general interrogation {i + 1} gives a report with an EntryID");
+            ids.Add(report!.EntryId!);
+        }
+        await client.EnableReportingAsync(rcb.Reference, rcb.Fc, enable: false, ct).ConfigureAwait(false);
+        return [.. ids];
+    }
+
     private static IEnumerable<ScriptedCase> Reporting(bool buffered)
     {
         var g = buffered ? Br : Rp;
@@ -100,8 +116,34 @@ internal static partial class Iec61850ServerCases
         });
         if (buffered)
         {
-            yield return new ScriptedCase("sBr7", Br, "BRCB resynchronisation: reports after a given EntryID are sent again", null);
-            yield return new ScriptedCase("sBr8", Br, "BRCB Purge discards the buffered reports", null);
+            yield return new ScriptedCase("sBr7", Br, "BRCB resynchronisation: enabling after a given EntryID sends the later reports again", async (ctx, ct) =>
+            {
+                var rcb = FirstRcb(ctx, buffered: true);
+                if (!rcb.Source.OptFields.EntryId) Iec61850TestContext.NotApplicable("the BRCB's OptFlds do not include entryID");
+                var client = await ctx.ConnectAsync(cancellationToken: ct).ConfigureAwait(false);
+                var ids = await BufferGiReportsAsync(ctx, client, rcb, 3, ct).ConfigureAwait(false);
+                await client.SetDataValuesAsync(rcb.Reference + ".EntryID", rcb.Fc, new MmsOctetString(ids[0]), ct).ConfigureAwait(false);
+                await client.EnableReportingAsync(rcb.Reference, rcb.Fc, cancellationToken: ct).ConfigureAwait(false);
+                for (var i = 1; i < ids.Length; i++)
+                {
+                    var again = await ctx.NextReportAsync(client, ct).ConfigureAwait(false);
+                    ctx.Require(again is not null, $"buffered report {i + 1} is sent again");
+                    ctx.Check(again!.EntryId is { } e && e.AsSpan().SequenceEqual(ids[i]), $"it has EntryID {Convert.ToHexString(ids[i])}", again.EntryId is null ? "none" : Convert.ToHexString(again.EntryId));
+                }
+                await client.EnableReportingAsync(rcb.Reference, rcb.Fc, enable: false, ct).ConfigureAwait(false);
+            });
+            yield return new ScriptedCase("sBr8", Br, "BRCB PurgeBuf discards the buffered reports", async (ctx, ct) =>
+            {
+                var rcb = FirstRcb(ctx, buffered: true);
+                if (!rcb.Source.OptFields.EntryId) Iec61850TestContext.NotApplicable("the BRCB's OptFlds do not include entryID");
+                if (rcb.Attribute("PurgeBuf") is null) Iec61850TestContext.NotApplicable("the BRCB has no PurgeBuf");
+                var client = await ctx.ConnectAsync(cancellationToken: ct).ConfigureAwait(false);
+                var ids = await BufferGiReportsAsync(ctx, client, rcb, 2, ct).ConfigureAwait(false);
+                var purge = await ctx.TryWriteAsync(client, rcb.Reference + ".PurgeBuf", rcb.Fc, new MmsBoolean(true), ct).ConfigureAwait(false);
+                ctx.Require(purge is null, "PurgeBuf is accepted", purge?.ToString());
+                var resync = await ctx.TryWriteAsync(client, rcb.Reference + ".EntryID", rcb.Fc, new MmsOctetString(ids[0]), ct).ConfigureAwait(false);
+                ctx.Check(resync is not null, "an EntryID from before the purge is refused", "accepted");
+            });
             yield return new ScriptedCase("sBr9", Br, "BRCB overflow sets BufOvfl in the next report", null);
         }
         yield return new ScriptedCase($"s{g}N1", g, $"Enabling a {kind} that does not exist is refused with object-non-existent", async (ctx, ct) =>
