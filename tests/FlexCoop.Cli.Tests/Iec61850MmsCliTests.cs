@@ -11,7 +11,7 @@ public sealed class Iec61850MmsCliTests
     private static string DerModel => Path.Combine(TestEnvironment.RepoRoot, "schemas", "iec61850", "der-unit.cid");
 
     /// <summary>A running <c>serve</c> process on a port chosen by the system.</summary>
-    private sealed class ServeProcess : IAsyncDisposable
+    internal sealed class ServeProcess : IAsyncDisposable
     {
         private readonly Process _process;
 

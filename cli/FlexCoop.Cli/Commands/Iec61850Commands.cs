@@ -10,6 +10,7 @@ internal static class Iec61850Commands
         var command = new Command("iec61850", "IEC 61850 over MMS: browse, read, write, control, reports, serve a model, check SCL.");
         Iec61850SclCommands.AddTo(command);
         Iec61850MmsCommands.AddTo(command);
+        Iec61850ControlCommands.AddTo(command);
         return command;
     }
 }

@@ -23,17 +23,17 @@ internal static class Iec61850MmsCommands
 
     // ------------------------------------------------------------------ options shared by the client commands
 
-    private static Argument<string> ServerArgument() => new("HOST[:PORT]")
+    internal static Argument<string> ServerArgument() => new("HOST[:PORT]")
     {
         Description = "The IEC 61850 server: a host name or address, optionally with :PORT (default 102; [::1]:102 for IPv6).",
     };
 
-    private static Option<string?> PasswordOption() => new("--password")
+    internal static Option<string?> PasswordOption() => new("--password")
     {
         Description = "Password for ACSE authentication (mechanism 2.2.3.1), when the server asks for one.",
     };
 
-    private static Option<int> TimeoutOption() => new("--timeout")
+    internal static Option<int> TimeoutOption() => new("--timeout")
     {
         Description = "Seconds to wait for the association and for each answer (default 10).",
         DefaultValueFactory = _ => 10,
@@ -61,12 +61,12 @@ internal static class Iec61850MmsCommands
             ? p
             : throw new CliUsageException($"'{whole}': the port must be a number from 1 to 65535");
 
-    private static FunctionalConstraint ParseFc(string text) =>
+    internal static FunctionalConstraint ParseFc(string text) =>
         FunctionalConstraints.TryParse(text.ToUpperInvariant(), out var fc)
             ? fc
             : throw new CliUsageException($"'{text}' is not a functional constraint (ST, MX, SP, SV, CF, DC, SG, SE, SR, OR, BL, EX, CO, BR, RP, LG, GO, GS, MS, US)");
 
-    private static async Task<Iec61850Client> ConnectAsync(string server, string? password, int timeoutSeconds, CancellationToken cancellationToken)
+    internal static async Task<Iec61850Client> ConnectAsync(string server, string? password, int timeoutSeconds, CancellationToken cancellationToken)
     {
         var (host, port) = ParseEndpoint(server);
         if (timeoutSeconds < 1) throw new CliUsageException("--timeout must be at least 1 second");
@@ -90,7 +90,7 @@ internal static class Iec61850MmsCommands
     /// Turns a usage error into its message and exit code 2 here, since System.CommandLine's own
     /// exception handler would otherwise report it as an unhandled exception.
     /// </summary>
-    private static async Task<int> GuardAsync(Func<Task<int>> action)
+    internal static async Task<int> GuardAsync(Func<Task<int>> action)
     {
         try
         {
@@ -104,7 +104,7 @@ internal static class Iec61850MmsCommands
     }
 
     /// <summary>Runs a client action; MMS failures become a message and exit code 1.</summary>
-    private static async Task<int> RunClientAsync(Func<Task<int>> action)
+    internal static async Task<int> RunClientAsync(Func<Task<int>> action)
     {
         try
         {
@@ -128,6 +128,11 @@ internal static class Iec61850MmsCommands
         var password = new Option<string?>("--password") { Description = "Require this password from clients (ACSE authentication 2.2.3.1)." };
         var files = new Option<string?>("--files") { Description = "Serve this directory, read-only, with the MMS file services." };
         var maxAssociations = new Option<int>("--max-associations") { Description = "Clients served at once; the next is refused (default 10).", DefaultValueFactory = _ => 10 };
+        var fault = new Option<string[]>("--fault")
+        {
+            Description = "Start with a deliberate defect, to show a conformance suite catches it (repeatable): " + string.Join(", ", Iec61850ServerFaultNames.All.Keys) + ". Never in production.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("serve",
             "Serve the data model of an SCL file over MMS (IEC 61850-8-1): logical devices as domains, logical nodes\n" +
             "as named variables LN$FC$DO$DA, data sets as named variable lists, control blocks as structures.\n" +
@@ -140,6 +145,7 @@ internal static class Iec61850MmsCommands
         command.Options.Add(password);
         command.Options.Add(files);
         command.Options.Add(maxAssociations);
+        command.Options.Add(fault);
         command.SetAction((parseResult, cancellationToken) => GuardAsync(async () =>
         {
             var path = parseResult.GetValue(model)!;
@@ -175,7 +181,14 @@ internal static class Iec61850MmsCommands
                 FileStoreRoot = filesDir,
                 MaxAssociations = Math.Max(1, parseResult.GetValue(maxAssociations)),
             };
-            await using var server = new Iec61850Server(iedModel, options);
+            var faults = Iec61850ServerFaults.None;
+            foreach (var name in parseResult.GetValue(fault) ?? [])
+            {
+                faults |= Iec61850ServerFaultNames.All.TryGetValue(name, out var f)
+                    ? f
+                    : throw new CliUsageException($"--fault: '{name}' is not a fault mode ({string.Join(", ", Iec61850ServerFaultNames.All.Keys)})");
+            }
+            await using var server = new Iec61850Server(iedModel, options, faults: faults);
             try
             {
                 server.Start(new IPEndPoint(address, portNumber));
@@ -185,6 +198,7 @@ internal static class Iec61850MmsCommands
                 throw new CliUsageException($"cannot listen on {address}:{portNumber}: {ex.Message}");
             }
             var ep = server.LocalEndPoint;
+            if (faults != Iec61850ServerFaults.None) await Console.Error.WriteLineAsync($"WARNING: deliberate faults enabled: {faults}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"serving IED {iedModel.Name} ({iedModel.LogicalDevices.Count} logical devices, {iedModel.LogicalNodeCount} logical nodes, {iedModel.DataAttributeCount} attributes) on {ep.Address}:{ep.Port}").ConfigureAwait(false);
             await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -320,7 +334,7 @@ internal static class Iec61850MmsCommands
 
     private static string ReferenceMessage(string reference) => $"'{reference}' is not an object reference LD/LN[.DO[.DA]]";
 
-    private static bool CheckReference(string reference)
+    internal static bool CheckReference(string reference)
     {
         try
         {

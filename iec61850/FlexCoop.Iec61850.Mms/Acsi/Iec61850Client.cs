@@ -23,11 +23,15 @@ public sealed record DataSetMemberReference(string Reference, FunctionalConstrai
 /// server/logical device/logical node/data directories, data definitions, GetDataValues and
 /// SetDataValues, data set directory, values, creation and deletion.
 /// </summary>
-public sealed class Iec61850Client : IAsyncDisposable
+public sealed partial class Iec61850Client : IAsyncDisposable
 {
     private readonly Dictionary<string, MmsStructureType> _lnTypes = new(StringComparer.Ordinal);
 
-    private Iec61850Client(MmsClient mms) => Mms = mms;
+    private Iec61850Client(MmsClient mms)
+    {
+        Mms = mms;
+        mms.InformationReportHandler = OnInformationReport;
+    }
 
     /// <summary>The MMS association underneath (for MMS-level services and raw PDUs).</summary>
     public MmsClient Mms { get; }
@@ -103,6 +107,8 @@ public sealed class Iec61850Client : IAsyncDisposable
             if (c.Type is not MmsStructureType s) continue;
             foreach (var m in s.Components)
             {
+                // 8-1 puts the setting group control block of LLN0 under SP: it is not a data object
+                if (acsiClass == AcsiClass.DataObject && c.Name == "SP" && m.Name == "SGCB" && ln == "LLN0") continue;
                 if (!result.Contains(m.Name)) result.Add(m.Name);
             }
         }

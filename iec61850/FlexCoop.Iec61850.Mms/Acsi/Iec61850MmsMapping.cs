@@ -19,15 +19,22 @@ public static class Iec61850MmsMapping
         or FunctionalConstraint.US;
 
     /// <summary>Builds the MMS objects of <paramref name="model"/> with the initial values from SCL.</summary>
-    public static MmsVmd BuildVmd(IedModel model)
+    public static MmsVmd BuildVmd(IedModel model) => BuildVmd(model, Iec61850ServerFaults.None);
+
+    internal static MmsVmd BuildVmd(IedModel model, Iec61850ServerFaults faults)
     {
         ArgumentNullException.ThrowIfNull(model);
         var vmd = new MmsVmd();
+        Func<string, bool> writable = faults.HasFlag(Iec61850ServerFaults.WriteAllowedOnSt)
+            ? path => IsWritablePath(path) || path.Contains("$ST$", StringComparison.Ordinal) || path.Contains("$MX$", StringComparison.Ordinal)
+            : IsWritablePath;
+        var hidden = faults.HasFlag(Iec61850ServerFaults.WrongDirectory) ? UnreferencedLogicalNode(model) : null;
         foreach (var ld in model.LogicalDevices)
         {
             var domain = vmd.AddDomain(ld.MmsDomainName);
             foreach (var ln in ld.LogicalNodes)
             {
+                if (ln == hidden) continue;
                 var components = new List<MmsComponent>();
                 var values = new List<MmsValue>();
                 foreach (var group in ln.FunctionalView)
@@ -37,7 +44,7 @@ public static class Iec61850MmsMapping
                     values.Add(value);
                 }
                 if (components.Count == 0) continue;
-                domain.AddVariable(ln.Name, new MmsStructureType(components), new MmsStructure(values), IsWritablePath);
+                domain.AddVariable(ln.Name, new MmsStructureType(components), new MmsStructure(values), writable);
                 foreach (var log in ln.Logs) domain.AddJournal(ln.Name + "$" + log);
             }
         }
@@ -45,9 +52,16 @@ public static class Iec61850MmsMapping
         {
             var d = vmd.FindDomain(ds.LogicalNode.LogicalDevice.MmsDomainName)!;
             var members = ds.Members.Select(m => ObjectName.Domain(m.MmsDomainName, m.MmsItemId)).ToArray();
-            if (members.Length > 0) d.AddNamedVariableList(ds.MmsItemId, members);
+            if (members.Length > 0 && vmd.Find(d.Name, ds.LogicalNode.Name) is not null) d.AddNamedVariableList(ds.MmsItemId, members);
         }
         return vmd;
+    }
+
+    /// <summary>The last logical node (not LLN0) that no data set member lies in: what the wrong-directory fault hides.</summary>
+    private static LogicalNode? UnreferencedLogicalNode(IedModel model)
+    {
+        var referenced = model.DataSets.SelectMany(d => d.Members).Select(m => m.Target.LogicalNode).ToHashSet();
+        return model.LogicalDevices.SelectMany(ld => ld.LogicalNodes).LastOrDefault(ln => ln.Name != "LLN0" && !referenced.Contains(ln));
     }
 
     /// <summary>Writable when the FC component (second segment of <c>LN$FC$...</c>) is a writable FC.</summary>

@@ -11,18 +11,53 @@ namespace FlexCoop.Iec61850.Mms.Acsi;
 /// </summary>
 public sealed class Iec61850Server : IAsyncDisposable
 {
-    public Iec61850Server(IedModel model, MmsServerOptions? options = null)
+    /// <param name="model">The IED to serve.</param>
+    /// <param name="options">MMS server settings (associations, password, file store...).</param>
+    /// <param name="controlHandler">Checks and executes control operations; by default <see cref="MirrorControlHandler"/>.</param>
+    /// <param name="faults">Deliberate defects for testing conformance suites; none by default.</param>
+    public Iec61850Server(IedModel model, MmsServerOptions? options = null, IIec61850ControlHandler? controlHandler = null, Iec61850ServerFaults faults = Iec61850ServerFaults.None)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
+        Faults = faults;
         options ??= new MmsServerOptions();
         if (options.ModelName == new MmsServerOptions().ModelName) options = options with { ModelName = model.Ied.Type ?? model.Name };
-        var vmd = Iec61850MmsMapping.BuildVmd(model);
-        _reports = new Iec61850ReportEngine(model, vmd);
-        Mms = new MmsServer(vmd, options) { Written = _reports.OnWritten };
+        var vmd = Iec61850MmsMapping.BuildVmd(model, faults);
+        _reports = new Iec61850ReportEngine(model, vmd, faults);
+        _settingGroups = new Iec61850SettingGroupEngine(model, vmd, faults);
+        Mms = new MmsServer(vmd, options)
+        {
+            WriteHandler = OnWrite,
+            Written = OnWritten,
+            MalformedPdu = faults.HasFlag(Iec61850ServerFaults.CrashOnBadPdu) ? (_, _) => _ = Task.Run(async () => await Mms!.DisposeAsync().ConfigureAwait(false)) : null,
+        };
+        _controls = new Iec61850ControlEngine(this, vmd, controlHandler ?? new MirrorControlHandler(), faults);
     }
 
     private readonly Iec61850ReportEngine _reports;
+    private readonly Iec61850SettingGroupEngine _settingGroups;
+    private readonly Iec61850ControlEngine _controls;
+
+    /// <summary>The deliberate defects this server was started with.</summary>
+    public Iec61850ServerFaults Faults { get; }
+
+    /// <summary>The controllable data objects (<c>LD/LN.DO</c> with CO attributes).</summary>
+    public IEnumerable<string> ControlObjects => _controls.ControlObjects;
+
+    private DataAccessError? OnWrite(MmsWriteContext context)
+    {
+        var error = _controls.OnWrite(context, out var handled);
+        if (handled) return error;
+        error = _settingGroups.OnWrite(context, out handled);
+        if (handled) return error;
+        return _reports.OnWrite(context, out _);
+    }
+
+    private void OnWritten(MmsWriteContext context)
+    {
+        _reports.OnWritten(context);
+        _settingGroups.OnWritten(context);
+    }
 
     public IedModel Model { get; }
 

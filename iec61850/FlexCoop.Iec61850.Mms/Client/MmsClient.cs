@@ -55,6 +55,12 @@ public sealed partial class MmsClient : IAsyncDisposable
     /// <summary>Called with the bytes of every MMS PDU sent or received (on the I/O path: keep it quick).</summary>
     public Action<MmsPduDirection, ReadOnlyMemory<byte>>? PduInspector { get; set; }
 
+    /// <summary>
+    /// Called first, on the receive path, with every informationReport; returning true consumes it (it is
+    /// then not queued in <see cref="InformationReports"/>). Keep it quick.
+    /// </summary>
+    public Func<InformationReportPdu, bool>? InformationReportHandler { get; set; }
+
     /// <summary>Unconfirmed informationReports received (the oldest are dropped beyond 1000 unread).</summary>
     public ChannelReader<InformationReportPdu> InformationReports => _reports.Reader;
 
@@ -273,6 +279,7 @@ public sealed partial class MmsClient : IAsyncDisposable
         }
         if (pdu is InformationReportPdu report)
         {
+            if (InformationReportHandler?.Invoke(report) == true) return;
             _reports.Writer.TryWrite(report);
             return;
         }

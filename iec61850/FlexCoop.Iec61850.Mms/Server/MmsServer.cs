@@ -16,6 +16,17 @@ public sealed class MmsPeer
     /// <summary>True while the association lasts.</summary>
     public bool IsAssociated => _association.IsAssociated;
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once the response to the request being handled on this association
+    /// has been sent (e.g. a CommandTermination after the Operate response); at once when no request is
+    /// being handled. The action runs on its own: it does not hold up the association.
+    /// </summary>
+    public void AfterResponse(Func<Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        _association.AfterResponse(action);
+    }
+
     /// <summary>Sends an unconfirmed informationReport to this association only.</summary>
     public ValueTask SendInformationReportAsync(InformationReportPdu report, CancellationToken cancellationToken = default) =>
         _association.SendPduBytesAsync(MmsPduCodec.Encode(report), cancellationToken);
@@ -60,6 +71,9 @@ public sealed class MmsServer : IAsyncDisposable
 
     /// <summary>Called after a client's write was applied (on that association's I/O path: keep it quick).</summary>
     public Action<MmsWriteContext>? Written { get; init; }
+
+    /// <summary>Called when a client's MMS PDU did not decode (the association answers with a reject), e.g. for logging.</summary>
+    public Action<MmsPeer, MmsDecodeException>? MalformedPdu { get; init; }
 
     /// <summary>The endpoint the listener is bound to (with the OS-assigned port when 0 was asked).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndpoint ?? throw new InvalidOperationException("the server is not started");

@@ -236,6 +236,13 @@ public sealed class MmsVariableNode
     /// <summary>Whether clients may write this variable or component.</summary>
     public bool Writable { get; }
 
+    /// <summary>
+    /// When set, a client's read of this node is answered by this function instead of the stored value
+    /// (e.g. the IEC 61850 select-before-operate read of <c>...$CO$DO$SBO</c>, which selects).
+    /// Host reads (<see cref="Read"/>) are not affected.
+    /// </summary>
+    public Func<MmsPeer, AccessResult>? ReadHandler { get; set; }
+
     /// <summary>Direct components (empty for a leaf).</summary>
     public IReadOnlyList<MmsVariableNode> Children => (IReadOnlyList<MmsVariableNode>?)_children ?? [];
 

@@ -116,7 +116,9 @@ internal sealed partial class ServerAssociation
         var results = new AccessResult[names.Count];
         for (var i = 0; i < names.Count; i++)
         {
-            results[i] = Resolve(names[i]) is { } node ? AccessResult.Success(node.Read()) : AccessResult.Failure(DataAccessError.ObjectNonExistent);
+            results[i] = Resolve(names[i]) is not { } node
+                ? AccessResult.Failure(DataAccessError.ObjectNonExistent)
+                : node.ReadHandler is { } handler ? handler(Peer) : AccessResult.Success(node.Read());
         }
         return new ReadResponse(results, request.SpecificationWithResult ? request.Specification : null);
     }

@@ -290,6 +290,7 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
         }
         catch (MmsDecodeException ex)
         {
+            _server.MalformedPdu?.Invoke(Peer, ex);
             await SendAsync(new RejectPdu(ex.InvokeId, ex.RejectReason ?? MmsRejectReason.InvalidPdu), cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -297,6 +298,7 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
         {
             case ConfirmedRequestPdu request:
                 {
+                    lock (_afterGate) _handling = true;
                     MmsPdu reply;
                     try
                     {
@@ -309,7 +311,24 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
                     {
                         reply = new RejectPdu(request.InvokeId, MmsRejectReason.InvalidArgument);
                     }
-                    await SendAsync(reply, cancellationToken).ConfigureAwait(false);
+                    List<Func<Task>>? after;
+                    try
+                    {
+                        await SendAsync(reply, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        lock (_afterGate)
+                        {
+                            after = _afterResponse;
+                            _afterResponse = null;
+                            _handling = false;
+                        }
+                    }
+                    if (after is not null)
+                    {
+                        foreach (var action in after) _ = RunDetachedAsync(action);
+                    }
                     break;
                 }
             case ConcludeRequestPdu:
@@ -323,6 +342,37 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
             default:
                 await SendAsync(new RejectPdu(null, MmsRejectReason.UnknownPduType), cancellationToken).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    private readonly object _afterGate = new();
+    private List<Func<Task>>? _afterResponse;
+    private bool _handling;
+
+    /// <summary>Queues <paramref name="action"/> until the current response is sent (at once when none is pending).</summary>
+    public void AfterResponse(Func<Task> action)
+    {
+        lock (_afterGate)
+        {
+            if (_handling)
+            {
+                (_afterResponse ??= []).Add(action);
+                return;
+            }
+        }
+        _ = RunDetachedAsync(action);
+    }
+
+    private static async Task RunDetachedAsync(Func<Task> action)
+    {
+        try
+        {
+            await Task.Yield();
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MmsException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // the association went away meanwhile: nothing to deliver to
         }
     }
 
