@@ -24,11 +24,14 @@ for trx in "${trx_files[@]}"; do
   # <Counters total=".." executed=".." passed=".." failed=".." ... notExecuted=".." />
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
-  t=$(get total); p=$(get passed); f=$(get failed); e=$(get error); to=$(get timeout); ne=$(get notExecuted)
+  t=$(get total); x=$(get executed); p=$(get passed); f=$(get failed); e=$(get error); to=$(get timeout); ne=$(get notExecuted)
   total=$((total + ${t:-0}))
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${e:-0} + ${to:-0}))
-  skipped=$((skipped + ${ne:-0}))
+  # The xunit TRX logger leaves notExecuted at 0 for skipped tests: what was not executed was skipped.
+  notrun=$(( ${t:-0} - ${x:-0} ))
+  [ "$notrun" -lt "${ne:-0}" ] && notrun=${ne:-0}
+  skipped=$((skipped + notrun))
 done
 if [ "${#trx_files[@]}" -eq 0 ]; then
   echo "no test results were written" >&2
