@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 
 namespace FlexCoop.Cli;
 
@@ -27,9 +28,23 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync("Run 'flexcoop --help' for usage.");
             return ExitCodes.UsageOrEnvironment;
         }
+        // Ctrl+C and SIGTERM cancel the running command's token, so servers stop and dispose
+        // cleanly. Handled here rather than by System.CommandLine because an ASP.NET Core host in
+        // the process (vtn serve, serve) swallows SIGTERM for its own lifetime, which would leave
+        // the command waiting forever.
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(
+                new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
+                stop.Token);
         }
         catch (CliUsageException ex)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using FlexCoop.Testing;
 
 namespace FlexCoop.Cli.Tests;
 
@@ -51,6 +52,17 @@ public sealed partial class VtnCliTests
             return new ServeProcess(process, api ?? throw new InvalidOperationException("vtn serve printed no operator API URL"));
         }
 
+        /// <summary>SIGTERM, as a service manager stops it; returns the exit code.</summary>
+        public async Task<int> TerminateAsync()
+        {
+            var (killExit, _, killError) = await TestEnvironment.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Assert.True(killExit == 0, killError);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+
         /// <summary>SIGKILL: no shutdown code runs.</summary>
         public async Task KillAsync()
         {
@@ -67,6 +79,17 @@ public sealed partial class VtnCliTests
 
     [GeneratedRegex(@"^operator API on (\S+)")]
     private static partial Regex OperatorLine();
+
+    [Fact]
+    public async Task Vtn_serve_stops_cleanly_on_sigterm()
+    {
+        var dir = Directory.CreateTempSubdirectory("flexcoop-vtn-term-").FullName;
+        await using var vtn = await ServeProcess.StartAsync(Path.Combine(dir, "vtn.db"));
+
+        Assert.Equal(ExitCodeSuccess, await vtn.TerminateAsync());
+    }
+
+    private const int ExitCodeSuccess = 0;
 
     [Fact]
     public async Task Events_created_through_the_cli_survive_a_sigkill_of_the_vtn()
