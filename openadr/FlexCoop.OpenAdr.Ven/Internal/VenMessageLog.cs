@@ -1,3 +1,5 @@
+using FlexCoop.OpenAdr.Engines.Internal;
+
 namespace FlexCoop.OpenAdr.Ven.Internal;
 
 /// <summary>

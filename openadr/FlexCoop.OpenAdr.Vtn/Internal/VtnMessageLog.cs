@@ -1,4 +1,5 @@
 using FlexCoop.OpenAdr.Codec;
+using FlexCoop.OpenAdr.Engines.Internal;
 using FlexCoop.OpenAdr.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

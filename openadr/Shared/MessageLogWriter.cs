@@ -1,8 +1,11 @@
+// Compiled into both engines (FlexCoop.OpenAdr.Vtn and .Ven) as an internal type: one writer for
+// the message log format that `flexcoop replay` reads, without a public API in FlexCoop.OpenAdr,
+// which does no I/O.
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace FlexCoop.OpenAdr.Vtn.Internal;
+namespace FlexCoop.OpenAdr.Engines.Internal;
 
 /// <summary>One HTTP exchange for the message log.</summary>
 internal sealed record MessageLogEntry(
