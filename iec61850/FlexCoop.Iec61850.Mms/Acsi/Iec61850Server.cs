@@ -29,7 +29,7 @@ public sealed class Iec61850Server : IAsyncDisposable
         {
             WriteHandler = OnWrite,
             Written = OnWritten,
-            MalformedPdu = faults.HasFlag(Iec61850ServerFaults.CrashOnBadPdu) ? (_, _) => _ = Task.Run(async () => await Mms!.DisposeAsync().ConfigureAwait(false)) : null,
+            MalformedPdu = faults.HasFlag(Iec61850ServerFaults.CrashOnBadPdu) ? (_, _) => Mms!.Crash() : null,
         };
         _controls = new Iec61850ControlEngine(this, vmd, controlHandler ?? new MirrorControlHandler(), faults);
     }

@@ -81,6 +81,20 @@ public sealed class MmsServer : IAsyncDisposable
     /// <summary>Associations currently established.</summary>
     public int AssociationCount => _associations.Values.Count(a => a.IsAssociated);
 
+    private int _disposed;
+
+    /// <summary>
+    /// Stops at once, as a crashed server would: no new connection is accepted and every association
+    /// is dropped before this returns, without answering what is in flight. <see cref="DisposeAsync"/>
+    /// still releases the rest. Used by the fault modes that prove conformance suites.
+    /// </summary>
+    internal void Crash()
+    {
+        _stopping.Cancel();
+        _listener?.Stop();
+        foreach (var a in _associations.Values) a.Close();
+    }
+
     /// <summary>Starts listening on <paramref name="endPoint"/> (port 0 picks a free port).</summary>
     public void Start(IPEndPoint endPoint)
     {
@@ -150,8 +164,8 @@ public sealed class MmsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested) return;
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Stop();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
         var running = _associations.Values.ToArray();
