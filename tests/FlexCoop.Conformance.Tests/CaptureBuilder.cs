@@ -102,7 +102,7 @@ internal sealed class CaptureBuilder
         }
         Send(true, 0x11, []);
         Send(false, 0x11, []);
-        return pcapng ? WritePcapNg(frames) : WritePcap(frames);
+        return pcapng ? WritePcapNg(frames) : PcapFile.Write(frames);
     }
 
     private static byte[] Frame(bool fromClient, uint seq, uint ack, byte flags, ReadOnlySpan<byte> payload)
@@ -128,30 +128,6 @@ internal sealed class CaptureBuilder
         BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 65535);
         payload.CopyTo(tcp[20..]);
         return frame;
-    }
-
-    private static byte[] WritePcap(List<(DateTimeOffset Time, byte[] Frame)> frames)
-    {
-        var ms = new MemoryStream();
-        var h = new byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(h, 0xA1B2C3D4);
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(4), 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(6), 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(16), 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(20), 1);
-        ms.Write(h);
-        foreach (var (t, f) in frames)
-        {
-            var r = new byte[16];
-            var us = t.ToUnixTimeMilliseconds() * 1000;
-            BinaryPrimitives.WriteUInt32LittleEndian(r, (uint)(us / 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(4), (uint)(us % 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(8), (uint)f.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(12), (uint)f.Length);
-            ms.Write(r);
-            ms.Write(f);
-        }
-        return ms.ToArray();
     }
 
     private static byte[] WritePcapNg(List<(DateTimeOffset Time, byte[] Frame)> frames)

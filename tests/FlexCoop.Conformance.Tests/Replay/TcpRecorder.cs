@@ -130,7 +130,7 @@ internal sealed class TcpRecorder : IAsyncDisposable
             }
         }
         frames.Sort((a, b) => a.Ticks.CompareTo(b.Ticks));
-        return WritePcap(frames);
+        return PcapFile.Write(frames.Select(f => (new DateTimeOffset(f.Ticks, TimeSpan.Zero), f.Frame)), snapLength: 262144);
     }
 
     private static void AddConnection(List<(long Ticks, byte[] Frame)> frames, Connection c, byte serverHost, int serverPort, Lock gate)
@@ -160,30 +160,6 @@ internal sealed class TcpRecorder : IAsyncDisposable
         var end = chunks.Count > 0 ? chunks[^1].Ticks : t;
         Send(true, 0x11, [], end + 10);
         Send(false, 0x11, [], end + 20);
-    }
-
-    private static byte[] WritePcap(List<(long Ticks, byte[] Frame)> frames)
-    {
-        var ms = new MemoryStream();
-        var h = new byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(h, 0xA1B2C3D4);
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(4), 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(6), 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(16), 262144);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(20), 1);
-        ms.Write(h);
-        foreach (var (ticks, f) in frames)
-        {
-            var us = (ticks - DateTimeOffset.UnixEpoch.Ticks) / 10;
-            var r = new byte[16];
-            BinaryPrimitives.WriteUInt32LittleEndian(r, (uint)(us / 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(4), (uint)(us % 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(8), (uint)f.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(12), (uint)f.Length);
-            ms.Write(r);
-            ms.Write(f);
-        }
-        return ms.ToArray();
     }
 
     private static byte[] Frame(bool fromClient, int clientPort, byte serverHost, int serverPort, uint seq, uint ack, byte flags, ReadOnlySpan<byte> payload)
