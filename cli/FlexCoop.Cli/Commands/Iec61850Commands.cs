@@ -11,6 +11,7 @@ internal static class Iec61850Commands
         Iec61850SclCommands.AddTo(command);
         Iec61850MmsCommands.AddTo(command);
         Iec61850ControlCommands.AddTo(command);
+        Iec61850GooseCommands.AddTo(command);
         return command;
     }
 }
