@@ -24,11 +24,7 @@ public class MmsReadBenchmarks
     private MmsClient? _client;
     private ObjectName _one;
     private ObjectName[] _hundred = [];
-    private Socket? _echoListener;
-    private Socket? _echoClient;
-    private Task? _echoLoop;
-    private byte[] _request = [];
-    private byte[] _response = [];
+    private LoopbackEcho? _echo;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -57,52 +53,50 @@ public class MmsReadBenchmarks
         _hundred = leaves.ToArray();
         _one = _hundred[0];
 
-        // Octet counts of one single-value read on the wire (TPKT packets), for the echo baseline.
-        var sizes = new List<int>();
-        var probe = await MmsClient.ConnectAsync("127.0.0.1", _server.LocalEndPoint.Port, new MmsClientOptions { PacketInspector = (_, b) => { lock (sizes) sizes.Add(b.Length); } });
-        lock (sizes) sizes.Clear();
-        await probe.ReadAsync(_one);
-        await probe.DisposeAsync();
-        _request = new byte[sizes[0]];
-        _response = new byte[sizes[1]];
-
-        _echoListener = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        _echoListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _echoListener.Listen();
-        var accept = _echoListener.AcceptAsync();
-        _echoClient = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await _echoClient.ConnectAsync(_echoListener.LocalEndPoint!);
-        var serverSide = await accept;
-        serverSide.NoDelay = true;
-        var requestLength = _request.Length;
-        var response = _response;
-        _echoLoop = Task.Run(async () =>
-        {
-            var buffer = new byte[requestLength];
-            try
-            {
-                while (true)
-                {
-                    var read = 0;
-                    while (read < requestLength)
-                    {
-                        var n = await serverSide.ReceiveAsync(buffer.AsMemory(read));
-                        if (n == 0) return;
-                        read += n;
-                    }
-                    await serverSide.SendAsync(response);
-                }
-            }
-            catch (SocketException)
-            {
-                // closed at cleanup
-            }
-            finally
-            {
-                serverSide.Dispose();
-            }
-        });
+        var (request, response) = await LoopbackEcho.MeasureReadAsync(_server.LocalEndPoint.Port, [_one]);
+        _echo = await LoopbackEcho.StartAsync(request, response);
+        await ServeResidentMemoryAsync();
     }
+
+    /// <summary>
+    /// The resident memory of <c>flexcoop iec61850 serve</c> of the same generated 10,000-attribute model in a
+    /// process of its own (VmRSS from /proc, after it served 100 reads of 100 values); target &lt; 50 MB.
+    /// Needs the CLI built in Release (dotnet build -c Release cli/FlexCoop.Cli); printed as "// serve resident".
+    /// </summary>
+    private static async Task ServeResidentMemoryAsync()
+    {
+        var root = LibIec61850.RepoRoot();
+        var dll = new[] { "Release", "Debug" }.Select(c => Path.Combine(root, "cli", "FlexCoop.Cli", "bin", c, "net10.0", "flexcoop.dll")).FirstOrDefault(File.Exists);
+        var model = Path.Combine(root, "schemas", "iec61850", "generated-10000.cid");
+        if (dll is null || !File.Exists(model) || !OperatingSystem.IsLinux())
+        {
+            Console.WriteLine("// serve resident: not measured (needs Linux, schemas/iec61850/generated-10000.cid and dotnet build -c Release cli/FlexCoop.Cli)");
+            return;
+        }
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { dll, "iec61850", "serve", model, "--port", "0", "--bind", "127.0.0.1" }) psi.ArgumentList.Add(a);
+        using var serve = System.Diagnostics.Process.Start(psi)!;
+        try
+        {
+            var line = await serve.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("serve printed nothing: " + await serve.StandardError.ReadToEndAsync());
+            var port = int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            var started = LibIec61850.ResidentMegabytes(serve.Id);
+            await using (var client = await MmsClient.ConnectAsync("127.0.0.1", port))
+            {
+                var domain = (await client.GetDomainNamesAsync())[0];
+                var names = await client.GetNameListAsync(MmsObjectClass.NamedVariable, MmsScope.DomainSpecific, domain);
+                var hundred = names.Where(n => n.Contains("$MX$", StringComparison.Ordinal)).Take(100).Select(n => ObjectName.Domain(domain, n)).ToArray();
+                for (var i = 0; i < 100; i++) await client.ReadAsync(hundred);
+                await client.ReleaseAsync();
+            }
+            Console.WriteLine($"// serve resident: flexcoop iec61850 serve of generated-10000.cid ({Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(dll)))} build) holds {LibIec61850.ResidentMegabytes(serve.Id):F1} MB after serving reads ({started:F1} MB once listening); target < 50 MB");
+        }
+        finally
+        {
+            serve.Kill();
+            await serve.WaitForExitAsync();
+        }
+  }
 
     /// <summary>Sequential operations per invocation, so that an iteration lasts long enough to measure.</summary>
     private const int Operations = 200;
@@ -110,15 +104,8 @@ public class MmsReadBenchmarks
     [Benchmark(Baseline = true, Description = "raw TCP round trip, same octets", OperationsPerInvoke = Operations)]
     public async Task<int> TcpRoundTrip()
     {
-        var buffer = new byte[_response.Length];
         var total = 0;
-        for (var i = 0; i < Operations; i++)
-        {
-            await _echoClient!.SendAsync(_request);
-            var read = 0;
-            while (read < buffer.Length) read += await _echoClient.ReceiveAsync(buffer.AsMemory(read));
-            total += read;
-        }
+        for (var i = 0; i < Operations; i++) total += await _echo!.RoundTripAsync();
         return total;
     }
 
@@ -146,8 +133,6 @@ public class MmsReadBenchmarks
     {
         if (_client is not null) await _client.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
-        _echoClient?.Dispose();
-        _echoListener?.Dispose();
-        if (_echoLoop is not null) await _echoLoop;
+        if (_echo is not null) await _echo.DisposeAsync();
     }
 }
