@@ -19,7 +19,7 @@ public enum GooseReceptionStatus
     /// <summary>A GOOSE frame for us that does not decode (see <see cref="GooseReception.Error"/>).</summary>
     Malformed,
 
-    /// <summary>The first frame of this publisher (or the first after its time allowed to live expired).</summary>
+    /// <summary>The first frame of this publisher, or the first new one after its time allowed to live expired.</summary>
     First,
 
     /// <summary>stNum moved on: the data set changed.</summary>
@@ -28,7 +28,7 @@ public enum GooseReceptionStatus
     /// <summary>Same stNum, higher sqNum: a retransmission.</summary>
     Retransmission,
 
-    /// <summary>Same stNum and sqNum as the last accepted frame.</summary>
+    /// <summary>Same stNum and sqNum as the last accepted frame (also after expiry: a stale copy does not revive the publisher).</summary>
     Duplicate,
 
     /// <summary>An older stNum, or an older sqNum of the current stNum; the state is not updated.</summary>
@@ -116,7 +116,13 @@ public sealed class GooseSubscriber
         lock (_gate)
         {
             var fresh = new GooseStreamState { AppId = appId, GocbRef = pdu.GocbRef, LastPdu = pdu, ReceivedAt = now };
-            if (!_streams.TryGetValue(key, out var last) || last.Expired || last.ExpiresAt < now)
+            var known = _streams.TryGetValue(key, out var last);
+            if (known && last!.LastPdu.StNum == pdu.StNum && last.LastPdu.SqNum == pdu.SqNum)
+            {
+                // The same message again (e.g. the second copy loopback delivers) stays a duplicate, even late.
+                return new GooseReception(GooseReceptionStatus.Duplicate, decoded);
+            }
+            if (!known || last!.Expired || last.ExpiresAt < now)
             {
                 if (last is null && _streams.Count >= Options.MaxStreams) return new GooseReception(GooseReceptionStatus.Untracked, decoded);
                 _streams[key] = fresh;

@@ -88,8 +88,11 @@ public sealed class GooseSubscriberTests
         Assert.True(expired.Expired);
         Assert.Empty(subscriber.CheckTimeAllowedToLive());
         Assert.Null(subscriber.NextExpiry);
-        // A restarted publisher (stNum back to 1) is taken as a fresh start after expiry.
-        Assert.Equal(GooseReceptionStatus.First, subscriber.Receive(Frame(1, 0)).Status);
+        // A late copy of the last message does not revive the publisher.
+        Assert.Equal(GooseReceptionStatus.Duplicate, subscriber.Receive(Frame(1, 0)).Status);
+        Assert.True(subscriber.Streams.Single().Expired);
+        // A restarted publisher (stNum back to 1, a new sqNum) is taken as a fresh start after expiry.
+        Assert.Equal(GooseReceptionStatus.First, subscriber.Receive(Frame(1, 1)).Status);
         Assert.False(subscriber.Streams.Single().Expired);
     }
 
