@@ -195,25 +195,33 @@ public sealed class GooseSubscriber
         ArgumentNullException.ThrowIfNull(transport);
         var buffer = new byte[GooseCodec.MaxFrameLength];
         var receive = transport.ReceiveAsync(buffer, cancellationToken).AsTask();
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            var expiry = NextExpiry;
-            if (expiry is not null && !receive.IsCompleted)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                var delay = expiry.Value - _time.GetUtcNow() + TimeSpan.FromMilliseconds(1);
-                if (delay > TimeSpan.Zero)
+                var expiry = NextExpiry;
+                if (expiry is not null && !receive.IsCompleted)
                 {
-                    using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    await Task.WhenAny(receive, Task.Delay(delay, _time, cts.Token)).ConfigureAwait(false);
-                    await cts.CancelAsync().ConfigureAwait(false);
+                    var delay = expiry.Value - _time.GetUtcNow() + TimeSpan.FromMilliseconds(1);
+                    if (delay > TimeSpan.Zero)
+                    {
+                        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        await Task.WhenAny(receive, Task.Delay(delay, _time, cts.Token)).ConfigureAwait(false);
+                        await cts.CancelAsync().ConfigureAwait(false);
+                    }
+                    foreach (var state in CheckTimeAllowedToLive()) yield return new GooseEvent(null, state);
+                    if (!receive.IsCompleted) continue;
                 }
-                foreach (var state in CheckTimeAllowedToLive()) yield return new GooseEvent(null, state);
-                if (!receive.IsCompleted) continue;
+                var length = await receive.ConfigureAwait(false);
+                var reception = Receive(buffer.AsSpan(0, length));
+                receive = transport.ReceiveAsync(buffer.AsMemory(), cancellationToken).AsTask();
+                if (reception.Status != GooseReceptionStatus.Filtered) yield return new GooseEvent(reception, null);
             }
-            var length = await receive.ConfigureAwait(false);
-            var reception = Receive(buffer.AsSpan(0, length));
-            receive = transport.ReceiveAsync(buffer.AsMemory(), cancellationToken).AsTask();
-            if (reception.Status != GooseReceptionStatus.Filtered) yield return new GooseEvent(reception, null);
+        }
+        finally
+        {
+            // A receive still pending when the caller stops fails once the transport closes: observe that failure.
+            _ = receive.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 }
