@@ -72,5 +72,5 @@ internal static partial class Iec61850ServerCases
         {
             ctx.Check(false, "the other association keeps working and a new one is accepted", ex.Message);
         }
-    }, destructive: true));
+    }));
 }

@@ -9,6 +9,63 @@ internal static partial class Iec61850ServerCases
     private const string Rp = "Rp";
     private const string Br = "Br";
 
+    /// <summary>The TrgOps bit of data-change, and the OptFlds bit of buffer-overflow (8-1 bit strings).</summary>
+    private const int TrgDchg = 1, OptBufOvfl = 6;
+
+    /// <summary>Operator action names a hook switches on.</summary>
+    internal const string ChangeMemberAction = "change-data-set-member", OverflowBufferAction = "overflow-report-buffer", AddLogEntriesAction = "add-log-entries";
+
+    /// <summary>
+    /// Causes <paramref name="count"/> data changes of members of the RCB's data set: by operating a control
+    /// whose status is a member (when the PIXIT allows operating controls), else by asking the operator.
+    /// Returns the index of the member changed when the suite changed it itself.
+    /// </summary>
+    private static async Task<int?> CauseDataChangesAsync(Iec61850TestContext ctx, Iec61850Client client, ReportControlBlock rcb, int count, string action, string instruction, CancellationToken ct)
+    {
+        var members = rcb.DataSet!.Members;
+        if (ctx.Pixit.OperateControls)
+        {
+            foreach (var (reference, _) in ControlObjects(ctx))
+            {
+                var index = members.ToList().FindIndex(m => m.Fc == FunctionalConstraint.ST && (m.Reference == reference || m.Reference.StartsWith(reference + ".", StringComparison.Ordinal)));
+                if (index < 0) continue;
+                var done = 0;
+                for (; done < count; done++)
+                {
+                    if (!await ToggleAsync(ctx, client, reference, ct).ConfigureAwait(false)) break;
+                }
+                if (done == count)
+                {
+                    ctx.Log($"{count} data change(s) of {members[index].Reference} caused by operating {reference}");
+                    return index;
+                }
+            }
+        }
+        await ctx.ActAsync(action, instruction, ct).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// Puts an RCB back as the case found it (disabled, the attributes given, the buffer purged): later cases
+    /// expect the SCL configuration. Runs also when the case stopped at a failed check (the case's token is then
+    /// cancelled: each request is bounded by the client's request timeout instead); a server that no longer
+    /// answers is noted, not failed again.
+    /// </summary>
+    private static async Task RestoreRcbAsync(Iec61850TestContext ctx, Iec61850Client client, ReportControlBlock rcb, (string Name, MmsValue Value)[] values, bool purge, CancellationToken cancellationToken)
+    {
+        var ct = cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken;
+        try
+        {
+            await ctx.TryWriteAsync(client, rcb.Reference + ".RptEna", rcb.Fc, new MmsBoolean(false), ct).ConfigureAwait(false);
+            if (purge && rcb.Attribute("PurgeBuf") is not null) await ctx.TryWriteAsync(client, rcb.Reference + ".PurgeBuf", rcb.Fc, new MmsBoolean(true), ct).ConfigureAwait(false);
+            foreach (var (name, value) in values) await ctx.TryWriteAsync(client, rcb.Reference + "." + name, rcb.Fc, value, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MmsException or TimeoutException or IOException or OperationCanceledException)
+        {
+            ctx.Log($"could not restore {rcb.Reference}: {ex.Message}");
+        }
+    }
+
     private static ReportControlBlock FirstRcb(Iec61850TestContext ctx, bool buffered) =>
         ctx.Model.ReportControlBlocks.FirstOrDefault(r => r.Buffered == buffered && r.DataSet is { Members.Count: > 0 })
         ?? throw new CaseNotApplicableException($"the model has no {(buffered ? "buffered" : "unbuffered")} report control block with a data set");
@@ -66,7 +123,30 @@ internal static partial class Iec61850ServerCases
             if (buffered && opt.EntryId) ctx.Check(report.EntryId is { Length: 8 }, "a buffered report carries an 8-octet EntryID");
             await client.EnableReportingAsync(rcb.Reference, rcb.Fc, enable: false, ct).ConfigureAwait(false);
         });
-        yield return new ScriptedCase($"s{g}3", g, $"{kind} reports a data change of a data set member (dchg)", null);
+        yield return new ScriptedCase($"s{g}3", g, $"{kind} reports a data change of a data set member (dchg)", async (ctx, ct) =>
+        {
+            var rcb = FirstRcb(ctx, buffered);
+            var client = await ctx.ConnectAsync(cancellationToken: ct).ConfigureAwait(false);
+            var trg = (MmsBitString)await client.GetDataValuesAsync(rcb.Reference + ".TrgOps", rcb.Fc, ct).ConfigureAwait(false);
+            // dchg alone, so that no integrity or GI report can be taken for the data change report
+            var onlyDchg = await ctx.TryWriteAsync(client, rcb.Reference + ".TrgOps", rcb.Fc, MmsBitString.FromBits(trg.BitLength, TrgDchg), ct).ConfigureAwait(false);
+            try
+            {
+                ctx.Require(onlyDchg is null, "TrgOps of a disabled RCB can be set to dchg", onlyDchg?.ToString());
+                await client.EnableReportingAsync(rcb.Reference, rcb.Fc, cancellationToken: ct).ConfigureAwait(false);
+                var changed = await CauseDataChangesAsync(ctx, client, rcb, 1, ChangeMemberAction,
+                    $"Change the value of one member of data set {rcb.DataSet!.Reference} once (e.g. {rcb.DataSet.Members[0].Reference}); press Enter at once if its values change on their own.", ct).ConfigureAwait(false);
+                var report = await ctx.NextReportAsync(client, ct).ConfigureAwait(false);
+                ctx.Require(report is not null, $"a report follows the data change within {ctx.ReportTimeout.TotalMilliseconds} ms");
+                if (rcb.Source.OptFields.ReasonCode) ctx.Check(report!.Entries.Count > 0 && report.Entries.All(e => e.ReasonCode is { } rc && rc[TrgDchg]), "every member of the report has the reason data-change", string.Join(",", report.Entries.Select(e => e.ReasonCode?.Format() ?? "none")));
+                if (changed is { } index) ctx.Check(report!.Entries.Any(e => e.MemberIndex == index), $"the report includes the changed member {rcb.DataSet.Members[index].Reference}", string.Join(",", report.Entries.Select(e => e.MemberIndex)));
+                else ctx.Check(report!.Entries.Count > 0, "the report includes the changed member(s)", report.Entries.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            finally
+            {
+                await RestoreRcbAsync(ctx, client, rcb, [("TrgOps", trg)], purge: false, ct).ConfigureAwait(false);
+            }
+        });
         yield return new ScriptedCase($"s{g}4", g, $"{kind} sends integrity reports every IntgPd", async (ctx, ct) =>
         {
             var rcb = FirstRcb(ctx, buffered);
@@ -144,7 +224,31 @@ internal static partial class Iec61850ServerCases
                 var resync = await ctx.TryWriteAsync(client, rcb.Reference + ".EntryID", rcb.Fc, new MmsOctetString(ids[0]), ct).ConfigureAwait(false);
                 ctx.Check(resync is not null, "an EntryID from before the purge is refused", "accepted");
             });
-            yield return new ScriptedCase("sBr9", Br, "BRCB overflow sets BufOvfl in the next report", null);
+            yield return new ScriptedCase("sBr9", Br, "BRCB overflow: more data changes than the buffer holds while disabled, then BufOvfl in the first report", async (ctx, ct) =>
+            {
+                var rcb = FirstRcb(ctx, buffered: true);
+                var events = (ctx.Pixit.BufferOverflowEvents ?? throw new CaseNotApplicableException("the PIXIT does not give bufferOverflowEvents")) + 1;
+                var client = await ctx.ConnectAsync(cancellationToken: ct).ConfigureAwait(false);
+                var opt = (MmsBitString)await client.GetDataValuesAsync(rcb.Reference + ".OptFlds", rcb.Fc, ct).ConfigureAwait(false);
+                var trg = (MmsBitString)await client.GetDataValuesAsync(rcb.Reference + ".TrgOps", rcb.Fc, ct).ConfigureAwait(false);
+                var withOvfl = MmsBitString.FromBits(opt.BitLength, [.. Enumerable.Range(0, opt.BitLength).Where(b => opt[b] || b == OptBufOvfl)]);
+                try
+                {
+                    ctx.Require(await ctx.TryWriteAsync(client, rcb.Reference + ".OptFlds", rcb.Fc, withOvfl, ct).ConfigureAwait(false) is null, "OptFlds of the disabled BRCB can include bufOvfl");
+                    ctx.Require(await ctx.TryWriteAsync(client, rcb.Reference + ".TrgOps", rcb.Fc, MmsBitString.FromBits(trg.BitLength, TrgDchg), ct).ConfigureAwait(false) is null, "TrgOps of the disabled BRCB can be set to dchg");
+                    if (rcb.Attribute("PurgeBuf") is not null) await ctx.TryWriteAsync(client, rcb.Reference + ".PurgeBuf", rcb.Fc, new MmsBoolean(true), ct).ConfigureAwait(false);
+                    await CauseDataChangesAsync(ctx, client, rcb, events, OverflowBufferAction,
+                        $"Make at least {events} changes of members of data set {rcb.DataSet!.Reference} now (the BRCB {rcb.Reference} is disabled and buffers them); press Enter when done.", ct).ConfigureAwait(false);
+                    await client.EnableReportingAsync(rcb.Reference, rcb.Fc, cancellationToken: ct).ConfigureAwait(false);
+                    var first = await ctx.NextReportAsync(client, ct).ConfigureAwait(false);
+                    ctx.Require(first is not null, "the buffered reports are sent once the BRCB is enabled");
+                    ctx.Check(first!.BufOvfl == true, "the first report after the overflow has BufOvfl true", first.BufOvfl?.ToString() ?? "no BufOvfl field");
+                }
+                finally
+                {
+                    await RestoreRcbAsync(ctx, client, rcb, [("TrgOps", trg), ("OptFlds", opt)], purge: true, ct).ConfigureAwait(false);
+                }
+            });
         }
         yield return new ScriptedCase($"s{g}N1", g, $"Enabling a {kind} that does not exist is refused with object-non-existent", async (ctx, ct) =>
         {
