@@ -9,8 +9,8 @@ internal static partial class Iec61850ServerCases
     private const string Rp = "Rp";
     private const string Br = "Br";
 
-    /// <summary>The TrgOps bits of data-change and general-interrogation, and the OptFlds bit of buffer-overflow (8-1 bit strings).</summary>
-    private const int TrgDchg = 1, TrgGi = 5, OptBufOvfl = 6, OptEntryId = 7;
+    /// <summary>The TrgOps bits of data-change, integrity and general-interrogation, and the OptFlds bit of buffer-overflow (8-1 bit strings).</summary>
+    private const int TrgDchg = 1, TrgIntegrity = 4, TrgGi = 5, OptBufOvfl = 6, OptEntryId = 7;
 
     /// <summary>Operator action names a hook switches on.</summary>
     internal const string ChangeMemberAction = "change-data-set-member", OverflowBufferAction = "overflow-report-buffer", AddLogEntriesAction = "add-log-entries";
@@ -173,20 +173,26 @@ internal static partial class Iec61850ServerCases
             var client = await ctx.ConnectAsync(cancellationToken: ct).ConfigureAwait(false);
             var period = ctx.Pixit.IntegrityPeriodMs;
             var originalPeriod = await client.GetDataValuesAsync(rcb.Reference + ".IntgPd", rcb.Fc, ct).ConfigureAwait(false);
-            await client.SetDataValuesAsync(rcb.Reference + ".IntgPd", rcb.Fc, new MmsUnsigned((ulong)period), ct).ConfigureAwait(false);
             var trg = (MmsBitString)await client.GetDataValuesAsync(rcb.Reference + ".TrgOps", rcb.Fc, ct).ConfigureAwait(false);
-            await client.SetDataValuesAsync(rcb.Reference + ".TrgOps", rcb.Fc, MmsBitString.FromBits(trg.BitLength, [.. Enumerable.Range(0, trg.BitLength).Where(b => trg[b] || b == 4)]), ct).ConfigureAwait(false);
-            await client.EnableReportingAsync(rcb.Reference, rcb.Fc, cancellationToken: ct).ConfigureAwait(false);
-            for (var i = 0; i < 2; i++)
+            try
             {
-                var report = await ctx.NextReportAsync(client, ct).ConfigureAwait(false);
-                ctx.Require(report is not null, $"integrity report {i + 1} arrives within {ctx.ReportTimeout.TotalMilliseconds} ms");
-                ctx.Check(report!.Entries.Count == rcb.DataSet!.Members.Count, "an integrity report includes every member");
-                if (rcb.Source.OptFields.ReasonCode) ctx.Check(report.Entries.All(e => e.ReasonCode is { } rc && rc[4]), "the reason is integrity");
+                await client.SetDataValuesAsync(rcb.Reference + ".IntgPd", rcb.Fc, new MmsUnsigned((ulong)period), ct).ConfigureAwait(false);
+                // integrity alone, and an empty buffer: no data change or buffered report can be taken for an integrity report
+                await client.SetDataValuesAsync(rcb.Reference + ".TrgOps", rcb.Fc, MmsBitString.FromBits(trg.BitLength, TrgIntegrity), ct).ConfigureAwait(false);
+                if (buffered && rcb.Attribute("PurgeBuf") is not null) await ctx.TryWriteAsync(client, rcb.Reference + ".PurgeBuf", rcb.Fc, new MmsBoolean(true), ct).ConfigureAwait(false);
+                await client.EnableReportingAsync(rcb.Reference, rcb.Fc, cancellationToken: ct).ConfigureAwait(false);
+                for (var i = 0; i < 2; i++)
+                {
+                    var report = await ctx.NextReportAsync(client, ct).ConfigureAwait(false);
+                    ctx.Require(report is not null, $"integrity report {i + 1} arrives within {ctx.ReportTimeout.TotalMilliseconds} ms");
+                    ctx.Check(report!.Entries.Count == rcb.DataSet!.Members.Count, "an integrity report includes every member");
+                    if (rcb.Source.OptFields.ReasonCode) ctx.Check(report.Entries.All(e => e.ReasonCode is { } rc && rc[TrgIntegrity]), "the reason is integrity");
+                }
             }
-            await client.EnableReportingAsync(rcb.Reference, rcb.Fc, enable: false, ct).ConfigureAwait(false);
-            await client.SetDataValuesAsync(rcb.Reference + ".TrgOps", rcb.Fc, trg, ct).ConfigureAwait(false);
-            await client.SetDataValuesAsync(rcb.Reference + ".IntgPd", rcb.Fc, originalPeriod, ct).ConfigureAwait(false);
+            finally
+            {
+                await RestoreRcbAsync(ctx, client, rcb, [("TrgOps", trg), ("IntgPd", originalPeriod)], purge: false, ct).ConfigureAwait(false);
+            }
         });
         yield return new ScriptedCase($"s{g}5", g, $"An enabled {kind} is reserved for its owner", async (ctx, ct) =>
         {

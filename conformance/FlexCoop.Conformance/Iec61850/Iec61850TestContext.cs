@@ -45,13 +45,19 @@ public sealed class Iec61850TestContext : IAsyncDisposable
     /// <summary>How long to wait for a report or a CommandTermination (PIXIT <c>reportTimeoutMs</c>).</summary>
     public TimeSpan ReportTimeout => TimeSpan.FromMilliseconds(Pixit.ReportTimeoutMs);
 
-    /// <summary>Options for an association: the PIXIT password unless <paramref name="password"/> is given.</summary>
+    /// <summary>
+    /// Options for an association: the PIXIT password unless <paramref name="password"/> is given. Connecting and
+    /// each request may take the report timeout, and never less than 10 s: a busy server is slow, not wrong
+    /// (the robustness cases time their own waits).
+    /// </summary>
     public MmsClientOptions ClientOptions(string? password = null, bool usePixitPassword = true) => new()
     {
         Password = password ?? (usePixitPassword ? Pixit.Password : null),
-        ConnectTimeout = ReportTimeout,
-        RequestTimeout = ReportTimeout,
+        ConnectTimeout = RequestTimeout,
+        RequestTimeout = RequestTimeout,
     };
+
+    private TimeSpan RequestTimeout => ReportTimeout > TimeSpan.FromSeconds(10) ? ReportTimeout : TimeSpan.FromSeconds(10);
 
     /// <summary>Associates (with the PIXIT password); the association is released or aborted when the case ends.</summary>
     public async Task<Iec61850Client> ConnectAsync(MmsClientOptions? options = null, CancellationToken cancellationToken = default)
