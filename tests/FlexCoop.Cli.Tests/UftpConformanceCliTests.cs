@@ -61,8 +61,8 @@ public sealed class UftpConformanceCliTests : IDisposable
         {
             var (code, stdout, stderr) = await Flexcoop.RunAsync(Suite(url, "ok.xml"));
             Assert.True(code == 0, stdout + stderr);
-            Assert.Contains("PASS            flex-order.revoked-offer", stdout, StringComparison.Ordinal);
-            Assert.Contains(": PASSED", stdout, StringComparison.Ordinal);
+            Assert.Contains("flex-order.revoked-offer pass", stdout, StringComparison.Ordinal);
+            Assert.Contains(" 0 fail,", stdout, StringComparison.Ordinal);
             var suite = XDocument.Load(F("ok.xml")).Root!.Element("testsuite")!;
             Assert.Equal("0", (string)suite.Attribute("failures")!);
             Assert.Equal(15, suite.Elements("testcase").Count());
@@ -78,9 +78,9 @@ public sealed class UftpConformanceCliTests : IDisposable
         {
             var (code, stdout, _) = await Flexcoop.RunAsync(Suite(url, "faulty.xml"));
             Assert.Equal(1, code);
-            Assert.Contains("FAIL            signature.bad", stdout, StringComparison.Ordinal);
-            Assert.Contains("FAIL            flex-order.expired-offer", stdout, StringComparison.Ordinal);
-            var failed = XDocument.Load(F("faulty.xml")).Descendants("testcase").Where(t => t.Element("failure") is not null).Select(t => (string)t.Attribute("name")!).Order(StringComparer.Ordinal);
+            Assert.Contains("signature.bad fail", stdout, StringComparison.Ordinal);
+            Assert.Contains("flex-order.expired-offer fail", stdout, StringComparison.Ordinal);
+            var failed = XDocument.Load(F("faulty.xml")).Descendants("testcase").Where(t => t.Element("failure") is not null).Select(t => ((string)t.Attribute("name")!).Split(' ')[0]).Order(StringComparer.Ordinal);
             Assert.Equal(["flex-order.expired-offer", "signature.bad"], failed);
         }
         finally

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using FlexCoop.Cli.Commands;
+using FlexCoop.Conformance.Certification;
 using FlexCoop.Conformance.Uftp;
 using FlexCoop.Usef;
 using FlexCoop.Usef.Participants;
@@ -31,10 +32,11 @@ internal static partial class CommandCatalog
         var timeZone = new Option<string>("--time-zone") { Description = "The market's time zone.", DefaultValueFactory = _ => "Europe/Amsterdam" };
         var timeout = new Option<double>("--response-timeout") { Description = "Seconds to wait for each asynchronous Response or message.", DefaultValueFactory = _ => 10 };
         var schemas = new Option<string?>("--schemas") { Description = "Folder of the UFTP XSDs: the participant's own messages are validated against them too." };
-        var cases = new Option<string?>("--cases") { Description = "Run only cases whose id matches: comma-separated globs, e.g. 'signature.*,flex-order.*'." };
+        var cases = ConformanceSuiteRun.CasesOption("'signature.*,flex-order.valid' or the group 'transport'");
         var list = new Option<bool>("--list") { Description = "List the cases for --role and exit." };
-        var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report here." };
-        var html = new Option<string?>("--html") { Description = "Write an HTML report here." };
+        var junit = ConformanceSuiteRun.JUnitOption();
+        var html = ConformanceSuiteRun.HtmlOption();
+        var caseTimeout = ConformanceSuiteRun.TimeoutOption(300);
         var command = new Command("uftp",
             """
             Check a UFTP 3.1 participant (AGR or DSO): the suite plays the counterpart, sends every message the participant's
@@ -42,12 +44,13 @@ internal static partial class CommandCatalog
             recipient, duplicate MessageID, unknown references, ISP numbering, expired and revoked offers, ...), and checks
             the HTTP answers and the asynchronous Responses (Result, RejectionReason, reference, signature, sender) that
             arrive at the suite's own endpoint (--listen), and every message the participant sends.
-            Prints one line per case: PASS, FAIL, N/A (cannot apply, with the reason) or NOT-IMPLEMENTED.
-            Exit code 0 when no case failed or is unimplemented, 1 otherwise, 2 for usage or environment errors.
+            Prints a line per case as it ends and a final table: pass, fail (the rule and what was seen), not applicable
+            (cannot apply, with the reason), inconclusive, not implemented; the reports hold every message of each case.
+            Exit code 0 when every applicable case passed, 1 otherwise, 2 for usage or environment errors.
             Example:  flexcoop conformance uftp --role dso --endpoint https://dso.example.com/shapeshifter/api/v3/message
                         --domain dso.example.com --keys suite --participant-key dso.pub --listen 0.0.0.0:9443 --junit uftp.xml
             """);
-        foreach (var o in new Option[] { role, endpoint, domain, keys, participantKey, suiteDomain, listen, cert, certPassword, trust, congestionPoint, timeZone, timeout, schemas, cases, list, junit, html })
+        foreach (var o in new Option[] { role, endpoint, domain, keys, participantKey, suiteDomain, listen, cert, certPassword, trust, congestionPoint, timeZone, timeout, schemas, cases, list, junit, html, caseTimeout })
         {
             command.Options.Add(o);
         }
@@ -56,7 +59,8 @@ internal static partial class CommandCatalog
             var target = Enum.Parse<UftpRole>(parseResult.GetValue(role)!, ignoreCase: true);
             if (parseResult.GetValue(list))
             {
-                foreach (var c in UftpConformanceSuite.Select(UftpConformanceCases.All, target, parseResult.GetValue(cases)))
+                var catalogue = new CatalogueOnly([.. UftpConformanceSuite.CasesFor(target).Select(c => c.ToCertificationCase())]);
+                foreach (var c in CertificationRunner.Select(catalogue, parseResult.GetValue(cases)))
                 {
                     Console.WriteLine($"{c.Id,-40} {c.Title}");
                 }
@@ -98,36 +102,39 @@ internal static partial class CommandCatalog
                 Schemas = parseResult.GetValue(schemas) is { } schemaDir ? UftpCommands.LoadSchemas(schemaDir) : null,
             };
             Console.WriteLine($"suite: {(target == UftpRole.AGR ? UftpRole.DSO : UftpRole.AGR)} {ownDomain}, public key cs1.{key.PublicKey.ToBase64()}");
-            UftpSuiteReport report;
+            var perCase = ConformanceSuiteRun.CaseTimeout(parseResult.GetValue(caseTimeout));
             try
             {
-                report = await UftpConformanceSuite.RunAsync(options, parseResult.GetValue(cases), cancellationToken);
+                await using var suite = await UftpConformanceSuite.StartAsync(options, cancellationToken: cancellationToken);
+                ConformanceSuiteRun.RequireSelection(suite, parseResult.GetValue(cases));
+                foreach (var note in suite.Notes) Console.WriteLine("  " + note);
+                return await ConformanceSuiteRun.RunAsync(suite, new CertificationRunOptions { Pattern = parseResult.GetValue(cases), CaseTimeout = perCase },
+                    parseResult.GetValue(junit), parseResult.GetValue(html), cancellationToken);
             }
-            catch (ArgumentException ex)
+            catch (CertificationSetupException ex)
             {
                 throw new CliUsageException(ex.Message);
-            }
-            catch (IOException ex)
-            {
-                throw new CliUsageException($"the suite's endpoint cannot listen on {listenAt}: {ex.Message}");
             }
             finally
             {
                 foreach (var c in trusted) c.Dispose();
             }
-            Console.Write(UftpSuiteReports.ToText(report));
-            if (parseResult.GetValue(junit) is { } junitFile)
-            {
-                await using var stream = File.Create(junitFile);
-                UftpSuiteReports.WriteJUnit(report, stream);
-            }
-            if (parseResult.GetValue(html) is { } htmlFile)
-            {
-                await File.WriteAllTextAsync(htmlFile, UftpSuiteReports.ToHtml(report), cancellationToken);
-            }
-            if (report.Results.Count == 0) throw new CliUsageException($"no case matches --cases '{parseResult.GetValue(cases)}' for a {target}");
-            return report.Passed ? ExitCodes.Success : ExitCodes.Invalid;
         });
         conformance.Subcommands.Add(command);
+    }
+
+    /// <summary>A catalogue to select from, without a harness (for <c>--list</c>).</summary>
+    private sealed class CatalogueOnly(IReadOnlyList<CertificationCase> cases) : ICertificationSuite
+    {
+        public string Name => "catalogue";
+
+        public IReadOnlyList<CertificationCase> Cases => cases;
+
+        public IReadOnlyList<string> Notes => [];
+
+        public bool HasScript(CertificationCase @case) => true;
+
+        public Task RunCaseAsync(CertificationCase @case, CaseRecorder recorder, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("a catalogue is only listed");
     }
 }

@@ -8,6 +8,9 @@ public enum Exchange
 
     /// <summary>The harness posts to the device (<c>X = 0</c>).</summary>
     Push,
+
+    /// <summary>The protocol has no pull/push choice (IEC 61850 client/server over MMS, UFTP posting both ways).</summary>
+    None,
 }
 
 /// <summary>The outcome of one certification case.</summary>
@@ -19,7 +22,7 @@ public enum CaseVerdict
     /// <summary>A check failed; <see cref="CaseResult.FirstFailure"/> says which.</summary>
     Fail,
 
-    /// <summary>An optional feature the PICS does not claim.</summary>
+    /// <summary>An optional feature the PICS (or PIXIT) does not claim, or the device's model has nothing the case could test.</summary>
     NotApplicable,
 
     /// <summary>The case could not reach a verdict (an operator action failed, the environment did not allow it).</summary>
@@ -33,9 +36,19 @@ public enum CaseVerdict
 /// <param name="Id">The ID as the Alliance writes it, e.g. <c>E1_1020_TH_VTN</c>.</param>
 /// <param name="Title">What the case does, in a line.</param>
 /// <param name="Group">The service group (registration, event, report, opt, general).</param>
-/// <param name="Exchange">Pull or push.</param>
+/// <param name="Exchange">Pull or push; <see cref="Exchange.None"/> for protocols without that choice.</param>
 /// <param name="OptionalFeature">The PICS key of the optional feature the case needs; null when every device must pass it.</param>
-public sealed record CertificationCase(string Id, string Title, string Group, Exchange Exchange, string? OptionalFeature = null);
+public sealed record CertificationCase(string Id, string Title, string Group, Exchange Exchange, string? OptionalFeature = null)
+{
+    /// <summary>A case of a protocol without the pull/push choice (IEC 61850, UFTP).</summary>
+    public CertificationCase(string id, string title, string group, string? optionalFeature = null)
+        : this(id, title, group, Exchange.None, optionalFeature)
+    {
+    }
+
+    /// <summary>The requirement of the standard the case checks, in a line, when the ID does not say it (shown in reports).</summary>
+    public string? Requirement { get; init; }
+}
 
 /// <summary>The first (or any) failed check of a case.</summary>
 /// <param name="Rule">The rule broken, as vendors know it (<c>rule 42</c>, <c>xsd</c>, <c>rule 53</c>, <c>N1_0015</c>).</param>
@@ -60,11 +73,15 @@ public enum MessageDirection
     Note,
 }
 
-/// <summary>One message (or note) of a case's timeline.</summary>
+/// <summary>One piece of a case's evidence: a message exchanged with the device, or a note of the harness.</summary>
 /// <param name="Time">When it was sent or received.</param>
 /// <param name="Direction">Which way it went.</param>
-/// <param name="Label">What it was: <c>POST /OpenADR2/Simple/2.0b/OadrPoll</c>, <c>200 oadrDistributeEvent</c>, an action name.</param>
-/// <param name="Body">The body as sent, or the note's text.</param>
+/// <param name="Label">
+/// What it was, in the protocol's words: an HTTP exchange (<c>POST /OpenADR2/Simple/2.0b/OadrPoll</c>,
+/// <c>200 oadrDistributeEvent</c>), an MMS PDU summary (<c>read request #3</c>), a UFTP message
+/// (<c>FlexOrder 2f1c…</c>), a check that held, an action name.
+/// </param>
+/// <param name="Body">The body as sent (XML is pretty-printed in the HTML report; other text is shown as it is), or the note's text.</param>
 public sealed record TimelineEntry(DateTimeOffset Time, MessageDirection Direction, string Label, string Body);
 
 /// <summary>The outcome of one case.</summary>

@@ -35,7 +35,10 @@ public interface ICertificationObserver
 /// <summary>How to run a suite.</summary>
 public sealed record CertificationRunOptions
 {
-    /// <summary>Comma-separated globs on case IDs (<c>*</c>, <c>?</c>); a pattern without wildcards also matches the ID it starts (<c>E1_1020</c>). Null runs all.</summary>
+    /// <summary>
+    /// Comma-separated globs on case IDs (<c>*</c>, <c>?</c>); a pattern without wildcards also matches the ID it
+    /// starts (<c>E1_1020</c>); a pattern also selects every case of the group it names (<c>Ass</c>, <c>event</c>). Null runs all.
+    /// </summary>
     public string? Pattern { get; init; }
 
     /// <summary>What the device claims; unclaimed optional cases are not applicable.</summary>
@@ -59,8 +62,16 @@ public static class CertificationRunner
     {
         ArgumentNullException.ThrowIfNull(suite);
         if (string.IsNullOrWhiteSpace(pattern)) return suite.Cases;
-        var globs = pattern.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Glob).ToList();
-        return suite.Cases.Where(c => globs.Any(g => g.IsMatch(c.Id))).ToList();
+        var parts = pattern.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var globs = parts.Select(Glob).ToList();
+        var groups = parts.Select(GroupGlob).ToList();
+        return suite.Cases.Where(c => globs.Any(g => g.IsMatch(c.Id)) || groups.Any(g => g.IsMatch(c.Group))).ToList();
+    }
+
+    private static Regex GroupGlob(string pattern)
+    {
+        var body = Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal);
+        return new Regex("^" + body + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
     private static Regex Glob(string pattern)
@@ -133,8 +144,10 @@ public static class CertificationRunner
         var failures = recorder.Failures;
         var verdict = failures.Count > 0 ? CaseVerdict.Fail
             : (inconclusive ?? recorder.InconclusiveReason) is not null ? CaseVerdict.Inconclusive
+            : recorder.NotApplicableReason is not null ? CaseVerdict.NotApplicable
             : CaseVerdict.Pass;
-        return new CaseResult(@case, verdict, watch.Elapsed, failures, recorder.Timeline, inconclusive ?? recorder.InconclusiveReason);
+        var note = verdict == CaseVerdict.NotApplicable ? recorder.NotApplicableReason : inconclusive ?? recorder.InconclusiveReason;
+        return new CaseResult(@case, verdict, watch.Elapsed, failures, recorder.Timeline, note);
     }
 }
 
@@ -181,6 +194,9 @@ public sealed class CaseRecorder : IDisposable
 
     /// <summary>Why the case is inconclusive, when it is.</summary>
     public string? InconclusiveReason { get; private set; }
+
+    /// <summary>Why the case does not apply to this device, when the script found so (see <see cref="NotApplicable"/>).</summary>
+    public string? NotApplicableReason { get; private set; }
 
     /// <summary>The timeline so far.</summary>
     public IReadOnlyList<TimelineEntry> Timeline
@@ -242,6 +258,18 @@ public sealed class CaseRecorder : IDisposable
     {
         InconclusiveReason = reason;
         Record(MessageDirection.Note, "inconclusive", reason);
+        throw new CaseStoppedException(reason);
+    }
+
+    /// <summary>
+    /// Ends the case as not applicable: what the device claims or serves leaves nothing to test (an SCL model
+    /// without a buffered report control block, a participant that made no offer to order). A failure
+    /// recorded before still makes the case fail.
+    /// </summary>
+    public CaseStoppedException NotApplicable(string reason)
+    {
+        NotApplicableReason = reason;
+        Record(MessageDirection.Note, "not applicable", reason);
         throw new CaseStoppedException(reason);
     }
 

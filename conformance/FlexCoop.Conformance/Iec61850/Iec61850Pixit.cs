@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FlexCoop.Conformance.Certification;
 
 namespace FlexCoop.Conformance.Iec61850;
 
@@ -47,6 +48,28 @@ public sealed record Iec61850Pixit
     /// <summary>How long the suite waits for a report or a termination, in milliseconds.</summary>
     public int ReportTimeoutMs { get; init; } = 5000;
 
+    /// <summary>
+    /// How many data changes of its data set's members fill the first BRCB's buffer so that the next one
+    /// overflows it (sBr9); null when the server does not say (sBr9 is then not applicable).
+    /// </summary>
+    public int? BufferOverflowEvents { get; init; }
+
+    /// <summary>What the PIXIT claims as PICS entries for the runner (a claimed feature is true or a number; the password itself is not copied).</summary>
+    public Pics ToPics()
+    {
+        static string Flag(bool b) => b ? "true" : "false";
+        return new Pics(new Dictionary<string, string>
+        {
+            [Iec61850PixitFeatures.MaxAssociations] = MaxAssociations?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            [Iec61850PixitFeatures.Password] = Flag(Password is not null),
+            [Iec61850PixitFeatures.DynamicDataSets] = Flag(DynamicDataSets),
+            [Iec61850PixitFeatures.FileServices] = Flag(FileServices),
+            [Iec61850PixitFeatures.OperateControls] = Flag(OperateControls),
+            [Iec61850PixitFeatures.ChangeSettingGroups] = Flag(ChangeSettingGroups),
+            [Iec61850PixitFeatures.BufferOverflowEvents] = BufferOverflowEvents?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        });
+    }
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -65,6 +88,7 @@ public sealed record Iec61850Pixit
         {
             var pixit = JsonSerializer.Deserialize<Iec61850Pixit>(json, Json) ?? throw new Iec61850SuiteException("the PIXIT file is empty (null)");
             if (pixit.MaxAssociations is < 1) throw new Iec61850SuiteException("maxAssociations must be at least 1");
+            if (pixit.BufferOverflowEvents is < 1 or > 100_000) throw new Iec61850SuiteException("bufferOverflowEvents must be 1..100000");
             if (pixit.IntegrityPeriodMs < 10 || pixit.ReportTimeoutMs < 100) throw new Iec61850SuiteException("integrityPeriodMs must be at least 10 and reportTimeoutMs at least 100");
             return pixit;
         }
@@ -73,6 +97,18 @@ public sealed record Iec61850Pixit
             throw new Iec61850SuiteException($"the PIXIT file is not valid: {ex.Message}", ex);
         }
     }
+}
+
+/// <summary>The PIXIT keys the runner selects cases by (each case names the one it needs as its optional feature).</summary>
+public static class Iec61850PixitFeatures
+{
+    public const string MaxAssociations = "maxAssociations";
+    public const string Password = "password";
+    public const string DynamicDataSets = "dynamicDataSets";
+    public const string FileServices = "fileServices";
+    public const string OperateControls = "operateControls";
+    public const string ChangeSettingGroups = "changeSettingGroups";
+    public const string BufferOverflowEvents = "bufferOverflowEvents";
 }
 
 /// <summary>The IEC 61850 suite cannot run: a broken PIXIT file or SCL model, an unusable server address.</summary>

@@ -57,6 +57,80 @@ internal static partial class Iec61850ServerCases
         };
     }
 
+    /// <summary>On (true) for a boolean or Dbpos status that is on, off (false) for one that is off; null for intermediate, bad or other types.</summary>
+    private static bool? IsOn(MmsValue status) => status switch
+    {
+        MmsBoolean b => b.Value,
+        MmsBitString { BitLength: 2 } d when d[0] != d[1] => d[0],
+        _ => null,
+    };
+
+    /// <summary>The first operable control object with a boolean ctlVal and an on/off status, with its status now; not applicable when none.</summary>
+    private static async Task<(string Reference, MmsValue Status)> ToggleableControlAsync(Iec61850TestContext ctx, Iec61850Client client, CancellationToken ct)
+    {
+        foreach (var (reference, _) in ControlObjects(ctx))
+        {
+            try
+            {
+                if (await client.GetControlModelAsync(reference, ct).ConfigureAwait(false) == ControlModel.StatusOnly) continue;
+                var status = await client.GetDataValuesAsync(reference + ".stVal", FunctionalConstraint.ST, ct).ConfigureAwait(false);
+                if (IsOn(status) is null) continue;
+                if (await client.GetDataDefinitionAsync(reference + ".Oper.ctlVal", FunctionalConstraint.CO, ct).ConfigureAwait(false) is not MmsBooleanType) continue;
+                ctx.Log($"control object {reference}, stVal {status.Format()}");
+                return (reference, status);
+            }
+            catch (Iec61850DataAccessException)
+            {
+                // not a control object this server serves fully: try the next
+            }
+        }
+        throw new CaseNotApplicableException("the model has no operable control object with a boolean ctlVal and an on/off stVal");
+    }
+
+    /// <summary>Operates <paramref name="reference"/> the way its served control model asks (select first for SBO; with enhanced security waiting for the termination unless <paramref name="waitForTermination"/> is false).</summary>
+    private static async Task<ControlResult> OperateWithModelAsync(Iec61850TestContext ctx, Iec61850Client client, string reference, ControlParameters p, CancellationToken ct, bool waitForTermination = true)
+    {
+        var model = await client.GetControlModelAsync(reference, ct).ConfigureAwait(false);
+        if (model == ControlModel.SboWithNormalSecurity)
+        {
+            var select = await client.SelectAsync(reference, ct).ConfigureAwait(false);
+            if (!select.Success) return select;
+        }
+        else if (model == ControlModel.SboWithEnhancedSecurity)
+        {
+            var select = await client.SelectWithValueAsync(reference, p, ct).ConfigureAwait(false);
+            if (!select.Success) return select;
+        }
+        var enhanced = waitForTermination && model is ControlModel.DirectWithEnhancedSecurity or ControlModel.SboWithEnhancedSecurity;
+        return await client.OperateAsync(reference, p, waitForTermination: enhanced, terminationTimeout: ctx.ReportTimeout, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Operates a control object to the other position; false when it is not a boolean on/off control or the operate did not succeed.</summary>
+    private static async Task<bool> ToggleAsync(Iec61850TestContext ctx, Iec61850Client client, string reference, CancellationToken ct)
+    {
+        try
+        {
+            if (await client.GetControlModelAsync(reference, ct).ConfigureAwait(false) == ControlModel.StatusOnly) return false;
+            var status = await client.GetDataValuesAsync(reference + ".stVal", FunctionalConstraint.ST, ct).ConfigureAwait(false);
+            if (IsOn(status) is not { } on) return false;
+            if (await client.GetDataDefinitionAsync(reference + ".Oper.ctlVal", FunctionalConstraint.CO, ct).ConfigureAwait(false) is not MmsBooleanType) return false;
+            var p = new ControlParameters { CtlVal = new MmsBoolean(!on), CtlNum = 9, Origin = Originator.Remote("flexcoop-conformance") };
+            // the operation ends with its CommandTermination (enhanced security), so that nothing of it comes after this case
+            var result = await OperateWithModelAsync(ctx, client, reference, p, ct).ConfigureAwait(false);
+            return result.Success && result.AddCause == AddCause.None;
+        }
+        catch (Iec61850DataAccessException)
+        {
+            return false;
+        }
+        catch (TimeoutException ex)
+        {
+            // a missing CommandTermination is the control cases' business: the operate itself was accepted
+            ctx.Log("operated, without a CommandTermination: " + ex.Message);
+            return true;
+        }
+    }
+
     private static void CheckRefused(Iec61850TestContext ctx, ControlResult result, AddCause expected, string what)
     {
         ctx.Check(!result.Success && result.AccessError is not null, $"{what} is refused", result.ToString());
@@ -123,7 +197,30 @@ internal static partial class Iec61850ServerCases
             var operate = await client.OperateAsync(reference, p, cancellationToken: ct).ConfigureAwait(false);
             CheckRefused(ctx, operate, AddCause.ObjectNotSelected, "Operate after Cancel");
         }),
-        new("sCtl7", Ctl, "Test flag and interlock/synchrocheck flags are accepted in an Operate", null),
+        new("sCtl7", Ctl, "Test flag: an Operate with Test does not act on the process; Check flags (interlock, synchrocheck) are evaluated", async (ctx, ct) =>
+        {
+            var client = await ctx.ConnectAsync(cancellationToken: ct).ConfigureAwait(false);
+            var (reference, before) = await ToggleableControlAsync(ctx, client, ct).ConfigureAwait(false);
+            var other = new MmsBoolean(!IsOn(before)!.Value);
+            var test = new ControlParameters { CtlVal = other, CtlNum = 7, Origin = Originator.Remote("flexcoop-conformance"), Test = true };
+            var result = await OperateWithModelAsync(ctx, client, reference, test, ct).ConfigureAwait(false);
+            ctx.Log($"Operate {reference} with Test: {result}");
+            if (result.Success && result.AddCause == AddCause.None)
+            {
+                var after = await client.GetDataValuesAsync(reference + ".stVal", FunctionalConstraint.ST, ct).ConfigureAwait(false);
+                ctx.Check(after == before, $"a test Operate leaves {reference}.stVal as it was", $"before {before.Format()}, after {after.Format()}");
+            }
+            else
+            {
+                // Edition 2: a test command to a logical node that is not in test mode is refused as blocked by mode.
+                ctx.Check(result.AddCause == AddCause.BlockedByMode, "a test Operate the server does not carry out is refused with AddCause Blocked-by-Mode", result.ToString());
+            }
+            var same = new MmsBoolean(IsOn(before)!.Value);
+            var check = new ControlParameters { CtlVal = same, CtlNum = 8, Origin = Originator.Remote("flexcoop-conformance"), Check = new ControlChecks(Synchrocheck: true, Interlock: true) };
+            var checkedResult = await OperateWithModelAsync(ctx, client, reference, check, ct).ConfigureAwait(false);
+            ctx.Check(checkedResult.Success || checkedResult.AddCause is AddCause.BlockedByInterlocking or AddCause.BlockedBySynchrocheck,
+                "an Operate asking for the interlock and synchrocheck checks is carried out, or refused by one of those checks", checkedResult.ToString());
+        }),
         new("sCtlN1", Ctl, "Operate of an SBO object that is not selected is refused (object-not-selected)", async (ctx, ct) =>
         {
             var client = await ctx.ConnectAsync(cancellationToken: ct).ConfigureAwait(false);

@@ -58,8 +58,9 @@ public static class CertificationHtmlReport
     private static void RenderCase(StringBuilder sb, CaseResult r)
     {
         sb.Append("<section id=\"").Append(E(r.Case.Id)).Append("\"><h2>").Append(E(r.Case.Id)).Append(" <span class=\"").Append(Cls(r.Verdict)).Append("\">")
-          .Append(Word(r.Verdict)).Append("</span></h2><p>").Append(E(r.Case.Title)).Append(" (").Append(E(r.Case.Group)).Append(", ")
-          .Append(r.Case.Exchange == Exchange.Pull ? "pull" : "push").Append(")</p>");
+          .Append(Word(r.Verdict)).Append("</span></h2><p>").Append(E(r.Case.Title)).Append(" (").Append(E(r.Case.Group))
+          .Append(r.Case.Exchange switch { Exchange.Pull => ", pull", Exchange.Push => ", push", _ => "" }).Append(")</p>");
+        if (r.Case.Requirement is { Length: > 0 } requirement) sb.Append("<p>Requirement: ").Append(E(requirement)).Append("</p>");
         if (r.Failures.Count > 0)
         {
             sb.Append("<ol>");

@@ -50,7 +50,7 @@ public static class CertificationJUnitReport
                     w.WriteStartElement("failure");
                     w.WriteAttributeString("type", r.FirstFailure!.Rule);
                     w.WriteAttributeString("message", r.FirstFailure.ToString());
-                    w.WriteString(string.Join("\n", r.Failures));
+                    w.WriteString((r.Case.Requirement is { Length: > 0 } requirement ? "requirement: " + requirement + "\n" : "") + string.Join("\n", r.Failures));
                     w.WriteEndElement();
                     break;
                 case CaseVerdict.Inconclusive or CaseVerdict.NotImplemented:

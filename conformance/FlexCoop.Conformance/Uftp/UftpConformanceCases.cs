@@ -1,4 +1,5 @@
 using System.Text;
+using FlexCoop.Conformance.Certification;
 using FlexCoop.Usef;
 using FlexCoop.Usef.Signing;
 using FlexCoop.Usef.Xml;
@@ -181,7 +182,7 @@ public static class UftpConformanceCases
     {
         var first = Typical(s);
         var accepted = await s.ExpectAcceptedAsync(first, ct).ConfigureAwait(false);
-        if (accepted.Verdict != UftpVerdict.Pass) return UftpCaseOutcome.NotApplicable("the first message was not accepted: " + string.Join("; ", accepted.Findings));
+        if (accepted.Verdict != CaseVerdict.Pass) return UftpCaseOutcome.NotApplicable("the first message was not accepted: " + string.Join("; ", accepted.Findings));
         var h = s.Header();
         var second = Typical(s) with { MessageId = first.MessageId, ConversationId = h.ConversationId };
         var post = await s.SendAsync(second, ct).ConfigureAwait(false);
@@ -244,7 +245,7 @@ public static class UftpConformanceCases
     {
         var request = FlexRequestFor(s, period, revision, validity);
         var accepted = await s.ExpectAcceptedAsync(request, ct).ConfigureAwait(false);
-        if (accepted.Verdict != UftpVerdict.Pass) return (request, null, "the FlexRequest was not accepted: " + string.Join("; ", accepted.Findings));
+        if (accepted.Verdict != CaseVerdict.Pass) return (request, null, "the FlexRequest was not accepted: " + string.Join("; ", accepted.Findings));
         var offer = await s.WaitForMessageAsync<FlexOffer>(o => o.FlexRequestMessageId == request.MessageId, ct).ConfigureAwait(false);
         return offer is null ? (request, null, $"the participant made no FlexOffer for a FlexRequest within {s.Options.ResponseTimeout.TotalSeconds:0.#} s") : (request, offer.Value.Message, null);
     }
@@ -367,7 +368,7 @@ public static class UftpConformanceCases
         var period = s.NextPeriod();
         var first = PrognosisFor(s, period);
         var accepted = await s.ExpectAcceptedAsync(first, ct).ConfigureAwait(false);
-        if (accepted.Verdict != UftpVerdict.Pass) return UftpCaseOutcome.NotApplicable("the first D-Prognosis was not accepted: " + string.Join("; ", accepted.Findings));
+        if (accepted.Verdict != CaseVerdict.Pass) return UftpCaseOutcome.NotApplicable("the first D-Prognosis was not accepted: " + string.Join("; ", accepted.Findings));
         return await s.ExpectRejectedAsync(PrognosisFor(s, period, revision: first.Revision), ct).ConfigureAwait(false);
     }
 
@@ -390,7 +391,7 @@ public static class UftpConformanceCases
     {
         var prognosis = PrognosisFor(s, period, power: 5_000_000_000);
         var accepted = await s.ExpectAcceptedAsync(prognosis, ct).ConfigureAwait(false);
-        if (accepted.Verdict != UftpVerdict.Pass) return (null, "the D-Prognosis was not accepted: " + string.Join("; ", accepted.Findings));
+        if (accepted.Verdict != CaseVerdict.Pass) return (null, "the D-Prognosis was not accepted: " + string.Join("; ", accepted.Findings));
         var request = await s.WaitForMessageAsync<FlexRequest>(r => r.Period == period && r.CongestionPoint == s.Options.CongestionPoint, ct).ConfigureAwait(false);
         return request is null ? (null, $"the participant sent no FlexRequest for a D-Prognosis of 5 GW within {s.Options.ResponseTimeout.TotalSeconds:0.#} s") : (request.Value.Message, null);
     }

@@ -1,75 +1,104 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
+using FlexCoop.Conformance.Certification;
 using FlexCoop.Usef;
 
 namespace FlexCoop.Conformance.Uftp;
 
 /// <summary>
-/// Runs the UFTP participant suite: starts the suite's endpoint, runs every case that applies to the
-/// participant's role and matches the pattern, one after the other, and reports a verdict per case.
-/// A case without a script is <see cref="UftpVerdict.NotImplemented"/>; a script that throws fails
-/// its case with the exception's message, and the run goes on.
+/// The UFTP participant suite as a certification suite: <see cref="StartAsync"/> starts the suite's
+/// endpoint (the participant must know it), then <see cref="CertificationRunner"/> runs the cases that
+/// apply to the participant's role one after the other. Each case's timeline holds every UFTP message the
+/// suite sent (the sealed payload, readable) with the participant's HTTP answer, and every message the
+/// participant sent while the case ran.
 /// </summary>
-public static class UftpConformanceSuite
+public sealed class UftpConformanceSuite : ICertificationSuite, IAsyncDisposable
 {
-    /// <summary>Runs the suite with the built-in cases.</summary>
-    public static Task<UftpSuiteReport> RunAsync(UftpSuiteOptions options, string? casePattern = null, CancellationToken cancellationToken = default) =>
-        RunAsync(options, UftpConformanceCases.All, casePattern, cancellationToken);
+    private readonly UftpSuiteSession _session;
+    private readonly Dictionary<string, UftpConformanceCase> _byId;
 
-    /// <summary>Runs the suite with the given cases.</summary>
-    public static async Task<UftpSuiteReport> RunAsync(UftpSuiteOptions options, IEnumerable<UftpConformanceCase> cases, string? casePattern = null, CancellationToken cancellationToken = default)
+    private UftpConformanceSuite(UftpSuiteSession session, IEnumerable<UftpConformanceCase> cases)
+    {
+        _session = session;
+        var forRole = cases.Where(c => c.Roles.Contains(session.Options.Role)).ToList();
+        _byId = forRole.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        Cases = [.. forRole.Select(c => c.ToCertificationCase())];
+    }
+
+    /// <summary>Starts the suite's endpoint for the built-in cases (or <paramref name="cases"/>) of the participant's role.</summary>
+    /// <exception cref="CertificationSetupException">The options are unusable (role, time zone) or the endpoint cannot listen.</exception>
+    public static async Task<UftpConformanceSuite> StartAsync(UftpSuiteOptions options, IEnumerable<UftpConformanceCase>? cases = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(cases);
-        var selected = Select(cases, options.Role, casePattern);
-        var started = DateTimeOffset.UtcNow;
-        var total = Stopwatch.StartNew();
-        var results = new List<UftpCaseResult>();
-        await using (var session = await UftpSuiteSession.StartAsync(options, cancellationToken).ConfigureAwait(false))
+        UftpSuiteSession session;
+        try
         {
-            foreach (var c in selected)
-            {
-                var watch = Stopwatch.StartNew();
-                UftpCaseOutcome outcome;
-                if (c.Script is null)
-                {
-                    outcome = new UftpCaseOutcome(UftpVerdict.NotImplemented, ["this case has no script yet"]);
-                }
-                else
-                {
-                    try
-                    {
-                        outcome = await c.Script(session, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        throw;
-                    }
-#pragma warning disable CA1031 // A broken case is reported as failed; the others still run.
-                    catch (Exception ex)
-#pragma warning restore CA1031
-                    {
-                        outcome = UftpCaseOutcome.Fail($"the case could not complete: {ex.GetType().Name}: {ex.Message}");
-                    }
-                }
-                results.Add(new UftpCaseResult(c, outcome.Verdict, outcome.Findings, watch.Elapsed));
-            }
+            session = await UftpSuiteSession.StartAsync(options, cancellationToken).ConfigureAwait(false);
         }
-        return new UftpSuiteReport(options.Role, options.Domain, options.Endpoint, started, total.Elapsed, results);
+        catch (ArgumentException ex)
+        {
+            throw new CertificationSetupException(ex.Message, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new CertificationSetupException($"the suite's endpoint cannot listen on {options.Listen}: {ex.Message}", ex);
+        }
+        return new UftpConformanceSuite(session, cases ?? UftpConformanceCases.All);
     }
 
-    /// <summary>
-    /// The cases for <paramref name="role"/> whose id matches <paramref name="pattern"/>: comma-separated
-    /// globs (<c>*</c> any text, <c>?</c> one character), e.g. <c>signature.*,flex-order.*</c>; null or empty selects all.
-    /// </summary>
-    public static IReadOnlyList<UftpConformanceCase> Select(IEnumerable<UftpConformanceCase> cases, UftpRole role, string? pattern)
+    /// <summary>The cases of <paramref name="role"/> in the built-in catalogue.</summary>
+    public static IReadOnlyList<UftpConformanceCase> CasesFor(UftpRole role) => [.. UftpConformanceCases.All.Where(c => c.Roles.Contains(role))];
+
+    /// <summary>The suite's session: its endpoint, and what the participant sent.</summary>
+    public UftpSuiteSession Session => _session;
+
+    public string Name => $"UFTP {_session.Options.Role} {_session.Options.Domain}";
+
+    public IReadOnlyList<CertificationCase> Cases { get; }
+
+    public IReadOnlyList<string> Notes =>
+    [
+        $"participant {_session.Options.Role} {_session.Options.Domain} at {_session.Options.Endpoint}",
+        $"the suite plays the {_session.SuiteRole} {_session.Options.SuiteDomain}, receiving at {_session.SuiteEndpoint}",
+        _session.Options.Schemas is null ? "the participant's messages are not checked against the UFTP XSDs (no schema folder)" : "the participant's messages are checked against the UFTP XSDs",
+        $"asynchronous response timeout {_session.Options.ResponseTimeout.TotalSeconds:0.#} s",
+    ];
+
+    public bool HasScript(CertificationCase @case)
     {
-        ArgumentNullException.ThrowIfNull(cases);
-        var globs = string.IsNullOrWhiteSpace(pattern)
-            ? []
-            : pattern.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(g => new Regex("^" + Regex.Escape(g).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)))
-                .ToList();
-        return [.. cases.Where(c => c.Roles.Contains(role) && (globs.Count == 0 || globs.Any(g => g.IsMatch(c.Id))))];
+        ArgumentNullException.ThrowIfNull(@case);
+        return _byId.TryGetValue(@case.Id, out var c) && c.Script is not null;
     }
+
+    public async Task RunCaseAsync(CertificationCase @case, CaseRecorder recorder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        ArgumentNullException.ThrowIfNull(recorder);
+        var script = _byId[@case.Id].Script!;
+        UftpCaseOutcome outcome;
+        _session.BeginCase(recorder);
+        try
+        {
+            outcome = await script(_session, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _session.EndCase();
+        }
+        var rule = @case.Requirement ?? @case.Id;
+        switch (outcome.Verdict)
+        {
+            case CaseVerdict.Fail:
+                foreach (var finding in outcome.Findings.DefaultIfEmpty("failed"))
+                {
+                    recorder.AddFailure(new CheckFailure(rule, finding, null, recorder.Record(MessageDirection.Note, "FAILED: " + finding, "")));
+                }
+                break;
+            case CaseVerdict.NotApplicable:
+                throw recorder.NotApplicable(outcome.Findings.Count > 0 ? outcome.Findings[0] : "does not apply to this participant");
+            default:
+                foreach (var note in outcome.Findings) recorder.Record(MessageDirection.Note, "ok: " + note, "");
+                break;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
 }

@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Text;
+using FlexCoop.Conformance.Certification;
 using FlexCoop.Usef;
 using FlexCoop.Usef.Participants;
 using FlexCoop.Usef.Signing;
@@ -50,6 +52,7 @@ public sealed class UftpSuiteSession : IAsyncDisposable
     private readonly TimeZoneInfo _zone;
     private UftpHttpServer? _server;
     private IReadOnlyList<UftpPublicKey>? _participantKeys;
+    private CaseRecorder? _recorder;
     private long _revision;
     private int _dayOffset = 1;
 
@@ -100,6 +103,20 @@ public sealed class UftpSuiteSession : IAsyncDisposable
         return session;
     }
 
+    // ---- evidence ----
+
+    /// <summary>From now on, what is sent and received goes to <paramref name="recorder"/>'s timeline (one case at a time).</summary>
+    public void BeginCase(CaseRecorder recorder) => Volatile.Write(ref _recorder, recorder);
+
+    /// <summary>Stops recording for the case that ended.</summary>
+    public void EndCase() => Volatile.Write(ref _recorder, null);
+
+    private void Record(MessageDirection direction, string label, string body) => Volatile.Read(ref _recorder)?.Record(direction, label, body);
+
+    private static string Text(ReadOnlySpan<byte> bytes) => bytes.Length > 64 * 1024 ? Encoding.UTF8.GetString(bytes[..(64 * 1024)]) + "\n… (cut)" : Encoding.UTF8.GetString(bytes);
+
+    private static string Describe(PayloadMessage m) => $"{UftpMessageTypes.Get(m.MessageType).ElementName} {m.MessageId}";
+
     // ---- building messages ----
 
     /// <summary>A fresh day for a case (the day after tomorrow, then one more per call), so cases do not disturb each other.</summary>
@@ -125,17 +142,37 @@ public sealed class UftpSuiteSession : IAsyncDisposable
     public Task<UftpPostResult> SendAsync(PayloadMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return SendPayloadAsync(UftpXml.Serialize(message), message.SenderDomain, cancellationToken);
+        var payload = UftpXml.Serialize(message);
+        Record(MessageDirection.ToDevice, Describe(message), Text(payload));
+        return SealAndPostAsync(payload, message.SenderDomain, null, null, cancellationToken);
     }
 
     /// <summary>Seals exact payload bytes (which may be broken on purpose) and POSTs them.</summary>
-    public Task<UftpPostResult> SendPayloadAsync(byte[] payload, string envelopeDomain, CancellationToken cancellationToken = default, UftpRole? envelopeRole = null, UftpSigningKey? key = null) =>
-        PostAsync(UftpXml.Serialize(UftpSigner.Seal(payload, envelopeDomain, envelopeRole ?? SuiteRole, key ?? _options.SuiteKey)), cancellationToken: cancellationToken);
+    public Task<UftpPostResult> SendPayloadAsync(byte[] payload, string envelopeDomain, CancellationToken cancellationToken = default, UftpRole? envelopeRole = null, UftpSigningKey? key = null)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        Record(MessageDirection.ToDevice, $"sealed payload (SignedMessage SenderDomain {envelopeDomain}, SenderRole {envelopeRole ?? SuiteRole}{(key is null ? "" : ", another key")})", Text(payload));
+        return SealAndPostAsync(payload, envelopeDomain, envelopeRole, key, cancellationToken);
+    }
+
+    private Task<UftpPostResult> SealAndPostAsync(byte[] payload, string envelopeDomain, UftpRole? envelopeRole, UftpSigningKey? key, CancellationToken cancellationToken) =>
+        PostCoreAsync(UftpXml.Serialize(UftpSigner.Seal(payload, envelopeDomain, envelopeRole ?? SuiteRole, key ?? _options.SuiteKey)), "text/xml", null, recordBody: false, cancellationToken);
 
     /// <summary>POSTs raw bytes to the participant.</summary>
-    public async Task<UftpPostResult> PostAsync(byte[] body, string contentType = "text/xml", HttpMethod? method = null, CancellationToken cancellationToken = default)
+    public Task<UftpPostResult> PostAsync(byte[] body, string contentType = "text/xml", HttpMethod? method = null, CancellationToken cancellationToken = default) =>
+        PostCoreAsync(body, contentType, method, recordBody: true, cancellationToken);
+
+    private async Task<UftpPostResult> PostCoreAsync(byte[] body, string contentType, HttpMethod? method, bool recordBody, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        var result = await SendHttpAsync(body, contentType, method, cancellationToken).ConfigureAwait(false);
+        if (recordBody) Record(MessageDirection.ToDevice, $"{method ?? HttpMethod.Post} {_options.Endpoint} ({contentType})", Text(body));
+        Record(MessageDirection.FromDevice, result.ToString(), result.Detail ?? "");
+        return result;
+    }
+
+    private async Task<UftpPostResult> SendHttpAsync(byte[] body, string contentType, HttpMethod? method, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(method ?? HttpMethod.Post, _options.Endpoint);
         if (request.Method != HttpMethod.Get)
         {
@@ -336,6 +373,9 @@ public sealed class UftpSuiteSession : IAsyncDisposable
             problems.Add($"RecipientDomain is {message.RecipientDomain}, the suite is {_options.SuiteDomain}");
         }
         var inbound = new UftpInboundMessage(DateTimeOffset.UtcNow, envelope, message, problems);
+        Record(MessageDirection.FromDevice,
+            (message is null ? "unreadable message" : Describe(message)) + (problems.Count == 0 ? "" : $" ({problems.Count} problem(s): {string.Join("; ", problems)})"),
+            message is null ? Text(body.Span) : Text(UftpXml.Serialize(message)));
         lock (_lock)
         {
             _inbound.Add(inbound);
@@ -372,6 +412,7 @@ public sealed class UftpSuiteSession : IAsyncDisposable
     {
         var response = UftpResponses.Create(request, AcceptedRejected.Accepted, null, Guid.NewGuid(), DateTimeOffset.UtcNow);
         if (response is null) return;
+        Record(MessageDirection.ToDevice, "answer: " + Describe(response), Text(UftpXml.Serialize(response)));
         var body = UftpXml.Serialize(UftpSigner.Seal(response, SuiteRole, _options.SuiteKey));
         var task = Task.Run(async () =>
         {

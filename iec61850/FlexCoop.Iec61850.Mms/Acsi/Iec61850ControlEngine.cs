@@ -226,7 +226,7 @@ internal sealed class Iec61850ControlEngine
             }
         }
         if (cause is { } c) return Refuse(co, peer, parameters, "Oper", c);
-        var request = Request(co, ControlService.Operate, model, parameters, peer);
+        var request = Request(co, ControlService.Operate, model, _faults.HasFlag(Iec61850ServerFaults.TestFlagOperates) ? parameters with { Test = false } : parameters, peer);
         if (model is ControlModel.DirectWithEnhancedSecurity or ControlModel.SboWithEnhancedSecurity)
         {
             // the CommandTermination must follow the Operate response

@@ -133,6 +133,7 @@ internal sealed class Iec61850ReportEngine
     public void OnHostUpdate(string domain, string itemId)
     {
         var reason = itemId.EndsWith("$q", StringComparison.Ordinal) ? ReasonQchg : ReasonDchg;
+        if (reason == ReasonDchg && _faults.HasFlag(Iec61850ServerFaults.NoDataChangeReports)) return;
         foreach (var state in _all)
         {
             if ((Enabled(state) is null && !state.Rcb.Buffered) || !Trigger(state, reason)) continue;
@@ -244,7 +245,7 @@ internal sealed class Iec61850ReportEngine
         if (rptId.Length == 0) rptId = state.Domain + "/" + state.ItemId;
         var entryId = new byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(entryId, entry.Id);
-        var overflow = state.Rcb.Buffered && state.Overflowed;
+        var overflow = state.Rcb.Buffered && state.Overflowed && !_faults.HasFlag(Iec61850ServerFaults.NoBufferOverflowFlag);
         state.Overflowed = false;
         if (state.Rcb.Buffered)
         {

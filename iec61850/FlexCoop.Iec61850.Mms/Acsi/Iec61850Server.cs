@@ -30,6 +30,7 @@ public sealed class Iec61850Server : IAsyncDisposable
             WriteHandler = OnWrite,
             Written = OnWritten,
             MalformedPdu = faults.HasFlag(Iec61850ServerFaults.CrashOnBadPdu) ? (_, _) => Mms!.Crash() : null,
+            IgnoreEntryToStartAfter = faults.HasFlag(Iec61850ServerFaults.LogQueryAfterIgnored),
         };
         _controls = new Iec61850ControlEngine(this, vmd, controlHandler ?? new MirrorControlHandler(), faults);
     }

@@ -29,6 +29,18 @@ public enum Iec61850ServerFaults
 
     /// <summary>SelectActiveSG is acknowledged but the active group's values do not change.</summary>
     SettingGroupIgnored = 1 << 6,
+
+    /// <summary>Data changes (dchg) of data set members are neither reported nor buffered.</summary>
+    NoDataChangeReports = 1 << 7,
+
+    /// <summary>A BRCB whose buffer overflowed never says so: BufOvfl stays false.</summary>
+    NoBufferOverflowFlag = 1 << 8,
+
+    /// <summary>An Operate with the Test flag set acts on the process like a real one.</summary>
+    TestFlagOperates = 1 << 9,
+
+    /// <summary>QueryLogAfter (ReadJournal with entryToStartAfter) answers from the start of the log.</summary>
+    LogQueryAfterIgnored = 1 << 10,
 }
 
 /// <summary>The command-line names of <see cref="Iec61850ServerFaults"/>.</summary>
@@ -44,5 +56,9 @@ public static class Iec61850ServerFaultNames
         ["no-command-termination"] = Iec61850ServerFaults.NoCommandTermination,
         ["crash-on-bad-pdu"] = Iec61850ServerFaults.CrashOnBadPdu,
         ["setting-group-ignored"] = Iec61850ServerFaults.SettingGroupIgnored,
+        ["no-dchg-reports"] = Iec61850ServerFaults.NoDataChangeReports,
+        ["no-buffer-overflow-flag"] = Iec61850ServerFaults.NoBufferOverflowFlag,
+        ["test-flag-operates"] = Iec61850ServerFaults.TestFlagOperates,
+        ["log-query-after-ignored"] = Iec61850ServerFaults.LogQueryAfterIgnored,
     };
 }

@@ -72,6 +72,9 @@ public sealed class MmsServer : IAsyncDisposable
     /// <summary>Called after a client's write was applied (on that association's I/O path: keep it quick).</summary>
     public Action<MmsWriteContext>? Written { get; init; }
 
+    /// <summary>A deliberate defect for proving conformance suites: ReadJournal ignores entryToStartAfter and answers from the start.</summary>
+    internal bool IgnoreEntryToStartAfter { get; init; }
+
     /// <summary>Called when a client's MMS PDU did not decode (the association answers with a reject), e.g. for logging.</summary>
     public Action<MmsPeer, MmsDecodeException>? MalformedPdu { get; init; }
 

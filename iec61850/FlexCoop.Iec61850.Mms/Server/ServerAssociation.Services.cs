@@ -258,7 +258,7 @@ internal sealed partial class ServerAssociation
             return MmsServiceError.ObjectNonExistent($"journal '{request.JournalName}' does not exist");
         }
         IEnumerable<MmsJournalEntry> entries = journal.Snapshot();
-        if (request.EntryToStartAfter is { } after)
+        if (request.EntryToStartAfter is { } after && !_server.IgnoreEntryToStartAfter)
         {
             var all = entries.ToList();
             var index = all.FindIndex(e => e.EntryId.AsSpan().SequenceEqual(after));

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Xml.Linq;
+using FlexCoop.Conformance.Certification;
 using FlexCoop.Conformance.Iec61850;
+using FlexCoop.Conformance.Reports;
+using FlexCoop.Iec61850.Mms;
 using FlexCoop.Iec61850.Mms.Acsi;
 using FlexCoop.Iec61850.Mms.Server;
 using FlexCoop.Iec61850.Model;
@@ -9,8 +12,10 @@ using FlexCoop.Testing;
 namespace FlexCoop.Conformance.Tests.Iec61850;
 
 /// <summary>
-/// The IEC 61850 server suite against our own server (in process, loopback, OS-assigned port): it passes
-/// every implemented case, and each fault mode fails exactly the cases that check what it breaks.
+/// The IEC 61850 server suite on the shared certification runner against our own server (in process,
+/// loopback, OS-assigned port): it passes every case, and each fault mode fails exactly the cases that
+/// check what it breaks. The operator actions (data changes, log entries) are done by the test, as the
+/// host of the server.
 /// </summary>
 public sealed class Iec61850ServerSuiteTests
 {
@@ -26,6 +31,7 @@ public sealed class Iec61850ServerSuiteTests
     private sealed class Target : IAsyncDisposable
     {
         private readonly string _files;
+        private float _value = 100;
 
         public Target(Iec61850ServerFaults faults, string? password)
         {
@@ -38,15 +44,50 @@ public sealed class Iec61850ServerSuiteTests
 
         public IedModel Model { get; }
         public Iec61850Server Server { get; }
+        public List<string> Actions { get; } = [];
 
-        public Task<Iec61850SuiteReport> RunAsync(string? cases = null, string? password = null) => Iec61850ServerSuite.RunAsync(new Iec61850SuiteOptions
+        public Iec61850Pixit Pixit(string? password) => new()
         {
-            Host = "127.0.0.1",
-            Port = Server.LocalEndPoint.Port,
-            Model = Model,
-            Cases = cases,
-            Pixit = new Iec61850Pixit { MaxAssociations = 4, Password = password, OperateControls = true, FileServices = true, IntegrityPeriodMs = 100, ReportTimeoutMs = 2000 },
-        }, cancellationToken: Ct);
+            MaxAssociations = 4, Password = password, OperateControls = true, FileServices = true, IntegrityPeriodMs = 100, ReportTimeoutMs = 2000,
+            BufferOverflowEvents = Iec61850ReportEngineCapacity,
+        };
+
+        /// <summary>The operator: the server's host changes a measured value, or appends to the event log.</summary>
+        public IOperatorActions Operator => new DelegateOperatorActions((action, caseId, _) =>
+        {
+            lock (Actions) Actions.Add($"{action.Name} {caseId}");
+            var measured = Model.DataSets.Single(d => d.Name == "Measurements").Members[0].Attributes.First(a => a.BasicType == BasicType.FLOAT32);
+            switch (action.Name)
+            {
+                case "change-data-set-member":
+                    Server.SetDataValue(measured.Reference, measured.Fc, new MmsFloat32(_value++));
+                    break;
+                case "overflow-report-buffer":
+                    for (var i = 0; i < Iec61850ReportEngineCapacity + 10; i++) Server.SetDataValue(measured.Reference, measured.Fc, new MmsFloat32(_value++));
+                    break;
+                case "add-log-entries":
+                    var ln = Model.LogicalDevices.SelectMany(l => l.LogicalNodes).First(l => l.Logs.Count > 0);
+                    var journal = Server.Mms.Vmd.FindDomain(ln.LogicalDevice.MmsDomainName)!.FindJournal(ln.Name + "$" + ln.Logs[0])!;
+                    for (var i = 0; i < 3; i++) journal.Append(MmsBinaryTime.From(DateTime.UtcNow), [("XCBR1$ST$Pos$stVal", MmsBitString.FromBits(2, i % 2))]);
+                    break;
+                default:
+                    throw new OperatorActionException("the test cannot do " + action.Name);
+            }
+            return Task.CompletedTask;
+        });
+
+        public Task<SuiteResult> RunAsync(string? cases = null, string? password = null, bool withOperator = true)
+        {
+            var pixit = Pixit(password);
+            var suite = new Iec61850ServerSuite(new Iec61850SuiteOptions { Host = "127.0.0.1", Port = Server.LocalEndPoint.Port, Model = Model, Pixit = pixit });
+            return CertificationRunner.RunAsync(suite, new CertificationRunOptions
+            {
+                Pattern = cases,
+                Pics = pixit.ToPics(),
+                Operator = withOperator ? Operator : null,
+                CaseTimeout = TimeSpan.FromMinutes(2),
+            }, Ct);
+        }
 
         public async ValueTask DisposeAsync()
         {
@@ -55,29 +96,46 @@ public sealed class Iec61850ServerSuiteTests
         }
     }
 
-    private static string Describe(Iec61850SuiteReport report) =>
-        string.Join("\n", report.Cases.Where(c => c.Verdict != Iec61850Verdict.Pass).Select(c => $"{c.Id} {c.Verdict}: {c.Message}"));
+    /// <summary>Reports our BRCB keeps before the oldest is dropped (Iec61850ReportEngine.BufferCapacity).</summary>
+    private const int Iec61850ReportEngineCapacity = 256;
+
+    private static string Describe(SuiteResult result) =>
+        string.Join("\n", result.Results.Where(c => c.Verdict != CaseVerdict.Pass).Select(c => $"{c.Case.Id} {c.Verdict}: {c.FirstFailure?.ToString() ?? c.Note}"));
 
     [Fact]
-    public async Task Our_server_passes_every_implemented_case()
+    public async Task Our_server_passes_every_case_and_none_is_left_unscripted()
     {
         await using var target = new Target(Iec61850ServerFaults.None, password: null);
-        var report = await target.RunAsync();
-        Assert.Equal(Iec61850ServerSuite.Cases.Count, report.Cases.Count);
-        Assert.True(report.Cases.All(c => c.Verdict is Iec61850Verdict.Pass or Iec61850Verdict.NotApplicable or Iec61850Verdict.NotImplemented), Describe(report));
-        Assert.Equal(Iec61850ServerSuite.NotImplementedCases.Order(), report.Cases.Where(c => c.Verdict == Iec61850Verdict.NotImplemented).Select(c => c.Id).Order());
-        Assert.Equal(["sAss4", "sAssN1"], report.Cases.Where(c => c.Verdict == Iec61850Verdict.NotApplicable).Select(c => c.Id));
-        Assert.False(report.Passed);
-        Assert.All(report.Cases.Where(c => c.Verdict == Iec61850Verdict.Pass), c => Assert.NotEmpty(c.Checks));
+        var result = await target.RunAsync();
+        Assert.Equal(Iec61850ServerSuite.Catalogue.Count, result.Results.Count);
+        Assert.Equal(0, result.Count(CaseVerdict.NotImplemented));
+        Assert.True(result.Results.All(c => c.Verdict is CaseVerdict.Pass or CaseVerdict.NotApplicable), Describe(result));
+        Assert.Equal(["sAss4", "sAssN1"], result.Results.Where(c => c.Verdict == CaseVerdict.NotApplicable).Select(c => c.Case.Id));
+        Assert.True(result.AllApplicablePassed);
+        // Every pass made checks, and every case's timeline holds the MMS PDUs it exchanged.
+        Assert.All(result.Results.Where(c => c.Verdict == CaseVerdict.Pass), c => Assert.Contains(c.Timeline, t => t.Label.StartsWith("ok: ", StringComparison.Ordinal)));
+        Assert.All(result.Results.Where(c => c.Verdict == CaseVerdict.Pass), c => Assert.Contains(c.Timeline, t => t.Direction == MessageDirection.FromDevice && t.Label.Contains(" #", StringComparison.Ordinal)));
+        // The data-change stimulus of sRp3 is an operated control; sBr3, sBr9 and sLog3 asked the operator.
+        Assert.Equal(["change-data-set-member sBr3", "overflow-report-buffer sBr9", "add-log-entries sLog3"], target.Actions);
+    }
+
+    [Fact]
+    public async Task Cases_needing_an_operator_are_inconclusive_without_one_and_the_run_does_not_pass()
+    {
+        await using var target = new Target(Iec61850ServerFaults.None, password: null);
+        var result = await target.RunAsync("sRp3,sBr3,sBr9,sLog3", withOperator: false);
+        Assert.Equal([CaseVerdict.Pass, CaseVerdict.Inconclusive, CaseVerdict.Inconclusive, CaseVerdict.Inconclusive], result.Results.Select(r => r.Verdict));
+        Assert.Contains("no operator", result.Results[1].Note, StringComparison.Ordinal);
+        Assert.False(result.AllApplicablePassed);
     }
 
     [Fact]
     public async Task Password_cases_pass_when_the_pixit_names_the_servers_password()
     {
         await using var target = new Target(Iec61850ServerFaults.None, password: "s3cret");
-        var report = await target.RunAsync("Ass", password: "s3cret");
-        Assert.True(report.Passed, Describe(report));
-        Assert.Equal(7, report.Count(Iec61850Verdict.Pass));
+        var result = await target.RunAsync("Ass", password: "s3cret");
+        Assert.True(result.AllApplicablePassed, Describe(result));
+        Assert.Equal(7, result.Count(CaseVerdict.Pass));
     }
 
     public static TheoryData<string, string[]> FaultTable => new()
@@ -90,6 +148,11 @@ public sealed class Iec61850ServerSuiteTests
         { "no-command-termination", ["sCtl4", "sCtl5"] },
         { "crash-on-bad-pdu", ["sSrvN5", "sSrvN6", "sSrvN7", "sSrvN8", "sSrvN9"] },
         { "setting-group-ignored", ["sSg2"] },
+        // nothing buffered either, so the overflow case sees no report at all
+        { "no-dchg-reports", ["sRp3", "sBr3", "sBr9"] },
+        { "no-buffer-overflow-flag", ["sBr9"] },
+        { "test-flag-operates", ["sCtl7"] },
+        { "log-query-after-ignored", ["sLog3"] },
     };
 
     [Theory]
@@ -97,43 +160,73 @@ public sealed class Iec61850ServerSuiteTests
     public async Task Fault_mode_fails_exactly_the_expected_cases(string fault, string[] expected)
     {
         await using var target = new Target(Iec61850ServerFaultNames.All[fault], password: null);
-        var report = await target.RunAsync();
-        var failed = report.Cases.Where(c => c.Verdict is Iec61850Verdict.Fail or Iec61850Verdict.Inconclusive).Select(c => c.Id).ToArray();
-        Assert.True(expected.Order().SequenceEqual(failed.Order()), $"{fault}: failed {string.Join(",", failed)}\n{Describe(report)}");
+        var result = await target.RunAsync();
+        var failed = result.Results.Where(c => c.Verdict is CaseVerdict.Fail or CaseVerdict.Inconclusive).Select(c => c.Case.Id).ToArray();
+        Assert.True(expected.Order().SequenceEqual(failed.Order()), $"{fault}: failed {string.Join(",", failed)}\n{Describe(result)}");
+        Assert.All(result.Results.Where(c => c.Verdict == CaseVerdict.Fail), c => Assert.Equal(c.Case.Id, c.FirstFailure!.Rule));
     }
 
     [Fact]
-    public async Task Case_pattern_selects_by_id_and_group_and_reports_render()
+    public void Every_fault_mode_of_the_server_is_in_the_fault_table()
     {
-        await using var target = new Target(Iec61850ServerFaults.None, password: null);
-        var report = await target.RunAsync("sSrv1,Sg,sBr9");
-        Assert.Equal(new[] { "sSrv1", "sSg1", "sSg2", "sSg3", "sSgN1", "sSgN2", "sBr9" }.Order(StringComparer.Ordinal), report.Cases.Select(c => c.Id).Order(StringComparer.Ordinal));
-        Assert.Equal(Iec61850Verdict.NotImplemented, report.Cases.Single(c => c.Id == "sBr9").Verdict);
+        Assert.Equal(Iec61850ServerFaultNames.All.Keys.Order(StringComparer.Ordinal), FaultTable.Select(row => row.Data.Item1).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Case_pattern_selects_by_id_and_group_and_the_shared_reports_render()
+    {
+        await using var target = new Target(Iec61850ServerFaults.WriteAllowedOnSt, password: null);
+        var result = await target.RunAsync("sSrv1,Sg,sSrvN2");
+        Assert.Equal(["sSrv1", "sSrvN2", "sSg1", "sSg2", "sSg3", "sSgN1", "sSgN2"], result.Results.Select(c => c.Case.Id));
+        var failed = Assert.Single(result.Results, r => r.Verdict == CaseVerdict.Fail);
+        Assert.Equal("sSrvN2", failed.Case.Id);
 
         using var stream = new MemoryStream();
-        Iec61850SuiteReports.WriteJUnit(report, stream);
-        var xml = XDocument.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-        Assert.Equal("7", xml.Root!.Attribute("tests")!.Value);
-        Assert.Equal("1", xml.Root.Attribute("errors")!.Value);
-        Assert.Single(xml.Descendants("error"));
-        var html = Iec61850SuiteReports.RenderHtml(report);
+        CertificationJUnitReport.Write(result, stream);
+        var suite = XDocument.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray())).Root!.Element("testsuite")!;
+        Assert.Equal(("7", "1"), ((string)suite.Attribute("tests")!, (string)suite.Attribute("failures")!));
+        Assert.Contains("object-access-denied", (string)suite.Descendants("failure").Single().Attribute("message")!, StringComparison.Ordinal);
+        Assert.Contains("write request #", (string)suite.Elements("testcase").First(e => ((string)e.Attribute("name")!).StartsWith("sSrvN2", StringComparison.Ordinal)).Element("system-out")!, StringComparison.Ordinal);
+        var html = CertificationHtmlReport.Render(result);
         Assert.Contains("id=\"sSg2\"", html, StringComparison.Ordinal);
-        Assert.Contains("NotImplemented", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"rule\">sSrvN2</span>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(", pull)", html, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Pixit_json_is_read_and_unknown_or_broken_entries_are_refused()
+    public void Pixit_json_is_read_unknown_or_broken_entries_are_refused_and_claims_become_pics()
     {
         const string json = """
-            { "maxAssociations": 5, "password": "x", "operateControls": true,
+            { "maxAssociations": 5, "password": "x", "operateControls": true, "bufferOverflowEvents": 300,
               "controls": [{"reference": "LD/CSWI1.Pos", "value": "true"}], // comment
             }
             """;
         var pixit = Iec61850Pixit.Parse(json);
         Assert.Equal(5, pixit.MaxAssociations);
         Assert.Equal("LD/CSWI1.Pos", Assert.Single(pixit.Controls).Reference);
+        var pics = pixit.ToPics();
+        Assert.True(pics.Claims(Iec61850PixitFeatures.OperateControls));
+        Assert.True(pics.Claims(Iec61850PixitFeatures.Password));
+        Assert.Equal("300", pics.Value(Iec61850PixitFeatures.BufferOverflowEvents));
+        Assert.False(pics.Claims(Iec61850PixitFeatures.FileServices));
+        Assert.DoesNotContain(pics.Values.Values, v => v == "x");
+        Assert.False(new Iec61850Pixit().ToPics().Claims(Iec61850PixitFeatures.MaxAssociations));
         Assert.Throws<Iec61850SuiteException>(() => Iec61850Pixit.Parse("""{ "maxAsociations": 5 }"""));
         Assert.Throws<Iec61850SuiteException>(() => Iec61850Pixit.Parse("""{ "maxAssociations": 0 }"""));
+        Assert.Throws<Iec61850SuiteException>(() => Iec61850Pixit.Parse("""{ "bufferOverflowEvents": 0 }"""));
         Assert.Throws<Iec61850SuiteException>(() => Iec61850Pixit.Parse("[1,"));
+    }
+
+    [Fact]
+    public void Catalogue_ids_are_unique_in_the_ten_groups_and_each_pixit_gated_case_names_a_known_key()
+    {
+        var ids = Iec61850ServerSuite.Catalogue.Select(c => c.Id).ToArray();
+        Assert.Equal(ids.Length, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(Iec61850ServerSuite.Catalogue, c => Assert.Contains(c.Group, Iec61850ServerSuite.Groups));
+        Assert.All(Iec61850ServerSuite.Catalogue, c => Assert.Matches("^s(Ass|Srv|Dset|Rp|Br|Ctl|Sg|Log|Ft|Tm)N?[0-9]+$", c.Id));
+        var keys = typeof(Iec61850PixitFeatures).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToHashSet();
+        Assert.All(Iec61850ServerSuite.Catalogue.Where(c => c.OptionalFeature is not null), c => Assert.Contains(c.OptionalFeature!, keys));
+        Assert.Equal(Exchange.None, Iec61850ServerSuite.Catalogue[0].Exchange);
+        Assert.Equal("sSrvN9", Iec61850ServerSuite.Catalogue[^1].Id);
     }
 }

@@ -1,4 +1,6 @@
 using System.Xml.Linq;
+using FlexCoop.Conformance.Certification;
+using FlexCoop.Conformance.Reports;
 using FlexCoop.Conformance.Uftp;
 using FlexCoop.Usef;
 using FlexCoop.Usef.Participants;
@@ -86,7 +88,17 @@ public sealed class UftpSuiteTests
         }
     }
 
-    private static string Describe(UftpSuiteReport report) => UftpSuiteReports.ToText(report);
+    private static string Describe(SuiteResult result) =>
+        string.Join("\n", result.Results.Where(r => r.Verdict != CaseVerdict.Pass).Select(r => $"{r.Case.Id} {r.Verdict}: {string.Join(" | ", r.Failures.Select(f => f.Message).DefaultIfEmpty(r.Note ?? ""))}"));
+
+    private static IReadOnlyList<string> FailedIds(SuiteResult result) => [.. result.Results.Where(r => r.Verdict == CaseVerdict.Fail).Select(r => r.Case.Id)];
+
+    /// <summary>Starts the suite for <paramref name="options"/> and runs it on the shared runner.</summary>
+    private static async Task<SuiteResult> RunAsync(UftpSuiteOptions options, string? pattern = null, IEnumerable<UftpConformanceCase>? cases = null)
+    {
+        await using var suite = await UftpConformanceSuite.StartAsync(options, cases, Ct);
+        return await CertificationRunner.RunAsync(suite, new CertificationRunOptions { Pattern = pattern, CaseTimeout = TimeSpan.FromMinutes(2) }, Ct);
+    }
 
     [Theory]
     [InlineData(UftpRole.AGR)]
@@ -94,11 +106,16 @@ public sealed class UftpSuiteTests
     public async Task Our_participant_passes_every_case_of_its_role(UftpRole role)
     {
         await using var target = await Target.StartAsync(role);
-        var report = await UftpConformanceSuite.RunAsync(target.Options, cancellationToken: Ct);
-        Assert.True(report.Passed, Describe(report));
-        Assert.Equal(UftpConformanceSuite.Select(UftpConformanceCases.All, role, null).Count, report.Results.Count);
+        var result = await RunAsync(target.Options);
+        Assert.True(result.AllApplicablePassed, Describe(result));
+        Assert.Equal(UftpConformanceSuite.CasesFor(role).Count, result.Results.Count);
         // Every scripted case really ran to a pass: none was skipped as not applicable against our own services.
-        Assert.All(report.Results, r => Assert.Equal(UftpVerdict.Pass, r.Verdict));
+        Assert.All(result.Results, r => Assert.Equal(CaseVerdict.Pass, r.Verdict));
+        // Each case's timeline holds what the suite sent (readable payloads) and what the participant answered.
+        Assert.All(result.Results.Where(r => r.Case.Id != "participant.messages-valid"), r => Assert.Contains(r.Timeline, t => t.Direction == MessageDirection.ToDevice));
+        var valid = result.Results.Single(r => r.Case.Id == (role == UftpRole.AGR ? "flex-request.valid" : "d-prognosis.valid"));
+        Assert.Contains(valid.Timeline, t => t.Direction == MessageDirection.ToDevice && t.Body.Contains(role == UftpRole.AGR ? "<FlexRequest" : "<D-Prognosis", StringComparison.Ordinal));
+        Assert.Contains(valid.Timeline, t => t.Direction == MessageDirection.FromDevice && t.Label.StartsWith(role == UftpRole.AGR ? "FlexRequestResponse" : "D-PrognosisResponse", StringComparison.Ordinal));
     }
 
     private static readonly string[] ResponseCasesAgr =
@@ -145,9 +162,10 @@ public sealed class UftpSuiteTests
     public async Task Fault_mode_fails_exactly_the_cases_that_check_it(UftpFault fault, UftpRole role, string[] expected)
     {
         await using var target = await Target.StartAsync(role, fault);
-        var report = await UftpConformanceSuite.RunAsync(target.Options, cancellationToken: Ct);
-        Assert.True(expected.Order(StringComparer.Ordinal).SequenceEqual(report.FailedCaseIds.Order(StringComparer.Ordinal)), $"{fault.Name()}: expected failures [{string.Join(", ", expected)}]\n{Describe(report)}");
-        Assert.False(report.Passed);
+        var result = await RunAsync(target.Options);
+        Assert.True(expected.Order(StringComparer.Ordinal).SequenceEqual(FailedIds(result).Order(StringComparer.Ordinal)), $"{fault.Name()}: expected failures [{string.Join(", ", expected)}]\n{Describe(result)}");
+        Assert.False(result.AllApplicablePassed);
+        Assert.All(result.Results.Where(r => r.Verdict == CaseVerdict.Fail), r => Assert.Equal(r.Case.Requirement, r.FirstFailure!.Rule));
     }
 
     [Fact]
@@ -155,16 +173,16 @@ public sealed class UftpSuiteTests
     {
         await using var target = await Target.StartAsync(UftpRole.DSO, UftpFault.NoAsyncResponse);
         var options = target.Options with { ResponseTimeout = TimeSpan.FromSeconds(1) };
-        var report = await UftpConformanceSuite.RunAsync(options, "transport.*,d-prognosis.valid,metering.*,signature.bad", Ct);
-        Assert.Equal(["d-prognosis.valid", "metering.valid", "metering.wrong-unit", "transport.test-message"], report.FailedCaseIds.Order(StringComparer.Ordinal));
-        var failure = report.Results.Single(r => r.Case.Id == "d-prognosis.valid").Findings;
-        Assert.Contains(failure, f => f.Contains("no D-PrognosisResponse arrived", StringComparison.Ordinal));
+        var result = await RunAsync(options, "transport,d-prognosis.valid,metering.*,signature.bad");
+        Assert.Equal(["d-prognosis.valid", "metering.valid", "metering.wrong-unit", "transport.test-message"], FailedIds(result).Order(StringComparer.Ordinal));
+        var failure = result.Results.Single(r => r.Case.Id == "d-prognosis.valid").Failures;
+        Assert.Contains(failure, f => f.Message.Contains("no D-PrognosisResponse arrived", StringComparison.Ordinal));
         // Synchronous refusals do not depend on the Response.
-        Assert.Equal(UftpVerdict.Pass, report.Results.Single(r => r.Case.Id == "signature.bad").Verdict);
+        Assert.Equal(CaseVerdict.Pass, result.Results.Single(r => r.Case.Id == "signature.bad").Verdict);
     }
 
     [Fact]
-    public async Task Case_without_a_script_is_not_implemented_and_the_run_does_not_pass()
+    public async Task Case_without_a_script_is_not_implemented_a_broken_one_inconclusive_and_the_run_does_not_pass()
     {
         await using var target = await Target.StartAsync(UftpRole.AGR);
         UftpConformanceCase[] cases =
@@ -172,45 +190,47 @@ public sealed class UftpSuiteTests
             new("demo.scripted", [UftpRole.AGR], "a scripted case", "-", (_, _) => Task.FromResult(UftpCaseOutcome.Pass())),
             new("demo.unscripted", [UftpRole.AGR], "a case without a script", "-", null),
             new("demo.throws", [UftpRole.AGR], "a case whose script throws", "-", (_, _) => throw new InvalidOperationException("boom")),
+            new("demo.not-for-it", [UftpRole.AGR], "a case that cannot apply", "-", (_, _) => Task.FromResult(UftpCaseOutcome.NotApplicable("no offer to order"))),
+            new("demo.fails", [UftpRole.AGR], "a case that fails twice", "the rule", (_, _) => Task.FromResult(UftpCaseOutcome.Fail("first <&>", "second"))),
             new("demo.dso-only", [UftpRole.DSO], "not for an AGR", "-", (_, _) => Task.FromResult(UftpCaseOutcome.Pass())),
         ];
-        var report = await UftpConformanceSuite.RunAsync(target.Options, cases, cancellationToken: Ct);
-        Assert.Equal(["demo.scripted", "demo.unscripted", "demo.throws"], report.Results.Select(r => r.Case.Id));
-        Assert.Equal([UftpVerdict.Pass, UftpVerdict.NotImplemented, UftpVerdict.Fail], report.Results.Select(r => r.Verdict));
-        Assert.Contains("boom", report.Results[2].Findings[0], StringComparison.Ordinal);
-        Assert.False(report.Passed);
+        var result = await RunAsync(target.Options, cases: cases);
+        Assert.Equal(["demo.scripted", "demo.unscripted", "demo.throws", "demo.not-for-it", "demo.fails"], result.Results.Select(r => r.Case.Id));
+        Assert.Equal([CaseVerdict.Pass, CaseVerdict.NotImplemented, CaseVerdict.Inconclusive, CaseVerdict.NotApplicable, CaseVerdict.Fail], result.Results.Select(r => r.Verdict));
+        Assert.Contains("boom", result.Results[2].Note, StringComparison.Ordinal);
+        Assert.Equal("no offer to order", result.Results[3].Note);
+        Assert.Equal([new CheckFailure("the rule", "first <&>", null, 0), new CheckFailure("the rule", "second", null, 1)], result.Results[4].Failures);
+        Assert.False(result.AllApplicablePassed);
+
+        using var stream = new MemoryStream();
+        CertificationJUnitReport.Write(result, stream);
+        var suite = XDocument.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray())).Root!.Element("testsuite")!;
+        Assert.Equal(("5", "1", "2", "1"), ((string)suite.Attribute("tests")!, (string)suite.Attribute("failures")!, (string)suite.Attribute("errors")!, (string)suite.Attribute("skipped")!));
+        Assert.Contains("requirement: the rule", suite.Descendants("failure").Single().Value, StringComparison.Ordinal);
+        var html = CertificationHtmlReport.Render(result);
+        Assert.Contains("first &lt;&amp;&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"notimplemented\"", html, StringComparison.Ordinal);
+        Assert.Contains("Requirement: the rule", html, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Case_patterns_select_by_glob_and_role()
+    public void Case_patterns_select_by_glob_group_and_role()
     {
-        var agr = UftpConformanceSuite.Select(UftpConformanceCases.All, UftpRole.AGR, "signature.*, flex-order.val?d");
+        var agr = CertificationRunner.Select(new Catalogue(UftpRole.AGR), "signature, flex-order.val?d");
         Assert.Equal(["signature.bad", "signature.unknown-sender", "signature.sender-domain-mismatch", "signature.sender-role-not-allowed", "flex-order.valid"], agr.Select(c => c.Id));
-        Assert.Empty(UftpConformanceSuite.Select(UftpConformanceCases.All, UftpRole.DSO, "flex-order.*"));
+        Assert.Empty(CertificationRunner.Select(new Catalogue(UftpRole.DSO), "flex-order.*"));
         Assert.All(UftpConformanceCases.All, c => Assert.NotNull(c.Script));
         Assert.Equal(UftpConformanceCases.All.Count, UftpConformanceCases.All.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(39, UftpConformanceCases.All.Count);
     }
 
-    [Fact]
-    public void Reports_count_each_verdict_in_junit_and_html()
+    /// <summary>The role's catalogue, to select from without starting a suite.</summary>
+    private sealed class Catalogue(UftpRole role) : ICertificationSuite
     {
-        UftpConformanceCase C(string id) => new(id, [UftpRole.DSO], "title of " + id, "rule", null);
-        var report = new UftpSuiteReport(UftpRole.DSO, DsoDomain, new Uri("https://dso.example.com/shapeshifter/api/v3/message"), DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(2),
-        [
-            new(C("a.pass"), UftpVerdict.Pass, [], TimeSpan.Zero),
-            new(C("a.fail"), UftpVerdict.Fail, ["Result is Accepted, expected Rejected <&>"], TimeSpan.Zero),
-            new(C("b.na"), UftpVerdict.NotApplicable, ["no offer"], TimeSpan.Zero),
-            new(C("b.ni"), UftpVerdict.NotImplemented, ["no script"], TimeSpan.Zero),
-        ]);
-        using var stream = new MemoryStream();
-        UftpSuiteReports.WriteJUnit(report, stream);
-        var suite = XDocument.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray())).Root!.Element("testsuite")!;
-        Assert.Equal(("4", "1", "1", "1"), ((string)suite.Attribute("tests")!, (string)suite.Attribute("failures")!, (string)suite.Attribute("errors")!, (string)suite.Attribute("skipped")!));
-        Assert.Equal("Result is Accepted, expected Rejected <&>", (string)suite.Elements("testcase").Single(e => (string)e.Attribute("name")! == "a.fail").Element("failure")!.Attribute("message")!);
-        var html = UftpSuiteReports.ToHtml(report);
-        Assert.Contains("expected Rejected &lt;&amp;&gt;", html, StringComparison.Ordinal);
-        Assert.Contains("class=\"notimplemented\"", html, StringComparison.Ordinal);
-        Assert.Contains("1 failed", UftpSuiteReports.Summary(report), StringComparison.Ordinal);
-        Assert.EndsWith("FAILED", UftpSuiteReports.Summary(report), StringComparison.Ordinal);
+        public string Name => "catalogue";
+        public IReadOnlyList<CertificationCase> Cases { get; } = [.. UftpConformanceSuite.CasesFor(role).Select(c => c.ToCertificationCase())];
+        public IReadOnlyList<string> Notes => [];
+        public bool HasScript(CertificationCase @case) => true;
+        public Task RunCaseAsync(CertificationCase @case, CaseRecorder recorder, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 }
