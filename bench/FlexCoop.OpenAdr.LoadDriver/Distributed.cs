@@ -47,14 +47,19 @@ internal static class Distributed
         var period = Arg(args, "--period", 10);
         var seconds = Arg(args, "--seconds", 30);
         var peakSeconds = Arg(args, "--peak-seconds", 10);
-        Console.WriteLine($"load driver (multi-process): {vens} VENs in {drivers} driver processes, VTN alone in its process; poll period {period} s, paced run {seconds} s, peak run {peakSeconds} s, {Environment.ProcessorCount} cores");
+        var push = args.Contains("--push");
+        var pushWait = Arg(args, "--push-wait", 60);
+        Console.WriteLine(push
+            ? $"load driver (multi-process, push): {vens} push VENs in {drivers} driver processes (one listener each, keyed by path), VTN alone in its process; {Environment.ProcessorCount} cores"
+            : $"load driver (multi-process): {vens} VENs in {drivers} driver processes, VTN alone in its process; poll period {period} s, paced run {seconds} s, peak run {peakSeconds} s, {Environment.ProcessorCount} cores");
         // --work-dir puts the VTN's SQLite file (and the exchange files) elsewhere, e.g. on /dev/shm to leave the disk's fsync out.
         var dir = Str(args, "--work-dir") is { } work ? Directory.CreateDirectory(Path.Combine(work, "flexcoop-load-" + Guid.NewGuid().ToString("N")[..8])).FullName
             : Directory.CreateTempSubdirectory("flexcoop-load-").FullName;
         var children = new List<Child>();
         try
         {
-            var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture)]);
+            var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture),
+                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture)]);
             children.Add(server);
             var ready = (await server.ExpectAsync("READY")).Split(' ');
             var (vtnUrl, baselineUrl) = (ready[1], ready[2]);
@@ -66,7 +71,7 @@ internal static class Distributed
                 if (count <= 0) break;
                 var driver = Child.Start($"driver-{d}", ["--role", "driver", "--dir", dir, "--index", d.ToString(CultureInfo.InvariantCulture),
                     "--from", (d * share).ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
-                    "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture)]);
+                    "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture), .. (push ? new[] { "--push" } : [])]);
                 children.Add(driver);
                 driverList.Add(driver);
             }
@@ -80,6 +85,14 @@ internal static class Distributed
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server process CPU during registration: {(registered.CpuSeconds - empty.CpuSeconds) / sw.Elapsed.TotalSeconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"VTN process alone: {vens} registered VENs with open TLS connections: managed heap +{(registered.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN, RSS +{(registered.Rss - empty.Rss) / (double)vens / 1024:F2} KiB/VEN (RSS {registered.Rss / 1048576} MiB)"));
+
+            if (push)
+            {
+                await PushPhaseAsync(server, driverList, dir, vens, empty, pushWait);
+                foreach (var c in children) await c.SendAsync("QUIT");
+                foreach (var c in children) await c.WaitAsync();
+                return 0;
+            }
 
             var paced = await PhaseAsync("VTN paced", server, driverList, dir, $"RUN vtn paced {seconds}");
             var peak = await PhaseAsync("VTN peak", server, driverList, dir, $"RUN vtn peak {peakSeconds}");
@@ -100,6 +113,34 @@ internal static class Distributed
             foreach (var c in children) c.Dispose();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    // Push: what registration queued is delivered first; then one event for every VEN, timed from
+    // just before the VTN creates it to each VEN's answer (its oadrCreatedEvent on the push's response).
+    private static async Task PushPhaseAsync(Child server, List<Child> drivers, string dir, int vens, Stat empty, int waitSeconds)
+    {
+        var quiet = Stopwatch.StartNew();
+        await server.CommandAsync("QUIET", "QUIETED");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"post-registration pushes delivered {quiet.Elapsed.TotalSeconds:F1} s after the last registration"));
+        var idle = await StatAsync(server);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"VTN process alone: {vens} registered push VENs, queue empty: managed heap +{(idle.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN, RSS {idle.Rss / 1048576} MiB"));
+        const string eventId = "load-event-1";
+        await Task.WhenAll(drivers.Select(c => c.CommandAsync("AWAIT " + eventId, "AWAITING")));
+        var evented = (await server.CommandAsync("EVENT " + eventId, "EVENTED")).Split(' ');
+        var (t0, created) = (double.Parse(evented[1], CultureInfo.InvariantCulture), double.Parse(evented[2], CultureInfo.InvariantCulture));
+        var done = await Task.WhenAll(drivers.Select(c => c.CommandAsync("WAIT " + waitSeconds.ToString(CultureInfo.InvariantCulture), "WAITED")));
+        var after = await StatAsync(server);
+        var times = new List<double>();
+        for (var d = 0; d < drivers.Count; d++)
+        {
+            times.AddRange(MemoryMarshal.Cast<byte, double>(await File.ReadAllBytesAsync(Path.Combine(dir, $"push-{d}.bin"))).ToArray().Select(t => t - t0));
+        }
+        var sorted = times.Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"event to {vens} push VENs: created (saved, {vens} distributes queued) in {created - t0:F0} ms; answered by {sorted.Length} VENs; p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after creation began (target: all within 10,000 ms)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  server process CPU during distribution: {(after.CpuSeconds - idle.CpuSeconds) / Math.Max(0.001, (sorted.Length > 0 ? sorted[^1] : 1) / 1000) / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores; pushes answered per driver: {string.Join(", ", done.Select(x => x.Split(' ')[2]))}"));
     }
 
     private sealed record Stat(long Managed, long Rss, double CpuSeconds);
@@ -204,6 +245,7 @@ internal static class Distributed
             RequestedPollFrequency = TimeSpan.FromSeconds(Arg(args, "--period", 10)),
             TelemetryGranularity = TimeSpan.Zero,
             RequestHeadersTimeout = TimeSpan.FromSeconds(60), // also the TLS handshake timeout: thousands of handshakes queue up during registration
+            PushConcurrency = Arg(args, "--push-concurrency", 64),
         };
         await using var vtn = await VtnServer.StartAsync(options, store);
         await using var baseline = await Baseline.StartAsync(server, ca);
@@ -219,6 +261,32 @@ internal static class Distributed
                 var managed = GC.GetTotalMemory(forceFullCollection: true);
                 process.Refresh();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STAT {managed} {process.WorkingSet64} {process.TotalProcessorTime.TotalSeconds:F3}"));
+            }
+            else if (command == "QUIET")
+            {
+                // Until no push is waiting (leased ones included): what registration queued has been delivered.
+                var limit = Stopwatch.StartNew();
+                while ((await store.ListDuePushAsync(DateTimeOffset.UtcNow.AddDays(1), 1)).Count > 0 && limit.Elapsed < TimeSpan.FromMinutes(10))
+                {
+                    await Task.Delay(100);
+                }
+                Console.WriteLine("QUIETED");
+            }
+            else if (command.StartsWith("EVENT ", StringComparison.Ordinal))
+            {
+                var t0 = PushListener.UnixMs(DateTime.UtcNow.Ticks);
+                await vtn.Vtn.CreateEventAsync(new VtnEvent
+                {
+                    EventId = command["EVENT ".Length..],
+                    MarketContext = options.Programs[0].MarketContext,
+                    Priority = 1,
+                    DtStart = DateTimeOffset.UtcNow.AddHours(1),
+                    Duration = TimeSpan.FromHours(1),
+                    ResponseRequired = true,
+                    Signals = [new VtnEventSignal { SignalName = "SIMPLE", SignalType = SignalType.Level, SignalId = "s0", Intervals = [new VtnInterval(TimeSpan.FromHours(1), 1)] }],
+                });
+                var created = PushListener.UnixMs(DateTime.UtcNow.Ticks);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"EVENTED {t0:F3} {created:F3}"));
             }
         }
         return 0;
@@ -239,6 +307,8 @@ internal static class Distributed
         var certificates = Enumerable.Range(from, count).Select(i => Pki.Issue(ca, $"ven-{i}")).ToArray();
         var clients = certificates.Select(Wire.Client).ToArray();
         var polls = new byte[count][];
+        var push = args.Contains("--push");
+        await using var listener = push ? await PushListener.StartAsync(Pki.Issue(ca, "localhost"), count) : null;
         Console.WriteLine("ISSUED");
         while (Console.ReadLine() is { } command && command != "QUIT")
         {
@@ -279,9 +349,16 @@ internal static class Distributed
                             ReportOnly = false,
                             XmlSignature = false,
                             VenName = $"load-{from + i}",
-                            HttpPullModel = true,
+                            HttpPullModel = listener is null,
+                            TransportAddress = listener?.AddressOf(i),
                         }, ct);
                         var venId = ((OadrCreatedPartyRegistration)reply).VenId!;
+                        if (listener is not null)
+                        {
+                            // A push VEN: the VTN delivers to its listener; it has nothing to poll.
+                            listener.VenIds[i] = venId;
+                            return;
+                        }
                         polls[i] = OadrCodec.SerializeToUtf8Bytes(new OadrPoll { VenId = venId }, OadrSerializerOptions.Default with { Indent = false });
                         // Drain what registration queued so the measured polls find an empty queue, as most polls do.
                         while (await Wire.PostAsync(clients[i], vtn, "OadrPoll", new OadrPoll { VenId = venId }, ct) is not OadrResponse)
@@ -293,6 +370,15 @@ internal static class Distributed
                     var run = await PollRunner.RunAsync(clients, polls, target, words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture)));
                     await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(run.Latencies)).ToArray());
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {run.Latencies.Count} {run.Wall.TotalSeconds:F3} {run.Errors}"));
+                    break;
+                case "AWAIT" when listener is not null:
+                    listener.Await(words[1]);
+                    Console.WriteLine("AWAITING");
+                    break;
+                case "WAIT" when listener is not null:
+                    var answered = await listener.WaitAsync(TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));
+                    await File.WriteAllBytesAsync(Path.Combine(dir, $"push-{index}.bin"), MemoryMarshal.AsBytes(answered.AsSpan()).ToArray());
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WAITED {answered.Length} {listener.Pushes}"));
                     break;
                 case "CLOSE":
                     for (var i = 0; i < count; i++)
