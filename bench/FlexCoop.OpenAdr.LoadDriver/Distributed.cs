@@ -47,9 +47,13 @@ internal static class Distributed
         var period = Arg(args, "--period", 10);
         var seconds = Arg(args, "--seconds", 30);
         var peakSeconds = Arg(args, "--peak-seconds", 10);
-        var push = args.Contains("--push");
+        var xmpp = Str(args, "--transport") == "xmpp";
+        var xmppEnv = Str(args, "--xmpp-env") ?? ProsodyEnv.DefaultPath;
+        var push = args.Contains("--push") || xmpp;
         var pushWait = Arg(args, "--push-wait", 60);
-        Console.WriteLine(push
+        Console.WriteLine(xmpp
+            ? $"load driver (multi-process, XMPP): {vens} VEN sessions through the Prosody of {xmppEnv} (SASL EXTERNAL, registered as push VENs) in {drivers} driver processes, VTN alone in its process with one session; {Environment.ProcessorCount} cores"
+            : push
             ? $"load driver (multi-process, push): {vens} push VENs in {drivers} driver processes (one listener each, keyed by path), VTN alone in its process; {Environment.ProcessorCount} cores"
             : $"load driver (multi-process): {vens} VENs in {drivers} driver processes, VTN alone in its process; poll period {period} s, paced run {seconds} s, peak run {peakSeconds} s, {Environment.ProcessorCount} cores");
         // --work-dir puts the VTN's SQLite file (and the exchange files) elsewhere, e.g. on /dev/shm to leave the disk's fsync out.
@@ -59,10 +63,10 @@ internal static class Distributed
         try
         {
             var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture),
-                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture)]);
+                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv } : [])]);
             children.Add(server);
             var ready = (await server.ExpectAsync("READY")).Split(' ');
-            var (vtnUrl, baselineUrl) = (ready[1], ready[2]);
+            var (vtnUrl, baselineUrl, vtnJid) = (ready[1], ready[2], ready[3]);
             var share = (vens + drivers - 1) / drivers;
             var driverList = new List<Child>();
             for (var d = 0; d < drivers; d++)
@@ -71,7 +75,8 @@ internal static class Distributed
                 if (count <= 0) break;
                 var driver = Child.Start($"driver-{d}", ["--role", "driver", "--dir", dir, "--index", d.ToString(CultureInfo.InvariantCulture),
                     "--from", (d * share).ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
-                    "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture), .. (push ? new[] { "--push" } : [])]);
+                    "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture), .. (push ? new[] { "--push" } : []),
+                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv, "--vtn-jid", vtnJid } : [])]);
                 children.Add(driver);
                 driverList.Add(driver);
             }
@@ -88,7 +93,14 @@ internal static class Distributed
 
             if (push)
             {
-                await PushPhaseAsync(server, driverList, dir, vens, empty, pushWait);
+                await PushPhaseAsync(server, driverList, dir, vens, empty, pushWait, xmpp ? "target over XMPP: p99 under 5,000 ms" : "target: all within 10,000 ms");
+                if (xmpp)
+                {
+                    var rates = (await driverList[0].CommandAsync("IQRATE 5", "IQRATE")).Split(' ');
+                    var (pings, polls) = (double.Parse(rates[1], CultureInfo.InvariantCulture), double.Parse(rates[2], CultureInfo.InvariantCulture));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"one session, one IQ at a time, with {vens} sessions connected: ping answered by Prosody {pings:F0}/s (floor), oadrPoll answered by the VTN {polls:F0}/s ({polls / pings:P0} of the floor)"));
+                }
                 foreach (var c in children) await c.SendAsync("QUIT");
                 foreach (var c in children) await c.WaitAsync();
                 return 0;
@@ -100,7 +112,7 @@ internal static class Distributed
             await Task.Delay(TimeSpan.FromSeconds(2)); // let the VTN see the connections close
             var closed = await StatAsync(server);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"VTN process alone: {vens} registered VENs, connections closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN (the VEN's state beyond its connection); RSS {closed.Rss / 1048576} MiB"));
+                $"VTN process alone: {vens} registered VENs, connections closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN, of which Kestrel's pinned buffer pool +{(closed.Pinned - empty.Pinned) / (double)vens / 1024:F2}; without it +{(closed.Managed - closed.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN (the VEN's state beyond its connection, target <= 2 KB; fixed costs weigh more at small N); RSS {closed.Rss / 1048576} MiB"));
             await Task.WhenAll(driverList.Select(c => c.CommandAsync("WARM", "WARMED")));
             var bare = await PhaseAsync("bare Kestrel peak", server, driverList, dir, $"RUN baseline peak {peakSeconds}");
             Console.WriteLine($"peak VTN / bare Kestrel: {peak / bare:P0}; paced target {vens / (double)period:F0} polls/s, reached {paced:F0}");
@@ -117,14 +129,14 @@ internal static class Distributed
 
     // Push: what registration queued is delivered first; then one event for every VEN, timed from
     // just before the VTN creates it to each VEN's answer (its oadrCreatedEvent on the push's response).
-    private static async Task PushPhaseAsync(Child server, List<Child> drivers, string dir, int vens, Stat empty, int waitSeconds)
+    private static async Task PushPhaseAsync(Child server, List<Child> drivers, string dir, int vens, Stat empty, int waitSeconds, string target)
     {
         var quiet = Stopwatch.StartNew();
         await server.CommandAsync("QUIET", "QUIETED");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"post-registration pushes delivered {quiet.Elapsed.TotalSeconds:F1} s after the last registration"));
         var idle = await StatAsync(server);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"VTN process alone: {vens} registered push VENs, queue empty: managed heap +{(idle.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN, RSS {idle.Rss / 1048576} MiB"));
+            $"VTN process alone: {vens} registered push VENs, queue empty (the VENs' registration connections still open): managed heap +{(idle.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN, without Kestrel's pinned buffer pool +{(idle.Managed - idle.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN, RSS {idle.Rss / 1048576} MiB"));
         const string eventId = "load-event-1";
         await Task.WhenAll(drivers.Select(c => c.CommandAsync("AWAIT " + eventId, "AWAITING")));
         var evented = (await server.CommandAsync("EVENT " + eventId, "EVENTED")).Split(' ');
@@ -138,17 +150,18 @@ internal static class Distributed
         }
         var sorted = times.Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"event to {vens} push VENs: created (saved, {vens} distributes queued) in {created - t0:F0} ms; answered by {sorted.Length} VENs; p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after creation began (target: all within 10,000 ms)"));
+            $"event to {vens} push VENs: created (saved, {vens} distributes queued) in {created - t0:F0} ms; answered by {sorted.Length} VENs; p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after creation began ({target})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server process CPU during distribution: {(after.CpuSeconds - idle.CpuSeconds) / Math.Max(0.001, (sorted.Length > 0 ? sorted[^1] : 1) / 1000) / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores; pushes answered per driver: {string.Join(", ", done.Select(x => x.Split(' ')[2]))}"));
     }
 
-    private sealed record Stat(long Managed, long Rss, double CpuSeconds);
+    private sealed record Stat(long Managed, long Rss, double CpuSeconds, long Pinned);
 
     private static async Task<Stat> StatAsync(Child server)
     {
         var parts = (await server.CommandAsync("STAT", "STAT")).Split(' ');
-        return new Stat(long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture));
+        return new Stat(long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture),
+            long.Parse(parts[4], CultureInfo.InvariantCulture));
     }
 
     private static async Task<double> PhaseAsync(string name, Child server, List<Child> drivers, string dir, string command)
@@ -246,10 +259,11 @@ internal static class Distributed
             TelemetryGranularity = TimeSpan.Zero,
             RequestHeadersTimeout = TimeSpan.FromSeconds(60), // also the TLS handshake timeout: thousands of handshakes queue up during registration
             PushConcurrency = Arg(args, "--push-concurrency", 64),
+            Xmpp = Str(args, "--xmpp-env") is { } env ? ProsodyEnv.Load(env).VtnOptions("load-vtn") : null,
         };
         await using var vtn = await VtnServer.StartAsync(options, store);
         await using var baseline = await Baseline.StartAsync(server, ca);
-        Console.WriteLine($"READY {vtn.Url} {baseline.Url}");
+        Console.WriteLine($"READY {vtn.Url} {baseline.Url} {vtn.Vtn.XmppJid ?? "-"}");
         var process = Process.GetCurrentProcess();
         while (Console.ReadLine() is { } command && command != "QUIT")
         {
@@ -260,7 +274,10 @@ internal static class Distributed
                 GC.Collect();
                 var managed = GC.GetTotalMemory(forceFullCollection: true);
                 process.Refresh();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STAT {managed} {process.WorkingSet64} {process.TotalProcessorTime.TotalSeconds:F3}"));
+                // The pinned object heap holds Kestrel's (and sockets') I/O buffers: it grows with connections at once, not with VENs.
+                var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+                var pinned = info.GenerationInfo.Length > 4 ? info.GenerationInfo[4].SizeAfterBytes : 0;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STAT {managed} {process.WorkingSet64} {process.TotalProcessorTime.TotalSeconds:F3} {pinned}"));
             }
             else if (command == "QUIET")
             {
@@ -274,7 +291,7 @@ internal static class Distributed
             }
             else if (command.StartsWith("EVENT ", StringComparison.Ordinal))
             {
-                var t0 = PushListener.UnixMs(DateTime.UtcNow.Ticks);
+                var t0 = PushRecorder.UnixMs(DateTime.UtcNow.Ticks);
                 await vtn.Vtn.CreateEventAsync(new VtnEvent
                 {
                     EventId = command["EVENT ".Length..],
@@ -285,7 +302,7 @@ internal static class Distributed
                     ResponseRequired = true,
                     Signals = [new VtnEventSignal { SignalName = "SIMPLE", SignalType = SignalType.Level, SignalId = "s0", Intervals = [new VtnInterval(TimeSpan.FromHours(1), 1)] }],
                 });
-                var created = PushListener.UnixMs(DateTime.UtcNow.Ticks);
+                var created = PushRecorder.UnixMs(DateTime.UtcNow.Ticks);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"EVENTED {t0:F3} {created:F3}"));
             }
         }
@@ -308,13 +325,24 @@ internal static class Distributed
         var clients = certificates.Select(Wire.Client).ToArray();
         var polls = new byte[count][];
         var push = args.Contains("--push");
-        await using var listener = push ? await PushListener.StartAsync(Pki.Issue(ca, "localhost"), count) : null;
+        var xmppEnv = Str(args, "--xmpp-env");
+        await using var xmppVens = xmppEnv is null ? null : XmppVens.Create(ProsodyEnv.Load(xmppEnv), FlexCoop.Xmpp.Jid.Parse(Str(args, "--vtn-jid")!), from, count);
+        await using var listener = push && xmppVens is null ? await PushListener.StartAsync(Pki.Issue(ca, "localhost"), count) : null;
+        var recorder = xmppVens?.Recorder ?? listener?.Recorder;
         Console.WriteLine("ISSUED");
         while (Console.ReadLine() is { } command && command != "QUIT")
         {
             var words = command.Split(' ');
             switch (words[0])
             {
+                case "REGISTER" when xmppVens is not null:
+                    await xmppVens.ConnectAndRegisterAsync(CancellationToken.None);
+                    Console.WriteLine("REGISTERED");
+                    break;
+                case "IQRATE" when xmppVens is not null:
+                    var (pings, iqPolls) = await xmppVens.IqRatesAsync(TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"IQRATE {pings:F1} {iqPolls:F1}"));
+                    break;
                 case "REGISTER":
                     await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, ct) => RegisterWithRetryAsync(i, ct));
                     Console.WriteLine("REGISTERED");
@@ -356,7 +384,7 @@ internal static class Distributed
                         if (listener is not null)
                         {
                             // A push VEN: the VTN delivers to its listener; it has nothing to poll.
-                            listener.VenIds[i] = venId;
+                            listener.Recorder.VenIds[i] = venId;
                             return;
                         }
                         polls[i] = OadrCodec.SerializeToUtf8Bytes(new OadrPoll { VenId = venId }, OadrSerializerOptions.Default with { Indent = false });
@@ -371,14 +399,14 @@ internal static class Distributed
                     await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(run.Latencies)).ToArray());
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {run.Latencies.Count} {run.Wall.TotalSeconds:F3} {run.Errors}"));
                     break;
-                case "AWAIT" when listener is not null:
-                    listener.Await(words[1]);
+                case "AWAIT" when recorder is not null:
+                    recorder.Await(words[1]);
                     Console.WriteLine("AWAITING");
                     break;
-                case "WAIT" when listener is not null:
-                    var answered = await listener.WaitAsync(TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));
+                case "WAIT" when recorder is not null:
+                    var answered = await recorder.WaitAsync(TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));
                     await File.WriteAllBytesAsync(Path.Combine(dir, $"push-{index}.bin"), MemoryMarshal.AsBytes(answered.AsSpan()).ToArray());
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WAITED {answered.Length} {listener.Pushes}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WAITED {answered.Length} {recorder.Pushes}"));
                     break;
                 case "CLOSE":
                     for (var i = 0; i < count; i++)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -12,79 +11,31 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// The push side of a driver process's VENs: one HTTPS listener (mutual TLS, a certificate from the
-/// load CA) whose path names the VEN, <c>/ven/{index}/OpenADR2/Simple/2.0b/{service}</c>, so that
-/// thousands of push VENs cost one socket. Each VEN answers as a 2.0b VEN does: a distribute with
-/// <c>oadrCreatedEvent</c> (opt in to every event that asks for a response), anything else with
-/// <c>oadrResponse</c> 200. It records when each VEN first answered a distribute carrying the
-/// awaited event.
+/// What the driver's push VENs answer, and when each first answered the awaited event: a
+/// distribute gets <c>oadrCreatedEvent</c> (opt in to every event that asks for a response),
+/// anything else <c>oadrResponse</c> 200, as a 2.0b VEN answers. Shared by the HTTP listener and
+/// the XMPP sessions.
 /// </summary>
-internal sealed class PushListener(WebApplication app, Uri url, int count) : IAsyncDisposable
+internal sealed class PushRecorder(int count)
 {
     private static readonly OadrSerializerOptions Compact = OadrSerializerOptions.Default with { Indent = false };
     private readonly long[] _answeredAt = new long[count];
-    private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _awaited;
     private int _reached;
-
-    public Uri Url { get; } = url;
+    private long _pushes;
 
     public string[] VenIds { get; } = new string[count];
 
     /// <summary>Pushes answered so far, of any kind.</summary>
     public long Pushes => Interlocked.Read(ref _pushes);
 
-    private long _pushes;
-
-    public static async Task<PushListener> StartAsync(X509Certificate2 certificate, int count)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddRoutingCore();
-        ListenOptions? bound = null;
-        var context = SslStreamCertificateContext.Create(certificate, null, offline: true);
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, 0, l =>
-            {
-                l.Protocols = HttpProtocols.Http1;
-                l.UseHttps(new TlsHandshakeCallbackOptions
-                {
-                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
-                    {
-                        ServerCertificateContext = context,
-                        ClientCertificateRequired = true,
-                        EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12,
-                        RemoteCertificateValidationCallback = (_, c, _, _) => c is not null,
-                    }),
-                });
-                bound = l;
-            });
-        });
-        var app = builder.Build();
-        PushListener? listener = null;
-        app.MapPost("/ven/{index:int}/OpenADR2/Simple/2.0b/{service}", async (HttpContext http, int index) =>
-        {
-            using var copy = new MemoryStream();
-            await http.Request.Body.CopyToAsync(copy);
-            var answer = listener!.Answer(index, copy.ToArray());
-            http.Response.ContentType = "application/xml";
-            http.Response.ContentLength = answer.Length;
-            await http.Response.Body.WriteAsync(answer);
-        });
-        await app.StartAsync();
-        listener = new PushListener(app, new Uri($"https://127.0.0.1:{bound!.IPEndPoint!.Port}/"), count);
-        return listener;
-    }
-
-    /// <summary>The transport address VEN <paramref name="index"/> registers with.</summary>
-    public string AddressOf(int index) => new Uri(Url, $"ven/{index}").ToString();
-
     /// <summary>From now on, records when each VEN answers a distribute carrying <paramref name="eventId"/>.</summary>
     public void Await(string eventId)
     {
         Array.Clear(_answeredAt);
         _reached = 0;
+        _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
         _awaited = eventId;
     }
 
@@ -98,7 +49,7 @@ internal sealed class PushListener(WebApplication app, Uri url, int count) : IAs
     /// <summary>Wall-clock time in Unix milliseconds from <see cref="DateTime.Ticks"/> (UTC): comparable across the processes of one machine.</summary>
     public static double UnixMs(long utcTicks) => (utcTicks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerMillisecond;
 
-    private byte[] Answer(int index, byte[] body)
+    public byte[] Answer(int index, byte[] body)
     {
         Interlocked.Increment(ref _pushes);
         if ((uint)index >= (uint)_answeredAt.Length) return Ok(null);
@@ -133,6 +84,61 @@ internal sealed class PushListener(WebApplication app, Uri url, int count) : IAs
         EiResponse = new EiResponse { ResponseCode = ResponseCode.Ok, RequestId = "", ResponseDescription = "OK" },
         VenId = venId,
     }, Compact);
+}
+
+/// <summary>
+/// The push side of a driver process's HTTP VENs: one HTTPS listener (mutual TLS, a certificate
+/// from the load CA) whose path names the VEN, <c>/ven/{index}/OpenADR2/Simple/2.0b/{service}</c>,
+/// so that thousands of push VENs cost one socket.
+/// </summary>
+internal sealed class PushListener(WebApplication app, Uri url, PushRecorder recorder) : IAsyncDisposable
+{
+    public Uri Url { get; } = url;
+
+    public PushRecorder Recorder { get; } = recorder;
+
+    public static async Task<PushListener> StartAsync(X509Certificate2 certificate, int count)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddRoutingCore();
+        ListenOptions? bound = null;
+        var context = SslStreamCertificateContext.Create(certificate, null, offline: true);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, 0, l =>
+            {
+                l.Protocols = HttpProtocols.Http1;
+                l.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = context,
+                        ClientCertificateRequired = true,
+                        EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12,
+                        RemoteCertificateValidationCallback = (_, c, _, _) => c is not null,
+                    }),
+                });
+                bound = l;
+            });
+        });
+        var app = builder.Build();
+        var recorder = new PushRecorder(count);
+        app.MapPost("/ven/{index:int}/OpenADR2/Simple/2.0b/{service}", async (HttpContext http, int index) =>
+        {
+            using var copy = new MemoryStream();
+            await http.Request.Body.CopyToAsync(copy);
+            var answer = recorder.Answer(index, copy.ToArray());
+            http.Response.ContentType = "application/xml";
+            http.Response.ContentLength = answer.Length;
+            await http.Response.Body.WriteAsync(answer);
+        });
+        await app.StartAsync();
+        return new PushListener(app, new Uri($"https://127.0.0.1:{bound!.IPEndPoint!.Port}/"), recorder);
+    }
+
+    /// <summary>The transport address VEN <paramref name="index"/> registers with.</summary>
+    public string AddressOf(int index) => new Uri(Url, $"ven/{index}").ToString();
 
     public async ValueTask DisposeAsync()
     {
