@@ -120,7 +120,10 @@ public sealed partial class OadrVtn : IOadrRequestHandler
         }
         if (_security is not null)
         {
-            var signature = _security.Verify(body.Span, identity.Certificate, pushedTo?.Fingerprint);
+            // A push answer must be signed by the VEN's own certificate; an XMPP VEN is known by its JID
+            // (the XMPP server authenticated it), so there the signer need only be trusted.
+            var expected = pushedTo?.Fingerprint is { Length: > 0 } f && !f.StartsWith("xmpp:", StringComparison.Ordinal) ? f : null;
+            var signature = _security.Verify(body.Span, identity.Certificate, expected);
             if (!signature.IsValid)
             {
                 return RefuseUnsigned(body.Span, signature, pushedTo?.VenId);
