@@ -42,6 +42,7 @@ internal static class Distributed
 
     public static async Task<int> CoordinateAsync(string[] args)
     {
+        RaiseOpenFileLimit();
         var vens = Arg(args, "--vens", 1000);
         var drivers = Arg(args, "--driver-processes", 2);
         var period = Arg(args, "--period", 10);
@@ -154,6 +155,28 @@ internal static class Distributed
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server process CPU during distribution: {(after.CpuSeconds - idle.CpuSeconds) / Math.Max(0.001, (sorted.Length > 0 ? sorted[^1] : 1) / 1000) / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores; pushes answered per driver: {string.Join(", ", done.Select(x => x.Split(' ')[2]))}"));
     }
+
+    // Thousands of sessions need thousands of descriptors: the soft limit goes up to the hard one
+    // (Linux), and the child processes inherit it.
+    private static void RaiseOpenFileLimit()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        const int RlimitNofile = 7;
+        if (GetRLimit(RlimitNofile, out var limit) == 0 && limit.Current < limit.Maximum)
+        {
+            var raised = limit with { Current = limit.Maximum };
+            _ = SetRLimit(RlimitNofile, in raised);
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct RLimit(ulong Current, ulong Maximum);
+
+    [DllImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
+    private static extern int GetRLimit(int resource, out RLimit limit);
+
+    [DllImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    private static extern int SetRLimit(int resource, in RLimit limit);
 
     private sealed record Stat(long Managed, long Rss, double CpuSeconds, long Pinned);
 
