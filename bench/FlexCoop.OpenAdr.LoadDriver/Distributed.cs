@@ -42,22 +42,32 @@ internal static class Distributed
 
     public static async Task<int> CoordinateAsync(string[] args)
     {
+        RaiseOpenFileLimit();
         var vens = Arg(args, "--vens", 1000);
         var drivers = Arg(args, "--driver-processes", 2);
         var period = Arg(args, "--period", 10);
         var seconds = Arg(args, "--seconds", 30);
         var peakSeconds = Arg(args, "--peak-seconds", 10);
-        Console.WriteLine($"load driver (multi-process): {vens} VENs in {drivers} driver processes, VTN alone in its process; poll period {period} s, paced run {seconds} s, peak run {peakSeconds} s, {Environment.ProcessorCount} cores");
+        var xmpp = Str(args, "--transport") == "xmpp";
+        var xmppEnv = Str(args, "--xmpp-env") ?? ProsodyEnv.DefaultPath;
+        var push = args.Contains("--push") || xmpp;
+        var pushWait = Arg(args, "--push-wait", 60);
+        Console.WriteLine(xmpp
+            ? $"load driver (multi-process, XMPP): {vens} VEN sessions through the Prosody of {xmppEnv} (SASL EXTERNAL, registered as push VENs) in {drivers} driver processes, VTN alone in its process with one session; {Environment.ProcessorCount} cores"
+            : push
+            ? $"load driver (multi-process, push): {vens} push VENs in {drivers} driver processes (one listener each, keyed by path), VTN alone in its process; {Environment.ProcessorCount} cores"
+            : $"load driver (multi-process): {vens} VENs in {drivers} driver processes, VTN alone in its process; poll period {period} s, paced run {seconds} s, peak run {peakSeconds} s, {Environment.ProcessorCount} cores");
         // --work-dir puts the VTN's SQLite file (and the exchange files) elsewhere, e.g. on /dev/shm to leave the disk's fsync out.
         var dir = Str(args, "--work-dir") is { } work ? Directory.CreateDirectory(Path.Combine(work, "flexcoop-load-" + Guid.NewGuid().ToString("N")[..8])).FullName
             : Directory.CreateTempSubdirectory("flexcoop-load-").FullName;
         var children = new List<Child>();
         try
         {
-            var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture)]);
+            var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture),
+                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv } : [])]);
             children.Add(server);
             var ready = (await server.ExpectAsync("READY")).Split(' ');
-            var (vtnUrl, baselineUrl) = (ready[1], ready[2]);
+            var (vtnUrl, baselineUrl, vtnJid) = (ready[1], ready[2], ready[3]);
             var share = (vens + drivers - 1) / drivers;
             var driverList = new List<Child>();
             for (var d = 0; d < drivers; d++)
@@ -66,7 +76,8 @@ internal static class Distributed
                 if (count <= 0) break;
                 var driver = Child.Start($"driver-{d}", ["--role", "driver", "--dir", dir, "--index", d.ToString(CultureInfo.InvariantCulture),
                     "--from", (d * share).ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
-                    "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture)]);
+                    "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture), .. (push ? new[] { "--push" } : []),
+                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv, "--vtn-jid", vtnJid } : [])]);
                 children.Add(driver);
                 driverList.Add(driver);
             }
@@ -81,13 +92,28 @@ internal static class Distributed
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"VTN process alone: {vens} registered VENs with open TLS connections: managed heap +{(registered.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN, RSS +{(registered.Rss - empty.Rss) / (double)vens / 1024:F2} KiB/VEN (RSS {registered.Rss / 1048576} MiB)"));
 
+            if (push)
+            {
+                await PushPhaseAsync(server, driverList, dir, vens, empty, pushWait, xmpp ? "target over XMPP: p99 under 5,000 ms" : "target: all within 10,000 ms");
+                if (xmpp)
+                {
+                    var rates = (await driverList[0].CommandAsync("IQRATE 5", "IQRATE")).Split(' ');
+                    var (pings, polls) = (double.Parse(rates[1], CultureInfo.InvariantCulture), double.Parse(rates[2], CultureInfo.InvariantCulture));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"one session, one IQ at a time, with {vens} sessions connected: ping answered by Prosody {pings:F0}/s (floor), oadrPoll answered by the VTN {polls:F0}/s ({polls / pings:P0} of the floor)"));
+                }
+                foreach (var c in children) await c.SendAsync("QUIT");
+                foreach (var c in children) await c.WaitAsync();
+                return 0;
+            }
+
             var paced = await PhaseAsync("VTN paced", server, driverList, dir, $"RUN vtn paced {seconds}");
             var peak = await PhaseAsync("VTN peak", server, driverList, dir, $"RUN vtn peak {peakSeconds}");
             await Task.WhenAll(driverList.Select(c => c.CommandAsync("CLOSE", "CLOSED")));
             await Task.Delay(TimeSpan.FromSeconds(2)); // let the VTN see the connections close
             var closed = await StatAsync(server);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"VTN process alone: {vens} registered VENs, connections closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN (the VEN's state beyond its connection); RSS {closed.Rss / 1048576} MiB"));
+                $"VTN process alone: {vens} registered VENs, connections closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN, of which Kestrel's pinned buffer pool +{(closed.Pinned - empty.Pinned) / (double)vens / 1024:F2}; without it +{(closed.Managed - closed.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN (the VEN's state beyond its connection, target <= 2 KB; fixed costs weigh more at small N); RSS {closed.Rss / 1048576} MiB"));
             await Task.WhenAll(driverList.Select(c => c.CommandAsync("WARM", "WARMED")));
             var bare = await PhaseAsync("bare Kestrel peak", server, driverList, dir, $"RUN baseline peak {peakSeconds}");
             Console.WriteLine($"peak VTN / bare Kestrel: {peak / bare:P0}; paced target {vens / (double)period:F0} polls/s, reached {paced:F0}");
@@ -102,12 +128,63 @@ internal static class Distributed
         }
     }
 
-    private sealed record Stat(long Managed, long Rss, double CpuSeconds);
+    // Push: what registration queued is delivered first; then one event for every VEN, timed from
+    // just before the VTN creates it to each VEN's answer (its oadrCreatedEvent on the push's response).
+    private static async Task PushPhaseAsync(Child server, List<Child> drivers, string dir, int vens, Stat empty, int waitSeconds, string target)
+    {
+        var quiet = Stopwatch.StartNew();
+        await server.CommandAsync("QUIET", "QUIETED");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"post-registration pushes delivered {quiet.Elapsed.TotalSeconds:F1} s after the last registration"));
+        var idle = await StatAsync(server);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"VTN process alone: {vens} registered push VENs, queue empty (the VENs' registration connections still open): managed heap +{(idle.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN, without Kestrel's pinned buffer pool +{(idle.Managed - idle.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN, RSS {idle.Rss / 1048576} MiB"));
+        const string eventId = "load-event-1";
+        await Task.WhenAll(drivers.Select(c => c.CommandAsync("AWAIT " + eventId, "AWAITING")));
+        var evented = (await server.CommandAsync("EVENT " + eventId, "EVENTED")).Split(' ');
+        var (t0, created) = (double.Parse(evented[1], CultureInfo.InvariantCulture), double.Parse(evented[2], CultureInfo.InvariantCulture));
+        var done = await Task.WhenAll(drivers.Select(c => c.CommandAsync("WAIT " + waitSeconds.ToString(CultureInfo.InvariantCulture), "WAITED")));
+        var after = await StatAsync(server);
+        var times = new List<double>();
+        for (var d = 0; d < drivers.Count; d++)
+        {
+            times.AddRange(MemoryMarshal.Cast<byte, double>(await File.ReadAllBytesAsync(Path.Combine(dir, $"push-{d}.bin"))).ToArray().Select(t => t - t0));
+        }
+        var sorted = times.Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"event to {vens} push VENs: created (saved, {vens} distributes queued) in {created - t0:F0} ms; answered by {sorted.Length} VENs; p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after creation began ({target})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  server process CPU during distribution: {(after.CpuSeconds - idle.CpuSeconds) / Math.Max(0.001, (sorted.Length > 0 ? sorted[^1] : 1) / 1000) / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores; pushes answered per driver: {string.Join(", ", done.Select(x => x.Split(' ')[2]))}"));
+    }
+
+    // Thousands of sessions need thousands of descriptors: the soft limit goes up to the hard one
+    // (Linux), and the child processes inherit it.
+    private static void RaiseOpenFileLimit()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        const int RlimitNofile = 7;
+        if (GetRLimit(RlimitNofile, out var limit) == 0 && limit.Current < limit.Maximum)
+        {
+            var raised = limit with { Current = limit.Maximum };
+            _ = SetRLimit(RlimitNofile, in raised);
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct RLimit(ulong Current, ulong Maximum);
+
+    [DllImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
+    private static extern int GetRLimit(int resource, out RLimit limit);
+
+    [DllImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    private static extern int SetRLimit(int resource, in RLimit limit);
+
+    private sealed record Stat(long Managed, long Rss, double CpuSeconds, long Pinned);
 
     private static async Task<Stat> StatAsync(Child server)
     {
         var parts = (await server.CommandAsync("STAT", "STAT")).Split(' ');
-        return new Stat(long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture));
+        return new Stat(long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture),
+            long.Parse(parts[4], CultureInfo.InvariantCulture));
     }
 
     private static async Task<double> PhaseAsync(string name, Child server, List<Child> drivers, string dir, string command)
@@ -204,10 +281,12 @@ internal static class Distributed
             RequestedPollFrequency = TimeSpan.FromSeconds(Arg(args, "--period", 10)),
             TelemetryGranularity = TimeSpan.Zero,
             RequestHeadersTimeout = TimeSpan.FromSeconds(60), // also the TLS handshake timeout: thousands of handshakes queue up during registration
+            PushConcurrency = Arg(args, "--push-concurrency", 64),
+            Xmpp = Str(args, "--xmpp-env") is { } env ? ProsodyEnv.Load(env).VtnOptions("load-vtn") : null,
         };
         await using var vtn = await VtnServer.StartAsync(options, store);
         await using var baseline = await Baseline.StartAsync(server, ca);
-        Console.WriteLine($"READY {vtn.Url} {baseline.Url}");
+        Console.WriteLine($"READY {vtn.Url} {baseline.Url} {vtn.Vtn.XmppJid ?? "-"}");
         var process = Process.GetCurrentProcess();
         while (Console.ReadLine() is { } command && command != "QUIT")
         {
@@ -218,7 +297,36 @@ internal static class Distributed
                 GC.Collect();
                 var managed = GC.GetTotalMemory(forceFullCollection: true);
                 process.Refresh();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STAT {managed} {process.WorkingSet64} {process.TotalProcessorTime.TotalSeconds:F3}"));
+                // The pinned object heap holds Kestrel's (and sockets') I/O buffers: it grows with connections at once, not with VENs.
+                var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+                var pinned = info.GenerationInfo.Length > 4 ? info.GenerationInfo[4].SizeAfterBytes : 0;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STAT {managed} {process.WorkingSet64} {process.TotalProcessorTime.TotalSeconds:F3} {pinned}"));
+            }
+            else if (command == "QUIET")
+            {
+                // Until no push is waiting (leased ones included): what registration queued has been delivered.
+                var limit = Stopwatch.StartNew();
+                while ((await store.ListDuePushAsync(DateTimeOffset.UtcNow.AddDays(1), 1)).Count > 0 && limit.Elapsed < TimeSpan.FromMinutes(10))
+                {
+                    await Task.Delay(100);
+                }
+                Console.WriteLine("QUIETED");
+            }
+            else if (command.StartsWith("EVENT ", StringComparison.Ordinal))
+            {
+                var t0 = PushRecorder.UnixMs(DateTime.UtcNow.Ticks);
+                await vtn.Vtn.CreateEventAsync(new VtnEvent
+                {
+                    EventId = command["EVENT ".Length..],
+                    MarketContext = options.Programs[0].MarketContext,
+                    Priority = 1,
+                    DtStart = DateTimeOffset.UtcNow.AddHours(1),
+                    Duration = TimeSpan.FromHours(1),
+                    ResponseRequired = true,
+                    Signals = [new VtnEventSignal { SignalName = "SIMPLE", SignalType = SignalType.Level, SignalId = "s0", Intervals = [new VtnInterval(TimeSpan.FromHours(1), 1)] }],
+                });
+                var created = PushRecorder.UnixMs(DateTime.UtcNow.Ticks);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"EVENTED {t0:F3} {created:F3}"));
             }
         }
         return 0;
@@ -239,12 +347,25 @@ internal static class Distributed
         var certificates = Enumerable.Range(from, count).Select(i => Pki.Issue(ca, $"ven-{i}")).ToArray();
         var clients = certificates.Select(Wire.Client).ToArray();
         var polls = new byte[count][];
+        var push = args.Contains("--push");
+        var xmppEnv = Str(args, "--xmpp-env");
+        await using var xmppVens = xmppEnv is null ? null : XmppVens.Create(ProsodyEnv.Load(xmppEnv), FlexCoop.Xmpp.Jid.Parse(Str(args, "--vtn-jid")!), from, count);
+        await using var listener = push && xmppVens is null ? await PushListener.StartAsync(Pki.Issue(ca, "localhost"), count) : null;
+        var recorder = xmppVens?.Recorder ?? listener?.Recorder;
         Console.WriteLine("ISSUED");
         while (Console.ReadLine() is { } command && command != "QUIT")
         {
             var words = command.Split(' ');
             switch (words[0])
             {
+                case "REGISTER" when xmppVens is not null:
+                    await xmppVens.ConnectAndRegisterAsync(CancellationToken.None);
+                    Console.WriteLine("REGISTERED");
+                    break;
+                case "IQRATE" when xmppVens is not null:
+                    var (pings, iqPolls) = await xmppVens.IqRatesAsync(TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"IQRATE {pings:F1} {iqPolls:F1}"));
+                    break;
                 case "REGISTER":
                     await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, ct) => RegisterWithRetryAsync(i, ct));
                     Console.WriteLine("REGISTERED");
@@ -279,9 +400,16 @@ internal static class Distributed
                             ReportOnly = false,
                             XmlSignature = false,
                             VenName = $"load-{from + i}",
-                            HttpPullModel = true,
+                            HttpPullModel = listener is null,
+                            TransportAddress = listener?.AddressOf(i),
                         }, ct);
                         var venId = ((OadrCreatedPartyRegistration)reply).VenId!;
+                        if (listener is not null)
+                        {
+                            // A push VEN: the VTN delivers to its listener; it has nothing to poll.
+                            listener.Recorder.VenIds[i] = venId;
+                            return;
+                        }
                         polls[i] = OadrCodec.SerializeToUtf8Bytes(new OadrPoll { VenId = venId }, OadrSerializerOptions.Default with { Indent = false });
                         // Drain what registration queued so the measured polls find an empty queue, as most polls do.
                         while (await Wire.PostAsync(clients[i], vtn, "OadrPoll", new OadrPoll { VenId = venId }, ct) is not OadrResponse)
@@ -293,6 +421,15 @@ internal static class Distributed
                     var run = await PollRunner.RunAsync(clients, polls, target, words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture)));
                     await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(run.Latencies)).ToArray());
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {run.Latencies.Count} {run.Wall.TotalSeconds:F3} {run.Errors}"));
+                    break;
+                case "AWAIT" when recorder is not null:
+                    recorder.Await(words[1]);
+                    Console.WriteLine("AWAITING");
+                    break;
+                case "WAIT" when recorder is not null:
+                    var answered = await recorder.WaitAsync(TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));
+                    await File.WriteAllBytesAsync(Path.Combine(dir, $"push-{index}.bin"), MemoryMarshal.AsBytes(answered.AsSpan()).ToArray());
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WAITED {answered.Length} {recorder.Pushes}"));
                     break;
                 case "CLOSE":
                     for (var i = 0; i < count; i++)

@@ -26,6 +26,8 @@ using Microsoft.Extensions.DependencyInjection;
 //
 //   dotnet run -c Release --project bench/FlexCoop.OpenAdr.LoadDriver -- --vens 1000 --period 10 --seconds 30
 //   dotnet run -c Release --project bench/FlexCoop.OpenAdr.LoadDriver -- --vens 10000 --driver-processes 2
+//   ... --vens 10000 --push            push VENs, one event to all of them (see README.md)
+//   ... --vens 10000 --transport xmpp  VEN sessions through Prosody (see README.md)
 
 switch (Distributed.Role(args))
 {
@@ -34,7 +36,7 @@ switch (Distributed.Role(args))
     case "driver":
         return await Distributed.DriveAsync(args);
 }
-if (Distributed.Arg(args, "--driver-processes", 0) > 0)
+if (Distributed.Arg(args, "--driver-processes", 0) > 0 || args.Contains("--push") || args.Contains("--transport"))
 {
     return await Distributed.CoordinateAsync(args);
 }

@@ -242,8 +242,7 @@ public sealed partial class OadrVtn
                 if (now > end) continue;
                 if (e.ResponseRequired)
                 {
-                    var responses = await _store.GetEventResponsesAsync(e.EventId, cancellationToken);
-                    if (responses.Any(r => r.VenId == ven.VenId && r.ModificationNumber == e.ModificationNumber)) continue;
+                    if (await _store.GetEventResponseAsync(e.EventId, ven.VenId, cancellationToken) is { } answered && answered.ModificationNumber == e.ModificationNumber) continue;
                 }
             }
             chosen.Add((e, status));
@@ -385,7 +384,7 @@ public sealed partial class OadrVtn
                 (error, reason) = (ResponseCode.OutOfSequence, $"event {id.EventId} is at modificationNumber {e.ModificationNumber}, not {id.ModificationNumber} (rule 48)");
                 continue;
             }
-            var existing = (await _store.GetEventResponsesAsync(e.EventId, cancellationToken)).FirstOrDefault(r => r.VenId == ven.VenId);
+            var existing = await _store.GetEventResponseAsync(e.EventId, ven.VenId, cancellationToken);
             if (existing is { Source: "oadrCreateOpt" })
             {
                 continue; // rule 206: the opt decides

@@ -230,14 +230,14 @@ public sealed partial class OadrVtn
         Raise(VtnActivityKind.Polled, ven.VenId, "oadrPoll");
         if (!_pending.MayHavePending(ven.VenId))
         {
-            return Reply(Ok("", ven.VenId));
+            return new VtnReply(null, _emptyPoll.For(ven.VenId));
         }
         var seen = _pending.Version(ven.VenId);
         var next = await _store.TakeNextForPollAsync(ven.VenId, Now, cancellationToken);
         if (next is null)
         {
             _pending.MarkClean(ven.VenId, seen);
-            return Reply(Ok("", ven.VenId));
+            return new VtnReply(null, _emptyPoll.For(ven.VenId));
         }
         var bytes = next.Body is null
             ? Serialize(await BuildDistributeAsync(ven, null, cancellationToken))

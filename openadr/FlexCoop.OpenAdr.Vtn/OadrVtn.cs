@@ -27,6 +27,8 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     private readonly ConcurrentDictionary<string, VenRecord> _vens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, VenRecord> _vensByFingerprint = new(StringComparer.Ordinal);
     private readonly PendingHints _pending = new();
+    private readonly PollMemo _pollMemo = new();
+    private readonly EmptyPollResponse _emptyPoll = new(Wire);
     private readonly VtnPayloadSecurity? _security;
     private PushDispatcher? _push;
 
@@ -111,9 +113,17 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     /// </summary>
     internal async Task<VtnReply> HandleAsync(OadrEndpoint endpoint, ReadOnlyMemory<byte> body, ClientIdentity identity, VenRecord? pushedTo, CancellationToken cancellationToken)
     {
+        if (_security is null && pushedTo is null && endpoint == OadrEndpoint.OadrPoll && RecognisePoll(body.Span, identity) is { } known)
+        {
+            // The same bytes this VEN's certificate had accepted before: validated and parsed then.
+            return await PollAsync(known, cancellationToken);
+        }
         if (_security is not null)
         {
-            var signature = _security.Verify(body.Span, identity.Certificate, pushedTo?.Fingerprint);
+            // A push answer must be signed by the VEN's own certificate; an XMPP VEN is known by its JID
+            // (the XMPP server authenticated it), so there the signer need only be trusted.
+            var expected = pushedTo?.Fingerprint is { Length: > 0 } f && !f.StartsWith("xmpp:", StringComparison.Ordinal) ? f : null;
+            var signature = _security.Verify(body.Span, identity.Certificate, expected);
             if (!signature.IsValid)
             {
                 return RefuseUnsigned(body.Span, signature, pushedTo?.VenId);
@@ -182,7 +192,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
 
         return message switch
         {
-            OadrPoll => await PollAsync(ven, cancellationToken),
+            OadrPoll => await FirstPollAsync(ven, body.Span, identity, cancellationToken),
             OadrCancelPartyRegistration cancel => Reply(await CancelPartyRegistrationAsync(ven, cancel, cancellationToken)),
             OadrRequestEvent request => Reply(await BuildDistributeAsync(ven, request.ReplyLimit, cancellationToken)),
             OadrCreatedEvent created => Reply(await CreatedEventAsync(ven, created, cancellationToken)),
@@ -197,6 +207,25 @@ public sealed partial class OadrVtn : IOadrRequestHandler
             OadrCancelOpt cancelOpt => Reply(await CancelOptAsync(ven, cancelOpt, cancellationToken)),
             _ => Refuse(ResponseCode.NotRecognized, $"{message.ElementName} is not something a VEN sends", RequestIdOf(message), ven.VenId, message.ElementName),
         };
+    }
+
+    /// <summary>
+    /// The registered VEN whose poll this is when <paramref name="identity"/> sent exactly these
+    /// bytes before and they were accepted (validated, parsed, venID its own); null otherwise, and
+    /// the payload takes the full path.
+    /// </summary>
+    private VenRecord? RecognisePoll(ReadOnlySpan<byte> body, ClientIdentity identity)
+    {
+        if (identity.Fingerprint is not { } sender || _pollMemo.Recognise(sender, body) is not { } venId) return null;
+        var ven = _vensByFingerprint.GetValueOrDefault(sender);
+        return ven is not null && ven.IsRegistered && string.Equals(ven.VenId, venId, StringComparison.Ordinal) ? ven : null;
+    }
+
+    private Task<VtnReply> FirstPollAsync(VenRecord ven, ReadOnlySpan<byte> body, ClientIdentity identity, CancellationToken cancellationToken)
+    {
+        // Only an authenticated sender's unsigned poll is remembered (see PollMemo).
+        if (_security is null && identity.Fingerprint is { } sender) _pollMemo.Remember(sender, body, ven.VenId);
+        return PollAsync(ven, cancellationToken);
     }
 
     private static bool BelongsTo(OadrEndpoint endpoint, OadrMessage message) => message switch

@@ -132,8 +132,9 @@ public sealed partial class VtnServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(vtn);
         var logger = endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger<VtnServer>() ?? NullLogger<VtnServer>.Instance;
         var services = Enum.GetValues<OadrEndpoint>().ToDictionary(e => e.ToString(), e => e, StringComparer.Ordinal);
+        var identities = new ClientIdentityCache();
         return endpoints.MapPost(ServicePath + "{service}", (HttpContext context, string service) =>
-            ServeAsync(context, service, services, vtn, logger));
+            ServeAsync(context, service, services, vtn, identities, logger));
     }
 
     /// <summary>Starts the HTTP host around any request handler (tests use this for the transport alone).</summary>
@@ -213,8 +214,9 @@ public sealed partial class VtnServer : IAsyncDisposable
         });
         if (options.MessageLogPath is { } messageLog) Internal.VtnMessageLog.Use(app, messageLog, options.MaxRequestBodyBytes);
         var endpoints = Enum.GetValues<OadrEndpoint>().ToDictionary(e => e.ToString(), e => e, StringComparer.Ordinal);
+        var identities = new ClientIdentityCache();
         app.MapPost(ServicePath + "{service}", (HttpContext context, string service) =>
-            ServeAsync(context, service, endpoints, handler, logger));
+            ServeAsync(context, service, endpoints, handler, identities, logger));
         if (withApi)
         {
             Api.OperatorApi.Map(app, vtn!);
@@ -247,7 +249,7 @@ public sealed partial class VtnServer : IAsyncDisposable
         return new Uri($"{scheme}://{new IPEndPoint(address, endpoint.Port)}/");
     }
 
-    private static async Task ServeAsync(HttpContext context, string service, Dictionary<string, OadrEndpoint> endpoints, IOadrRequestHandler handler, ILogger logger)
+    private static async Task ServeAsync(HttpContext context, string service, Dictionary<string, OadrEndpoint> endpoints, IOadrRequestHandler handler, ClientIdentityCache identities, ILogger logger)
     {
         if (!endpoints.TryGetValue(service, out var endpoint))
         {
@@ -271,8 +273,7 @@ public sealed partial class VtnServer : IAsyncDisposable
             await RefuseAsync(context, ex.StatusCode, ex.Message, logger);
             return;
         }
-        var certificate = context.Connection.ClientCertificate;
-        var identity = certificate is null ? ClientIdentity.Anonymous : new ClientIdentity(CertificateIdentity.Fingerprint(certificate), certificate);
+        var identity = identities.Of(context.Connection.ClientCertificate);
         byte[] reply;
         try
         {

@@ -329,11 +329,13 @@ public sealed class XmppStreamReader
         var (qname, attributes) = ParseTag(tag);
         var scope = new Dictionary<string, XNamespace>(_scopes[^1], StringComparer.Ordinal);
         var plain = new List<(string QName, string Value)>();
+        var declared = new List<XAttribute>();
         foreach (var (name, value) in attributes)
         {
             if (name == "xmlns")
             {
                 scope[""] = XNamespace.Get(value);
+                declared.Add(new XAttribute("xmlns", value));
             }
             else if (name.StartsWith("xmlns:", StringComparison.Ordinal))
             {
@@ -343,6 +345,7 @@ public sealed class XmppStreamReader
                     Fail("not-well-formed", $"namespace declaration '{name}' is not allowed");
                 }
                 scope[prefix] = XNamespace.Get(value);
+                declared.Add(new XAttribute(XNamespace.Xmlns + prefix, value));
             }
             else
             {
@@ -371,7 +374,9 @@ public sealed class XmppStreamReader
         {
             Fail("policy-violation", $"elements nested deeper than {_options.MaxDepth}");
         }
-        var element = new XElement(elementName);
+        // The declarations stay on the element as written, so a payload taken out of the stanza keeps
+        // its prefixes: an XML signature (inclusive C14N) covers them.
+        var element = new XElement(elementName, declared);
         foreach (var (name, value) in plain)
         {
             var attributeName = Resolve(name, scope, isAttribute: true);

@@ -65,6 +65,8 @@ running() { [ -f "$state/run.pid" ] && kill -0 "$(cat "$state/run.pid")" 2>/dev/
 launch() {
   local port="$1"
   sed -e "s#@STATE@#$state#g" -e "s#@PORT@#$port#g" "$template" > "$cfg"
+  # One descriptor per client session: the load driver opens 10,000 of them (bench/FlexCoop.OpenAdr.LoadDriver).
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   setsid prosody -F --config "$cfg" >"$state/stdout.log" 2>&1 < /dev/null &
   echo $! > "$state/run.pid"
   for _ in $(seq 1 100); do

@@ -52,7 +52,8 @@ internal sealed class PushDispatcher : IAsyncDisposable
         {
             SslOptions = ssl,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            MaxConnectionsPerServer = 4,
+            // Push VENs behind one address (a gateway, a listener keyed by path) get the full concurrency.
+            MaxConnectionsPerServer = options.PushConcurrency,
             ConnectTimeout = TimeSpan.FromSeconds(10),
         })
         {

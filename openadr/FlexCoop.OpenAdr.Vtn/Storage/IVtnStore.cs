@@ -49,6 +49,10 @@ public interface IVtnStore : IAsyncDisposable
 
     Task<IReadOnlyList<EventResponseRecord>> GetEventResponsesAsync(string eventId, CancellationToken cancellationToken = default);
 
+    /// <summary>One VEN's answer to an event, or null (the engine asks this once per answer: a store should not read every VEN's).</summary>
+    async Task<EventResponseRecord?> GetEventResponseAsync(string eventId, string venId, CancellationToken cancellationToken = default) =>
+        (await GetEventResponsesAsync(eventId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => string.Equals(r.VenId, venId, StringComparison.Ordinal));
+
     // ---- opts ----
 
     /// <summary>Creates or replaces the opt with the same optID (for the same VEN), with the event response it implies, at once.</summary>

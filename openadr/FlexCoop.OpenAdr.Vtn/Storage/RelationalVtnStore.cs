@@ -169,17 +169,23 @@ public abstract class RelationalVtnStore : IVtnStore
 
     public Task<IReadOnlyList<EventResponseRecord>> GetEventResponsesAsync(string eventId, CancellationToken cancellationToken = default) =>
         QueryAsync("SELECT event_id, ven_id, modification_number, opt_type, response_code, request_id, source, received_at FROM event_responses WHERE event_id = @e ORDER BY ven_id",
-            r => new EventResponseRecord
-            {
-                EventId = r.GetString(0),
-                VenId = r.GetString(1),
-                ModificationNumber = r.GetInt64(2),
-                OptType = r.GetString(3),
-                ResponseCode = r.GetString(4),
-                RequestId = Str(r, 5),
-                Source = r.GetString(6),
-                ReceivedAt = FromMs(r.GetInt64(7)),
-            }, cancellationToken, ("e", eventId));
+            ReadEventResponse, cancellationToken, ("e", eventId));
+
+    public async Task<EventResponseRecord?> GetEventResponseAsync(string eventId, string venId, CancellationToken cancellationToken = default) =>
+        (await QueryAsync("SELECT event_id, ven_id, modification_number, opt_type, response_code, request_id, source, received_at FROM event_responses WHERE event_id = @e AND ven_id = @v",
+            ReadEventResponse, cancellationToken, ("e", eventId), ("v", venId))).FirstOrDefault();
+
+    private static EventResponseRecord ReadEventResponse(DbDataReader r) => new()
+    {
+        EventId = r.GetString(0),
+        VenId = r.GetString(1),
+        ModificationNumber = r.GetInt64(2),
+        OptType = r.GetString(3),
+        ResponseCode = r.GetString(4),
+        RequestId = Str(r, 5),
+        Source = r.GetString(6),
+        ReceivedAt = FromMs(r.GetInt64(7)),
+    };
 
     // ---- opts ----
 
@@ -412,7 +418,142 @@ public abstract class RelationalVtnStore : IVtnStore
 
     // ---- plumbing ----
 
-    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, bool prepare, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when this process writes one transaction at a time (SQLite): writes that arrive while
+    /// one commits then share the next transaction (group commit), each in a savepoint of its own,
+    /// so a thousand concurrent acknowledgements cost a few commits instead of a thousand. Every
+    /// caller still returns only once its own work is committed, and a work that fails is rolled
+    /// back alone.
+    /// </summary>
+    private protected virtual bool GroupCommit => false;
+
+    private const int MaxGroup = 256;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _writes = new();
+    private readonly SemaphoreSlim _leader = new(1, 1);
+
+    private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, bool prepare, CancellationToken cancellationToken) =>
+        GroupCommit && !prepare ? WriteInGroupAsync(work, cancellationToken) : WriteAloneAsync(work, prepare, cancellationToken);
+
+    private async Task<T> WriteInGroupAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var write = new PendingWrite<T>(work, cancellationToken);
+        _writes.Enqueue(write);
+        try
+        {
+            await _leader.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Not taken yet: it never runs. Taken by the committing writer: its outcome stands.
+            if (write.Abandon()) throw;
+            return await write.Result;
+        }
+        try
+        {
+            // The writer commits what is queued, its own write among it (the queue is first in, first out).
+            while (!write.Result.IsCompleted)
+            {
+                await CommitGroupAsync();
+            }
+        }
+        finally
+        {
+            _leader.Release();
+        }
+        return await write.Result;
+    }
+
+    private async Task CommitGroupAsync()
+    {
+        var group = new List<PendingWrite>();
+        while (group.Count < MaxGroup && _writes.TryDequeue(out var next))
+        {
+            if (next.Take()) group.Add(next);
+        }
+        if (group.Count == 0) return;
+        try
+        {
+            using var gate = await EnterWriteAsync(CancellationToken.None);
+            await using var connection = await OpenConnectionAsync(CancellationToken.None);
+            await using var tx = await BeginWriteAsync(connection, CancellationToken.None);
+            var done = new List<PendingWrite>(group.Count);
+            if (group.Count == 1)
+            {
+                await group[0].RunAsync(connection, tx);
+                done.Add(group[0]);
+            }
+            else
+            {
+                for (var i = 0; i < group.Count; i++)
+                {
+                    var name = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    await tx.SaveAsync(name);
+                    try
+                    {
+                        await group[i].RunAsync(connection, tx);
+                        await tx.ReleaseAsync(name);
+                        done.Add(group[i]);
+                    }
+#pragma warning disable CA1031 // the failure goes to this work's caller
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        // This work alone failed (a constraint, a bad record, cancelled): undo it, keep the others.
+                        // Where the database gave up the whole transaction, this rollback fails and so does the group.
+                        await tx.RollbackAsync(name);
+                        group[i].Fail(StoreError(ex));
+                    }
+                }
+            }
+            await tx.CommitAsync(CancellationToken.None);
+            foreach (var w in done) w.Complete();
+        }
+#pragma warning disable CA1031 // every failure goes to the callers waiting on this transaction
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            foreach (var w in group) w.Fail(StoreError(ex));
+        }
+    }
+
+    private static Exception StoreError(Exception ex) => ex switch
+    {
+        DbException db => new VtnStoreException($"store write failed: {db.Message}", db),
+        JsonException json => new VtnStoreException($"store record unreadable: {json.Message}", json),
+        _ => ex,
+    };
+
+    /// <summary>A write waiting for the group commit.</summary>
+    private abstract class PendingWrite
+    {
+        private int _state; // 0 queued, 1 taken by the writer, 2 abandoned by its caller
+
+        public bool Take() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public bool Abandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
+
+        public abstract Task RunAsync(DbConnection connection, DbTransaction tx);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class PendingWrite<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _value;
+
+        public Task<T> Result => _result.Task;
+
+        public override async Task RunAsync(DbConnection connection, DbTransaction tx) => _value = await work(connection, tx, cancellationToken);
+
+        public override void Complete() => _result.TrySetResult(_value!);
+
+        public override void Fail(Exception ex) => _result.TrySetException(ex);
+    }
+
+    private async Task<T> WriteAloneAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, bool prepare, CancellationToken cancellationToken)
     {
         try
         {

@@ -72,6 +72,8 @@ public sealed class SqliteVtnStore : RelationalVtnStore
         }
     }
 
+    private protected override bool GroupCommit => true;
+
     private protected override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         // BEGIN IMMEDIATE: take the write lock now, not at the first write, so a reader never has to upgrade.
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));

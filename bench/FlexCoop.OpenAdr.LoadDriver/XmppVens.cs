@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Formats.Asn1;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Xml.Linq;
+using FlexCoop.OpenAdr.Codec;
+using FlexCoop.OpenAdr.Model;
+using FlexCoop.Xmpp;
+
+/// <summary>
+/// The Prosody server started by scripts/ci/prosody.sh, from the env file it writes
+/// (FLEXCOOP_TEST_XMPP_ENV, default /tmp/flexcoop-prosody.env).
+/// </summary>
+internal sealed record ProsodyEnv(Dictionary<string, string> Values)
+{
+    public static string DefaultPath => Environment.GetEnvironmentVariable("FLEXCOOP_TEST_XMPP_ENV") is { Length: > 0 } e ? e : "/tmp/flexcoop-prosody.env";
+
+    public static ProsodyEnv Load(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidOperationException($"no Prosody: {path} not found; run scripts/ci/prosody.sh start first");
+        return new(File.ReadAllLines(path).Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.Ordinal));
+    }
+
+    public string Host => Values["FLEXCOOP_TEST_XMPP_HOST"];
+
+    public int Port => int.Parse(Values["FLEXCOOP_TEST_XMPP_PORT"], CultureInfo.InvariantCulture);
+
+    public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(Values["FLEXCOOP_TEST_XMPP_CA"]);
+
+    /// <summary>The VTN's session: the second test account (password login on the main domain).</summary>
+    public XmppClientOptions VtnOptions(string resource) => new()
+    {
+        Jid = Jid.Create(Values["FLEXCOOP_TEST_XMPP_USER2"], Values["FLEXCOOP_TEST_XMPP_DOMAIN"], resource),
+        Password = Values["FLEXCOOP_TEST_XMPP_PASSWORD2"],
+        Host = Host,
+        Port = Port,
+        TrustedCertificates = [Ca],
+        IqTimeout = TimeSpan.FromSeconds(60),
+    };
+
+    /// <summary>
+    /// VEN accounts need no registration: on the SASL EXTERNAL host Prosody takes the account from the
+    /// client certificate's xmppAddr, and the driver issues those certificates from the test CA (its key
+    /// beside the CA certificate, as prosody.sh leaves it).
+    /// </summary>
+    public (X509Certificate2 Ca, string Domain) ExternalIssuer()
+    {
+        var crt = Values["FLEXCOOP_TEST_XMPP_CA"];
+        var key = Path.Combine(Path.GetDirectoryName(crt)!, "ca.key");
+        return (X509Certificate2.CreateFromPemFile(crt, key), Values["FLEXCOOP_TEST_XMPP_EXTERNAL_DOMAIN"]);
+    }
+
+    /// <summary>A client certificate whose xmppAddr (RFC 6120 §13.7.1.4) is <paramref name="bareJid"/>, signed by the test CA.</summary>
+    public static X509Certificate2 IssueXmppCertificate(X509Certificate2 ca, string bareJid)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={bareJid}", key, HashAlgorithmName.SHA256);
+        var san = new AsnWriter(AsnEncodingRules.DER);
+        using (san.PushSequence())
+        {
+            using (san.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+            {
+                san.WriteObjectIdentifier("1.3.6.1.5.5.7.8.5");
+                using (san.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                {
+                    san.WriteCharacterString(UniversalTagNumber.UTF8String, bareJid);
+                }
+            }
+        }
+        request.CertificateExtensions.Add(new X509Extension("2.5.29.17", san.Encode(), critical: false));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        // Prosody checks the chain for the TLS server purpose as well: both usages, as prosody.sh issues them.
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2"), new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var caKey = ca.GetRSAPrivateKey() ?? throw new InvalidOperationException("the test CA's key is not RSA");
+        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1),
+            DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7), RandomNumberGenerator.GetBytes(12));
+        return issued.CopyWithPrivateKey(key);
+    }
+}
+
+/// <summary>A driver process's share of XMPP VENs: one session each through Prosody (SASL EXTERNAL), registered as push VENs.</summary>
+internal sealed class XmppVens(XmppClient[] sessions, Jid vtn, PushRecorder recorder) : IAsyncDisposable
+{
+    private static readonly OadrSerializerOptions Compact = OadrSerializerOptions.Default with { Indent = false };
+    private static readonly XName Payload = XName.Get("oadrPayload", "http://openadr.org/oadr-2.0b/2012/07");
+
+    public PushRecorder Recorder { get; } = recorder;
+
+    public static XmppVens Create(ProsodyEnv env, Jid vtn, int from, int count)
+    {
+        var (ca, domain) = env.ExternalIssuer();
+        var trusted = new X509Certificate2Collection(env.Ca);
+        var recorder = new PushRecorder(count);
+        var sessions = new XmppClient[count];
+        for (var i = 0; i < count; i++)
+        {
+            var bare = $"load-ven-{from + i}@{domain}";
+            var client = new XmppClient(new XmppClientOptions
+            {
+                Jid = Jid.Parse(bare + "/oadr"),
+                Host = env.Host,
+                Port = env.Port,
+                TrustedCertificates = trusted,
+                ClientCertificate = ProsodyEnv.IssueXmppCertificate(ca, bare),
+                IqTimeout = TimeSpan.FromSeconds(60),
+                ConnectTimeout = TimeSpan.FromSeconds(60),
+                KeepAliveInterval = TimeSpan.FromMinutes(5),
+            });
+            var index = i;
+            client.SetIqHandler(Payload, (iq, _) =>
+                ValueTask.FromResult<XElement?>(ToXElement(recorder.Answer(index, Encoding.UTF8.GetBytes(iq.FirstPayload!.ToString(SaveOptions.DisableFormatting))))));
+            sessions[i] = client;
+        }
+        return new XmppVens(sessions, vtn, recorder);
+    }
+
+    private static XElement ToXElement(byte[] payload) => XElement.Parse(Encoding.UTF8.GetString(payload));
+
+    private static XElement ToXElement(OadrMessage message) => XElement.Parse(OadrCodec.SerializeToString(message, Compact));
+
+    private static OadrMessage Parse(Iq result) => OadrCodec.ParseMessage(Encoding.UTF8.GetBytes(result.FirstPayload!.ToString(SaveOptions.DisableFormatting)));
+
+    /// <summary>Connects every session (a few at a time, as a fleet coming online) and registers it with the VTN as a push VEN.</summary>
+    public Task ConnectAndRegisterAsync(CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, sessions.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var session = sessions[i];
+            await session.ConnectAsync(ct);
+            var reply = Parse(await session.SendIqAsync(new Iq(IqType.Set)
+            {
+                To = vtn,
+                Payload = [ToXElement(new OadrCreatePartyRegistration
+                {
+                    RequestId = "r",
+                    ProfileName = OadrProfileName.Profile20b,
+                    TransportName = OadrTransportName.Xmpp,
+                    TransportAddress = session.Jid!.ToString(),
+                    ReportOnly = false,
+                    XmlSignature = false,
+                    VenName = session.Jid.Local ?? "load-ven",
+                    HttpPullModel = false,
+                })],
+            }, cancellationToken: ct));
+            Recorder.VenIds[i] = ((OadrCreatedPartyRegistration)reply).VenId!;
+        });
+
+    /// <summary>
+    /// One session's IQ round trips per second, one at a time: XMPP pings answered by Prosody (the
+    /// floor), then oadrPoll answered by the VTN through Prosody, each for <paramref name="length"/>.
+    /// </summary>
+    public async Task<(double Pings, double Polls)> IqRatesAsync(TimeSpan length)
+    {
+        var session = sessions[0];
+        var poll = ToXElement(new OadrPoll { VenId = Recorder.VenIds[0] });
+        async Task<double> RateAsync(Func<Task> roundTrip)
+        {
+            for (var i = 0; i < 50; i++) await roundTrip(); // warm up
+            var count = 0;
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed < length)
+            {
+                await roundTrip();
+                count++;
+            }
+            return count / sw.Elapsed.TotalSeconds;
+        }
+        var pings = await RateAsync(() => session.PingAsync());
+        var polls = await RateAsync(() => session.SendIqAsync(new Iq(IqType.Set) { To = vtn, Payload = [new XElement(poll)] }));
+        return (pings, polls);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Parallel.ForEachAsync(sessions, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (s, _) => await s.DisposeAsync());
+    }
+}
