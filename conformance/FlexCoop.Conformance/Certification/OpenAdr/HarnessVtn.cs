@@ -361,7 +361,8 @@ internal sealed partial class HarnessVtn : IAsyncDisposable
     /// <summary>
     /// Posts to the VEN's push address. While the VEN cannot be reached (its listener restarting), the push is tried
     /// again every half second until <paramref name="timeout"/>: a VTN keeps what it has queued for a VEN that comes back.
-    /// Only failures to connect are retried, so nothing is delivered twice.
+    /// Failures to connect are retried (nothing reached the VEN), and a distribute whatever broke (a VEN answers an
+    /// unchanged event again, rule 12); other payloads are not sent twice.
     /// </summary>
     private async Task PushAsync(OadrMessage message, byte[] bytes, TimeSpan timeout, CancellationToken cancellationToken)
     {
