@@ -5,6 +5,22 @@ namespace FlexCoop.OpenAdr.Ven;
 
 public sealed partial class OadrVen
 {
+    private const int MaxCancelledRemembered = 1024;
+
+    /// <summary>
+    /// The modificationNumber of each event cancelled lately (newest last, bounded): rule 59 forgets a cancelled event,
+    /// but rule 58 still refuses it coming back under a lower modificationNumber (A_E1_0285).
+    /// </summary>
+    private readonly Dictionary<string, uint> _cancelled = new(StringComparer.Ordinal);
+    private readonly Queue<string> _cancelledOrder = new();
+
+    private void RememberCancelled(string eventId, uint modificationNumber)
+    {
+        if (_cancelled.TryAdd(eventId, modificationNumber)) _cancelledOrder.Enqueue(eventId);
+        else _cancelled[eventId] = Math.Max(_cancelled[eventId], modificationNumber);
+        while (_cancelledOrder.Count > MaxCancelledRemembered) _cancelled.Remove(_cancelledOrder.Dequeue());
+    }
+
     /// <summary>
     /// Applies a distribute (rules 12, 19, 21, 22, 30, 36, 42, 56–62, 65) and returns the
     /// <c>oadrCreatedEvent</c> to send, or null when no event requires an answer.
@@ -33,7 +49,14 @@ public sealed partial class OadrVen
             var opt = OptType.OptIn;
 
             var ignored = false;
-            if (known is not null && descriptor.ModificationNumber < known.ModificationNumber && !_options.Has(VenFault.AcceptsLowerModification))
+            var cancelledAt = known is null && _cancelled.TryGetValue(descriptor.EventId, out var cancelledMod) ? cancelledMod : (uint?)null;
+            if (cancelledAt is { } last && descriptor.ModificationNumber < last && !_options.Has(VenFault.AcceptsLowerModification))
+            {
+                // Rule 58 after a cancellation: the event is gone, and an older version of it does not come back.
+                (code, description, opt) = (ResponseCode.OutOfSequence, $"modificationNumber {descriptor.ModificationNumber} is below {last}, under which the event was cancelled (rule 58)", OptType.OptOut);
+                changes.Add((VenEvents.FromOadr(incoming, TimeSpan.Zero), VenEventChange.Rejected, description));
+            }
+            else if (known is not null && descriptor.ModificationNumber < known.ModificationNumber && !_options.Has(VenFault.AcceptsLowerModification))
             {
                 // Rule 58: going backwards is an error whatever the state; keep what we have.
                 (code, description, opt) = (ResponseCode.OutOfSequence, $"modificationNumber {descriptor.ModificationNumber} is below {known.ModificationNumber} (rule 58)", known.Opt);
@@ -47,6 +70,7 @@ public sealed partial class OadrVen
                     var end = now + (known.StartAfter is { } after && after > TimeSpan.Zero ? Draw(after) : TimeSpan.Zero);
                     var cancelled = VenEvents.FromOadr(incoming, known.RandomOffset) with { Opt = OptType.OptIn, CancelledEnd = end };
                     _state.RemoveEvent(known.EventId);
+                    RememberCancelled(known.EventId, descriptor.ModificationNumber);
                     changes.Add((cancelled, VenEventChange.Cancelled, null));
                 }
                 // Rule 60: an unknown cancelled event is ignored but still answered; rule 36: optIn confirms.

@@ -246,7 +246,11 @@ public sealed partial class OadrVen : IAsyncDisposable
 
     private static VenRefusedException Refused(string payload, OadrMessage reply)
     {
-        var response = reply switch
+        var response = ResponseOf(reply);
+        return new VenRefusedException(payload, response?.ResponseCode.Value ?? "(none)", response?.ResponseDescription ?? $"unexpected {reply.ElementName}");
+    }
+
+    private static EiResponse? ResponseOf(OadrMessage reply) => reply switch
         {
             OadrResponse r => r.EiResponse,
             OadrCreatedPartyRegistration r => r.EiResponse,
@@ -255,17 +259,52 @@ public sealed partial class OadrVen : IAsyncDisposable
             OadrCreatedOpt r => r.EiResponse,
             OadrCanceledOpt r => r.EiResponse,
             OadrUpdatedReport r => r.EiResponse,
+            OadrCreatedReport r => r.EiResponse,
             _ => null,
         };
-        return new VenRefusedException(payload, response?.ResponseCode.Value ?? "(none)", response?.ResponseDescription ?? $"unexpected {reply.ElementName}");
-    }
 
     // ---- exchanges ----
 
     private async Task<OadrMessage> SendAsync(string service, OadrMessage message, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        return await _transport.SendAsync(service, message, linked.Token);
+        var reply = await _transport.SendAsync(service, message, linked.Token);
+        OnNotRegistered(message, reply);
+        return reply;
+    }
+
+    private Task _reregistration = Task.CompletedTask;
+    private int _reregistering;
+
+    /// <summary>
+    /// A push VEN polls nothing, so the VTN's 463 (not registered) answering one of its payloads is how it learns the VTN
+    /// lost its registration: it registers anew in the background (N0_5080). A pull VEN learns it from its next poll.
+    /// </summary>
+    private void OnNotRegistered(OadrMessage sent, OadrMessage reply)
+    {
+        if (_push is null || sent is OadrQueryRegistration or OadrCreatePartyRegistration or OadrCancelPartyRegistration) return;
+        if (ResponseOf(reply)?.ResponseCode != ResponseCode.NotRegisteredOrAuthorized) return;
+        if (Interlocked.Exchange(ref _reregistering, 1) != 0) return;
+        VenLog.Reregistering(_logger);
+        _state.SetRegistration(null);
+        _reregistration = Task.Run(async () =>
+        {
+            try
+            {
+                await RegisterAsync(_stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+            catch (VenException ex)
+            {
+                VenLog.PollFailed(_logger, ex.Message);
+            }
+            finally
+            {
+                Volatile.Write(ref _reregistering, 0);
+            }
+        }, CancellationToken.None);
     }
 
     private async Task<T> UnderGateAsync<T>(Func<T> action, CancellationToken cancellationToken)
@@ -426,6 +465,13 @@ public sealed partial class OadrVen : IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
+        }
+        try
+        {
+            await _reregistration;
+        }
+        catch (OperationCanceledException)
+        {
         }
         if (_push is not null) await _push.DisposeAsync();
         await _transport.DisposeAsync();

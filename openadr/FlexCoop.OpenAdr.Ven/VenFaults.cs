@@ -37,6 +37,9 @@ public enum VenFault
 
     /// <summary><c>polls-too-fast</c>: polls four times as often as the VTN asks (breaks rules 54/55).</summary>
     PollsTooFast = 1 << 7,
+
+    /// <summary><c>ignores-signatures</c>: at high security, acts on VTN payloads without checking their XML signature (replayed, unsigned or signed by a stranger).</summary>
+    IgnoresSignatures = 1 << 8,
 }
 
 /// <summary>The fault names used on the command line, and where each fault acts.</summary>
@@ -52,6 +55,7 @@ public static class VenFaults
         ["wrong-venid"] = VenFault.WrongVenId,
         ["no-opt-on-cancel"] = VenFault.NoOptOnCancel,
         ["polls-too-fast"] = VenFault.PollsTooFast,
+        ["ignores-signatures"] = VenFault.IgnoresSignatures,
     };
 
     /// <summary>Every fault's command-line name.</summary>

@@ -34,14 +34,16 @@ public sealed partial class ConformanceOpenAdrCliTests
     }
 
     [Fact]
-    public async Task A_case_without_a_script_is_not_implemented_and_fails_the_run()
+    public async Task Conformance_ven_lists_92_pull_and_92_push_cases_all_scripted()
     {
-        var (code, stdout, stderr) = await Flexcoop.RunAsync("conformance", "ven", "--listen", "http://127.0.0.1:0", "--no-xsd", "--cases", "A_E1_0285");
-        Assert.True(code == 1, stderr);
-        Assert.Contains("not implemented", stdout, StringComparison.Ordinal);
-        var list = await Flexcoop.RunAsync("conformance", "ven", "--listen", "http://127.0.0.1:0", "--list");
-        Assert.Equal(0, list.ExitCode);
-        Assert.Equal(92, list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        foreach (var exchange in new[] { "pull", "push" })
+        {
+            var list = await Flexcoop.RunAsync("conformance", "ven", "--listen", "http://127.0.0.1:0", "--exchange", exchange, "--list");
+            Assert.Equal(0, list.ExitCode);
+            var lines = list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(92, lines.Length);
+            Assert.All(lines, l => Assert.Contains(" scripted ", l, StringComparison.Ordinal));
+        }
     }
 
     [Fact]

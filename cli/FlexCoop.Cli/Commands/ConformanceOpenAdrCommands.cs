@@ -26,7 +26,7 @@ namespace FlexCoop.Cli.Commands
             var venPushUrl = new Option<string?>("--ven-push-url") { Description = "Push: where the VEN listens, when its registration gives no oadrTransportAddress." };
             var cases = new Option<string?>("--cases") { Description = "Run only these cases: comma-separated globs on case IDs, e.g. 'E1_*,N1_0010' or 'A_E1_02??*'." };
             var pics = new Option<string?>("--pics") { Description = "PICS file (JSON or INI) naming the optional features the VEN claims; optional cases it does not claim are not applicable. Keys: " + string.Join(", ", VenCatalogue.All.Select(c => c.OptionalFeature).OfType<string>().Distinct()) + "." };
-            var security = new Option<string>("--security") { Description = "standard (TLS 1.2 with client certificates) or high (adds XML signatures; not scripted yet).", DefaultValueFactory = _ => "standard" };
+            var security = new Option<string>("--security") { Description = "standard (TLS 1.2 with client certificates) or high: the harness signs every payload with --tls-cert and checks every VEN payload is signed with the VEN's certificate (valid, chaining to --ca, fresh ReplayProtect nonce); G1_4011 also sends a replayed, a wrongly signed and an unsigned payload the VEN must refuse. Needs TLS; claim 'xml-signature' in the PICS.", DefaultValueFactory = _ => "standard" };
             var tlsCert = new Option<string?>("--tls-cert") { Description = "The harness VTN's certificate (PEM)." };
             var tlsKey = new Option<string?>("--tls-key") { Description = "Its private key (PEM)." };
             var ca = new Option<string[]>("--ca") { Description = "CA certificate (PEM) the VEN's client certificate must chain to (repeatable)." };
@@ -38,6 +38,7 @@ namespace FlexCoop.Cli.Commands
             var marketContexts = new Option<string[]>("--market-context") { Description = "The two market contexts the VEN is configured for (give twice; defaults http://flexcoop.test/mc/1 and /mc/2)." };
             var schemas = new Option<string?>("--schemas") { Description = "Folder holding the official OpenADR 2.0b XSDs (default: $FLEXCOOP_SCHEMAS, else ../shared/schemas/openadr20b)." };
             var noXsd = new Option<bool>("--no-xsd") { Description = "Check messages without the official schema (codec structure and profile rules only)." };
+            var secondVtn = new Option<string?>("--second-vtn-listen") { Description = "Push runs: where the second harness VTN listens for the cases with two VTNs (A_E0_0185, A_E0_0295; PICS 'multiple-vtns'), on operator action 'register-second-vtn'. Default: the --listen host, any free port." };
             var list = new Option<bool>("--list") { Description = "List the catalogue (ID, group, optional feature, scripted or not) and exit." };
             var command = new Command("ven", """
                 Certify an OpenADR 2.0b VEN: the suite plays the VTN (the harness), runs the Alliance's VEN-under-test cases
@@ -53,7 +54,7 @@ namespace FlexCoop.Cli.Commands
                   flexcoop conformance ven --listen http://127.0.0.1:8080 --no-xsd --time-scale 0.1 \
                     --action-hook "flexcoop ven control --url http://127.0.0.1:9090" --junit ven.xml --html ven.html
                 """);
-            foreach (var o in new Option[] { listen, exchange, venPushUrl, cases, pics, security, tlsCert, tlsKey, ca, junit, html, hook, timeScale, vtnId, marketContexts, schemas, noXsd, list })
+            foreach (var o in new Option[] { listen, exchange, venPushUrl, cases, pics, security, tlsCert, tlsKey, ca, junit, html, hook, timeScale, vtnId, marketContexts, schemas, noXsd, list, secondVtn })
             {
                 command.Options.Add(o);
             }
@@ -67,20 +68,19 @@ namespace FlexCoop.Cli.Commands
                 };
                 if (parse.GetValue(list))
                 {
-                    var scripted = OpenAdrVenSuite.ScriptedPullCases.ToHashSet(StringComparer.Ordinal);
                     foreach (var c in VenCatalogue.All.Where(c => c.Exchange == mode))
                     {
-                        var has = VenCatalogue.ScriptIdOf(c) is { } s && scripted.Contains(s);
+                        var has = OpenAdrVenSuite.IsScripted(c);
                         Console.WriteLine($"{c.Id,-22} {c.Group,-13} {(has ? "scripted" : "not implemented"),-16} {c.OptionalFeature ?? "-",-24} {c.Title}");
                     }
                     return ExitCodes.Success;
                 }
-                if (parse.GetValue(security) is not "standard")
+                var level = parse.GetValue(security) switch
                 {
-                    throw new CliUsageException(parse.GetValue(security) == "high"
-                        ? "--security high (XML signatures) is not scripted in the harness yet; run --security standard"
-                        : "--security must be standard or high");
-                }
+                    "standard" => FlexCoop.OpenAdr.Security.OadrSecurityLevel.Standard,
+                    "high" => FlexCoop.OpenAdr.Security.OadrSecurityLevel.High,
+                    var other => throw new CliUsageException($"--security must be standard or high, not '{other}'"),
+                };
                 if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out var listenUrl)) throw new CliUsageException("--listen must be a URL such as https://0.0.0.0:8443");
                 X509Certificate2? certificate = null;
                 if (parse.GetValue(tlsCert) is { } certPath)
@@ -105,6 +105,10 @@ namespace FlexCoop.Cli.Commands
                     CertificateAuthorities = anchors,
                     TimeScale = parse.GetValue(timeScale),
                     SchemaDirectory = schemaDirectory,
+                    Security = level,
+                    SecondVtnListen = parse.GetValue(secondVtn) is { } second
+                        ? Uri.TryCreate(second, UriKind.Absolute, out var secondUrl) ? secondUrl : throw new CliUsageException("--second-vtn-listen must be a URL such as https://0.0.0.0:8444")
+                        : null,
                 };
                 if (parse.GetValue(vtnId) is { } id) options = options with { VtnId = id };
                 if (contexts.Length == 2) options = options with { MarketContext1 = contexts[0], MarketContext2 = contexts[1] };

@@ -12,6 +12,7 @@ internal sealed class VenPayloadSecurity
 {
     private readonly OadrSigner _signer;
     private readonly OadrVerifyOptions _verify;
+    private readonly bool _ignoresSignatures;
 
     public VenPayloadSecurity(VenOptions options, TimeProvider clock)
     {
@@ -23,6 +24,7 @@ internal sealed class VenPayloadSecurity
         {
             throw new VenConfigurationException($"the VEN's certificate cannot sign: {ex.Message}", ex);
         }
+        _ignoresSignatures = options.Has(VenFault.IgnoresSignatures);
         _verify = new OadrVerifyOptions
         {
             TrustedCertificates = options.VtnCertificateAuthorities,
@@ -41,5 +43,7 @@ internal sealed class VenPayloadSecurity
     /// certificate the VTN presented and the signature must be made with it.
     /// </summary>
     public OadrSignatureVerification Verify(ReadOnlySpan<byte> payload, X509Certificate2? tlsCertificate = null) =>
-        OadrSignatureVerifier.Verify(payload, tlsCertificate is null ? _verify : _verify with { SignerCertificate = tlsCertificate });
+        _ignoresSignatures
+            ? new OadrSignatureVerification { Status = OadrSignatureStatus.Valid, Message = "not checked (fault ignores-signatures)" }
+            : OadrSignatureVerifier.Verify(payload, tlsCertificate is null ? _verify : _verify with { SignerCertificate = tlsCertificate });
 }

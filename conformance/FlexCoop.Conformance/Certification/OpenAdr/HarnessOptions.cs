@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using FlexCoop.OpenAdr.Security;
 
 namespace FlexCoop.Conformance.Certification.OpenAdr;
 
@@ -25,6 +26,15 @@ public sealed record HarnessOptions
 
     /// <summary>The harness's vtnID.</summary>
     public string VtnId { get; init; } = "FLEXCOOP_TH_VTN";
+
+    /// <summary>
+    /// Push runs: where the second harness VTN listens, for the cases with events from two VTNs (A_E0_0185, A_E0_0295);
+    /// null: the host of <see cref="Listen"/>, any free port.
+    /// </summary>
+    public Uri? SecondVtnListen { get; init; }
+
+    /// <summary>The second harness VTN's vtnID.</summary>
+    public string SecondVtnId { get; init; } = "FLEXCOOP_TH_VTN_2";
 
     /// <summary>The first market context the VEN is configured for.</summary>
     public string MarketContext1 { get; init; } = "http://flexcoop.test/mc/1";
@@ -56,6 +66,17 @@ public sealed record HarnessOptions
     /// <summary>Largest message accepted from the VEN.</summary>
     public long MaxMessageBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Standard (TLS 1.2 with client certificates) or high: the harness then signs every payload it sends with its
+    /// certificate and verifies every payload from the VEN (signature present and valid, signer is the VEN's TLS
+    /// certificate chaining to <see cref="CertificateAuthorities"/>, replay protection within
+    /// <see cref="SignatureReplayWindow"/> with a fresh nonce), refusing with 463 what fails.
+    /// </summary>
+    public OadrSecurityLevel Security { get; init; } = OadrSecurityLevel.Standard;
+
+    /// <summary>High security: how far a VEN's <c>dsp:ReplayProtect</c> timestamp may be from the harness's clock.</summary>
+    public TimeSpan SignatureReplayWindow { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>True when TLS is on.</summary>
     public bool UsesTls => Certificate is not null;
 
@@ -67,7 +88,10 @@ public sealed record HarnessOptions
         if (Listen.Scheme == "http" && Certificate is not null) throw new CertificationSetupException("a TLS certificate was given but --listen is http://");
         if (Certificate is { HasPrivateKey: false }) throw new CertificationSetupException("the harness certificate has no private key");
         if (UsesTls && CertificateAuthorities.Count == 0) throw new CertificationSetupException("TLS needs --ca: the CA(s) the VEN's certificate chains to");
+        if (Security == OadrSecurityLevel.High && Certificate is null) throw new CertificationSetupException("--security high signs with the harness certificate: give https:// with --tls-cert/--tls-key/--ca");
+        if (SignatureReplayWindow <= TimeSpan.Zero) throw new CertificationSetupException("the signature replay window must be positive");
         if (TimeScale is <= 0 or > 10 || double.IsNaN(TimeScale)) throw new CertificationSetupException("--time-scale must be in (0, 10]");
+        if (SecondVtnListen is { } second && second.Scheme != Listen.Scheme) throw new CertificationSetupException("--second-vtn-listen must use the same scheme as --listen");
         if (Exchange == Exchange.Push && VenPushUrl is { Scheme: not ("http" or "https") }) throw new CertificationSetupException("--ven-push-url must be http:// or https://");
         return this;
     }

@@ -31,7 +31,7 @@ internal sealed record VenMessage(OadrMessage Message, DateTimeOffset Time, int 
 /// the VEN sends (schema and profile rules, rule 53 headers, rule 21 venID, rules 42/311/314
 /// requestIDs and rIDs, createdDateTime window, rule 67 TLS).
 /// </summary>
-internal sealed class HarnessVtn : IAsyncDisposable
+internal sealed partial class HarnessVtn : IAsyncDisposable
 {
     public const string ServicePath = "/OpenADR2/Simple/2.0b/";
     private static readonly OadrSerializerOptions Wire = OadrSerializerOptions.Default;
@@ -130,7 +130,16 @@ internal sealed class HarnessVtn : IAsyncDisposable
             throw new CertificationSetupException($"cannot load the OpenADR schemas from {options.SchemaDirectory}: {ex.Message}", ex);
         }
         var harness = new HarnessVtn(options, validator);
-        await harness.StartServerAsync(cancellationToken);
+        if (options.Security == FlexCoop.OpenAdr.Security.OadrSecurityLevel.High) harness._security = new HarnessSecurity(options);
+        try
+        {
+            await harness.StartServerAsync(cancellationToken);
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
         return harness;
     }
 
@@ -326,12 +335,12 @@ internal sealed class HarnessVtn : IAsyncDisposable
     /// Sends a message to the VEN: queued for its next poll (pull) or posted (push). Returns when the VEN has it,
     /// with the sequence number of the VEN message that took it (the poll), so later waits can tell older messages apart.
     /// </summary>
-    public async Task<long> DeliverAsync(OadrMessage message, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<long> DeliverAsync(OadrMessage message, TimeSpan timeout, CancellationToken cancellationToken, OutgoingSigning signing = OutgoingSigning.Harness, byte[]? raw = null)
     {
         Track(message);
         if (_options.Exchange == Exchange.Pull)
         {
-            var outgoing = new Outgoing(message);
+            var outgoing = new Outgoing(message, raw ?? Encode(message, signing));
             _outbox.Enqueue(outgoing);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(timeout);
@@ -345,33 +354,52 @@ internal sealed class HarnessVtn : IAsyncDisposable
             }
         }
         var before = Interlocked.Read(ref _seq);
-        await PushAsync(message, cancellationToken);
+        await PushAsync(message, raw ?? Encode(message, signing), timeout, cancellationToken);
         return before;
     }
 
-    private async Task PushAsync(OadrMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts to the VEN's push address. While the VEN cannot be reached (its listener restarting), the push is tried
+    /// again every half second until <paramref name="timeout"/>: a VTN keeps what it has queued for a VEN that comes back.
+    /// Failures to connect are retried (nothing reached the VEN), and a distribute whatever broke (a VEN answers an
+    /// unchanged event again, rule 12); other payloads are not sent twice.
+    /// </summary>
+    private async Task PushAsync(OadrMessage message, byte[] bytes, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var target = PushAddress ?? _options.VenPushUrl?.ToString()
             ?? throw new HarnessTimeoutException("push: the VEN gave no oadrTransportAddress and no --ven-push-url was set");
         var service = ServiceOf(message);
         var url = new Uri(new Uri(target.TrimEnd('/') + "/"), ServicePath.TrimStart('/') + service);
-        var bytes = OadrCodec.SerializeToUtf8Bytes(message, Wire);
         Record(MessageDirection.ToDevice, "POST " + url.AbsolutePath, Encoding.UTF8.GetString(bytes));
-        using var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
         HttpResponseMessage response;
-        try
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var attempts = 0;
+        while (true)
         {
-            response = await _pushClient!.PostAsync(url, content, cancellationToken);
+            attempts++;
+            using var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+            try
+            {
+                response = await _pushClient!.PostAsync(url, content, cancellationToken);
+                break;
+            }
+            catch (HttpRequestException ex) when ((ex.HttpRequestError == HttpRequestError.ConnectionError || message is OadrDistributeEvent) && DateTimeOffset.UtcNow < deadline)
+            {
+                // A distribute may be sent again whatever broke: an unchanged event is answered again (rule 12).
+                if (attempts == 1) Record(MessageDirection.Note, "VEN unreachable", $"cannot connect to {url} ({ex.Message}); the push is kept and tried again every 0.5 s for up to {timeout.TotalSeconds:0} s");
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new HarnessTimeoutException($"cannot push {message.ElementName} to the VEN at {url}{(attempts > 1 ? $" (tried {attempts} times)" : "")}: {ex.Message}");
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HarnessTimeoutException($"the VEN did not answer the push of {message.ElementName} in time");
+            }
         }
-        catch (HttpRequestException ex)
-        {
-            throw new HarnessTimeoutException($"cannot push {message.ElementName} to the VEN at {url}: {ex.Message}");
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new HarnessTimeoutException($"the VEN did not answer the push of {message.ElementName} in time");
-        }
+        if (attempts > 1) Record(MessageDirection.Note, "VEN reachable again", $"{message.ElementName} delivered at attempt {attempts}");
         using (response)
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -385,7 +413,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
             {
                 AddFailure(new CheckFailure("rule 53", "the VEN's answer to a push is not Content-Type application/xml", response.Content.Headers.ContentType?.ToString(), index));
             }
-            if (CheckAndParse(body, index) is { } answer)
+            if (VerifyFromVen(body, null, $"the VEN's answer to {message.ElementName}", index) && CheckAndParse(body, index) is { } answer)
             {
                 await _incoming.Writer.WriteAsync(new VenMessage(answer, DateTimeOffset.UtcNow, index, Interlocked.Increment(ref _seq)), cancellationToken);
             }
@@ -419,6 +447,12 @@ internal sealed class HarnessVtn : IAsyncDisposable
         var index = Record(MessageDirection.FromDevice, $"POST {http.Request.Path}", Encoding.UTF8.GetString(body));
         HeardFromVen = true;
         CheckHttp(http, index);
+        if (!VerifyFromVen(body, http.Connection.ClientCertificate, $"the VEN's request to {service}", index))
+        {
+            // A VTN at high security does not act on what it cannot authenticate.
+            await WriteAsync(http, "oadrResponse", Encode(new OadrResponse { EiResponse = Error(ResponseCode.NotRegisteredOrAuthorized, "", "high security: payload not authenticated"), VenId = VenId }));
+            return;
+        }
         var message = CheckAndParse(body, index);
         if (message is null)
         {
@@ -430,6 +464,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
             AddFailure(new CheckFailure("rule 53", $"{message.ElementName} was posted to the {service} endpoint; it belongs to {ExpectedService(message)}", http.Request.Path, index));
         }
         OadrMessage reply;
+        byte[]? replyBytes = null;
         Action<long>? take = null;
         var custom = Override?.Invoke(message);
         if (custom is not null)
@@ -439,6 +474,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
         else if (message is OadrPoll poll && Registered && poll.VenId == VenId && _outbox.TryDequeue(out var queued))
         {
             reply = queued.Message;
+            replyBytes = queued.Bytes;
             take = seq => queued.Delivered.TrySetResult(seq);
         }
         else
@@ -449,13 +485,17 @@ internal sealed class HarnessVtn : IAsyncDisposable
         var seq = Interlocked.Increment(ref _seq);
         await _incoming.Writer.WriteAsync(new VenMessage(message, DateTimeOffset.UtcNow, index, seq), http.RequestAborted);
         if (take is null) Track(reply);
-        var bytes = OadrCodec.SerializeToUtf8Bytes(reply, Wire);
-        Record(MessageDirection.ToDevice, $"200 {reply.ElementName}", Encoding.UTF8.GetString(bytes));
+        await WriteAsync(http, reply.ElementName, replyBytes ?? Encode(reply));
+        take?.Invoke(seq);
+    }
+
+    private async Task WriteAsync(HttpContext http, string label, byte[] bytes)
+    {
+        Record(MessageDirection.ToDevice, $"200 {label}", Encoding.UTF8.GetString(bytes));
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/xml";
         http.Response.ContentLength = bytes.Length;
         await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
-        take?.Invoke(seq);
     }
 
     private static string ExpectedService(OadrMessage message) => message switch
@@ -606,6 +646,7 @@ internal sealed class HarnessVtn : IAsyncDisposable
                 OadrRequestEvent r => new OadrDistributeEvent { RequestId = NewId("req"), VtnId = _options.VtnId, Events = ValueList.From(CurrentEvents) },
                 OadrCreatedReport r => new OadrResponse { EiResponse = Ok(r.EiResponse.RequestId), VenId = r.VenId },
                 OadrCreateReport r => new OadrCreatedReport { EiResponse = Ok(r.RequestId), VenId = VenId },
+                OadrCancelReport r => new OadrCanceledReport { EiResponse = Ok(r.RequestId), VenId = VenId },
                 _ => new OadrResponse { EiResponse = Ok(""), VenId = OadrMessageIds.VenId(message) ?? VenId },
             };
         }
@@ -675,11 +716,15 @@ internal sealed class HarnessVtn : IAsyncDisposable
             await _app.DisposeAsync();
         }
         _pushClient?.Dispose();
+        _security?.Dispose();
     }
 
-    private sealed class Outgoing(OadrMessage message)
+    private sealed class Outgoing(OadrMessage message, byte[] bytes)
     {
         public OadrMessage Message { get; } = message;
+
+        /// <summary>The bytes as they go on the wire (signed at high security, or replayed as they were).</summary>
+        public byte[] Bytes { get; } = bytes;
 
         public TaskCompletionSource<long> Delivered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -118,6 +118,14 @@ public sealed partial class OpenAdrVenSuite
         },
         ["A_E1_0280"] = c => EventThenAsync(c, new EventSpec(NewEventId()) { Modification = 2 },
             e => e with { Modification = 1 }, e => [new VenCase.Answer(e.Id, 1, "4xx")]),
+        ["A_E1_0285"] = async c =>
+        {
+            // Rule 58 holds whatever the state: a cancelled event sent again under its earlier modificationNumber is out of sequence.
+            var spec = new EventSpec(NewEventId());
+            await OneEventAsync(c, spec);
+            await c.DistributeAsync(c.Distribute(c.Event(spec with { Modification = 1, Status = EventStatus.Cancelled })), Ok(spec.Id, 1));
+            await c.DistributeAsync(c.Distribute(c.Event(spec)), new VenCase.Answer(spec.Id, 0, "4xx"));
+        },
         ["A_E1_0300"] = c => OneEventAsync(c, new EventSpec(NewEventId()) { OpenEnded = true }),
         ["A_E1_0310"] = c => OneEventAsync(c, new EventSpec(NewEventId()) { WithTimingExtras = true }),
         ["A_E1_0325"] = c => OneEventAsync(c, new EventSpec(NewEventId()) { StartIn = c.S(86400) }),

@@ -7,7 +7,7 @@ public sealed partial class OpenAdrVenSuite
     private static Dictionary<string, Func<VenCase, Task>> Scripts()
     {
         var all = new Dictionary<string, Func<VenCase, Task>>(StringComparer.Ordinal);
-        foreach (var part in new[] { RegistrationScripts(), EventScripts(), ReportScripts(), OptScripts() })
+        foreach (var part in new[] { RegistrationScripts(), EventScripts(), ReportScripts(), OptScripts(), HistoryScripts(), SecurityScripts(), VtnReportScripts() })
         {
             foreach (var (id, script) in part) all.Add(id, script);
         }
@@ -162,7 +162,9 @@ public sealed partial class OpenAdrVenSuite
     {
         c.R.Check(create.ProfileName == OadrProfileName.Profile20b, c.Id, "oadrCreatePartyRegistration must name profile 2.0b", "<oadr:oadrProfileName>", index);
         c.R.Check(create.TransportName == OadrTransportName.SimpleHttp, c.Id, "oadrCreatePartyRegistration must name transport simpleHttp on this harness", "<oadr:oadrTransportName>", index);
-        c.R.Check(!create.XmlSignature, c.Id, "the VEN asks for XML signatures, which this run (standard security) does not use", "<oadr:oadrXmlSignature>true</oadr:oadrXmlSignature>", index);
+        c.R.Check(create.XmlSignature == c.H.High, c.Id, c.H.High
+            ? "at high security the VEN registers with oadrXmlSignature true"
+            : "the VEN asks for XML signatures, which this run (standard security) does not use", $"<oadr:oadrXmlSignature>{(create.XmlSignature ? "true" : "false")}</oadr:oadrXmlSignature>", index);
         if (c.Pull)
         {
             c.R.Check(create.HttpPullModel != false, c.Id, "a pull VEN must not register with oadrHttpPullModel=false", "<oadr:oadrHttpPullModel>false</oadr:oadrHttpPullModel>", index);

@@ -12,11 +12,16 @@ public sealed partial class OpenAdrVenSuite : ICertificationSuite, IAsyncDisposa
 {
     private readonly HarnessVtn _harness;
     private readonly Dictionary<string, Func<VenCase, Task>> _scripts;
+    private readonly Dictionary<string, Func<VenCase, Task>> _pushScripts;
 
-    private OpenAdrVenSuite(HarnessVtn harness)
+    private readonly HarnessVtn? _second;
+
+    private OpenAdrVenSuite(HarnessVtn harness, HarnessVtn? second)
     {
         _harness = harness;
+        _second = second;
         _scripts = Scripts();
+        _pushScripts = PushScripts();
         Cases = harness.Options.Exchange == Exchange.Pull ? VenCatalogue.Pull : VenCatalogue.PushCases;
     }
 
@@ -25,8 +30,24 @@ public sealed partial class OpenAdrVenSuite : ICertificationSuite, IAsyncDisposa
     public static async Task<OpenAdrVenSuite> StartAsync(HarnessOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new OpenAdrVenSuite(await HarnessVtn.StartAsync(options, cancellationToken));
+        var harness = await HarnessVtn.StartAsync(options, cancellationToken);
+        if (options.Exchange == Exchange.Pull) return new OpenAdrVenSuite(harness, null);
+        try
+        {
+            // Push runs have two cases with events from two VTNs: a second harness VTN, with its own vtnID.
+            var listen = options.SecondVtnListen ?? new UriBuilder(options.Listen) { Port = 0 }.Uri;
+            var second = await HarnessVtn.StartAsync(options with { Listen = listen, VtnId = options.SecondVtnId }, cancellationToken);
+            return new OpenAdrVenSuite(harness, second);
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>Push runs: the second harness VTN's base URL (A_E0_0185, A_E0_0295); null in pull runs.</summary>
+    public Uri? SecondVtnUrl => _second?.Url;
 
     /// <summary>The harness VTN's base URL (the VEN's VTN URL).</summary>
     public Uri Url => _harness.Url;
@@ -38,30 +59,49 @@ public sealed partial class OpenAdrVenSuite : ICertificationSuite, IAsyncDisposa
     public IReadOnlyList<string> Notes =>
     [
         $"harness VTN {_harness.Options.VtnId} at {Url}, {(_harness.Options.UsesTls ? "TLS 1.2 with client certificates" : "plain HTTP (development only; TLS checks off)")}",
+        _harness.High
+            ? "high security: the harness signs every payload and verifies every VEN payload (signature, signer = the VEN's TLS certificate, replay protection)"
+            : "standard security: payloads are not signed",
         _harness.ChecksSchema ? "every message checked against the official 2.0b schema" : "schema check off (no schema directory): codec structure and profile rules only",
+        .. (_second is null ? Array.Empty<string>() : [$"second harness VTN {_second.Options.VtnId} at {_second.Url} (cases with two VTNs: the VEN registers with it on the operator action 'register-second-vtn')"]),
         $"time scale {_harness.Options.TimeScale:0.###}: poll frequency {_harness.Options.Scaled(_harness.Options.PollFrequency).TotalSeconds:0} s, created-event timeout {_harness.Options.Scaled(_harness.Options.CreatedEventTimeout).TotalSeconds:0} s, async timeout {_harness.Options.Scaled(_harness.Options.AsyncResponseTimeout).TotalSeconds:0} s",
     ];
 
     /// <summary>The IDs (without <c>_TH_VTN</c>) of the pull cases that have a script.</summary>
     public static IReadOnlyCollection<string> ScriptedPullCases { get; } = Scripts().Keys.ToList();
 
-    public bool HasScript(CertificationCase @case)
+    public bool HasScript(CertificationCase @case) => IsScripted(@case);
+
+    /// <summary>True when the suite has a script for <paramref name="case"/> (pull or push).</summary>
+    public static bool IsScripted(CertificationCase @case) => ScriptOf(@case, AllScripts.Pull, AllScripts.Push) is not null;
+
+    private static readonly (Dictionary<string, Func<VenCase, Task>> Pull, Dictionary<string, Func<VenCase, Task>> Push) AllScripts = (Scripts(), PushScripts());
+
+    /// <summary>
+    /// The script of a case: the push variant where the case's shape differs in push (polling, a listener that
+    /// restarts), else the pull script under the pull ID, else a push-only script under the push ID.
+    /// </summary>
+    private static Func<VenCase, Task>? ScriptOf(CertificationCase @case, Dictionary<string, Func<VenCase, Task>> pull, Dictionary<string, Func<VenCase, Task>> push)
     {
         ArgumentNullException.ThrowIfNull(@case);
-        return VenCatalogue.ScriptIdOf(@case) is { } id && _scripts.ContainsKey(id)
-            && !(@case.Exchange == Exchange.Push && PullOnly.Contains(id));
+        var own = @case.Id.EndsWith("_TH_VTN", StringComparison.Ordinal) ? @case.Id[..^7] : @case.Id;
+        var id = VenCatalogue.ScriptIdOf(@case);
+        if (@case.Exchange == Exchange.Push)
+        {
+            if (id is not null && push.TryGetValue(id, out var variant)) return variant;
+            if (push.TryGetValue(own, out var pushOnly)) return pushOnly;
+        }
+        return id is not null && pull.TryGetValue(id, out var script) ? script : null;
     }
-
-    // Cases whose shape needs polling.
-    private static readonly HashSet<string> PullOnly = new(StringComparer.Ordinal) { "N1_0015", "N1_0080" };
 
     public async Task RunCaseAsync(CertificationCase @case, CaseRecorder recorder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(recorder);
-        var script = _scripts[VenCatalogue.ScriptIdOf(@case)!];
+        var script = ScriptOf(@case, _scripts, _pushScripts) ?? throw new CertificationSetupException($"no script for {@case.Id}");
         _harness.BeginCase(recorder);
-        var c = new VenCase(_harness, recorder, cancellationToken);
+        _second?.BeginCase(recorder);
+        var c = new VenCase(_harness, recorder, cancellationToken) { Second = _second is null ? null : new VenCase(_second, recorder, cancellationToken) };
         try
         {
             await EnsureRegisteredAsync(c);
@@ -74,6 +114,7 @@ public sealed partial class OpenAdrVenSuite : ICertificationSuite, IAsyncDisposa
         finally
         {
             _harness.EndCase();
+            _second?.EndCase();
         }
     }
 
@@ -99,5 +140,9 @@ public sealed partial class OpenAdrVenSuite : ICertificationSuite, IAsyncDisposa
         if (c.Pull) await c.NextPollAsync();
     }
 
-    public ValueTask DisposeAsync() => _harness.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _harness.DisposeAsync();
+        if (_second is not null) await _second.DisposeAsync();
+    }
 }

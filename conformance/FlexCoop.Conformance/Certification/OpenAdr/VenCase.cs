@@ -13,6 +13,9 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
 
     public HarnessOptions O => H.Options;
 
+    /// <summary>Push runs: the same case seen from the second harness VTN.</summary>
+    public VenCase? Second { get; init; }
+
     public bool Pull => O.Exchange == Exchange.Pull;
 
     /// <summary>The case's short ID (<c>E1_1020</c>), the "rule" of checks specific to it.</summary>
@@ -35,6 +38,13 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
     public long LastDelivery { get; private set; }
 
     public async Task SendAsync(OadrMessage message) => LastDelivery = await H.DeliverAsync(message, DeliveryTimeout, Ct);
+
+    /// <summary>Sends <paramref name="message"/> signed as <paramref name="signing"/> says (high security), waiting up to <paramref name="timeout"/> for the VEN to take it.</summary>
+    public async Task SendAsync(OadrMessage message, OutgoingSigning signing, TimeSpan? timeout = null) =>
+        LastDelivery = await H.DeliverAsync(message, timeout ?? DeliveryTimeout, Ct, signing);
+
+    /// <summary>Sends <paramref name="wire"/>, the bytes of <paramref name="message"/> as already sent once (a replay).</summary>
+    public async Task SendWireAsync(OadrMessage message, byte[] wire) => LastDelivery = await H.DeliverAsync(message, DeliveryTimeout, Ct, raw: wire);
 
     public Task ActAsync(string name, string instruction) => R.ActAsync(new OperatorAction(name, instruction), Ct);
 
@@ -135,6 +145,26 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
         catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
         {
             if (Pull) throw R.Fail("rule 54", $"the VEN stopped polling (no poll within {DeliveryTimeout.TotalSeconds:0} s)");
+        }
+    }
+
+    /// <summary>Pull: fails when a message matching <paramref name="forbidden"/> comes after the last delivery and before the VEN's next poll.</summary>
+    public async Task ExpectNoneForPollAsync(Func<OadrMessage, bool> forbidden, string rule, string what)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(DeliveryTimeout);
+        try
+        {
+            await foreach (var m in MessagesAsync(limit.Token))
+            {
+                if (m.Seq <= LastDelivery) continue;
+                if (forbidden(m.Message)) throw R.Fail(rule, what, null, m.TimelineIndex);
+                if (m.Message is OadrPoll) return;
+            }
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+            throw R.Fail("rule 54", $"the VEN stopped polling (no poll within {DeliveryTimeout.TotalSeconds:0} s)");
         }
     }
 
@@ -255,6 +285,19 @@ internal sealed class VenCase(HarnessVtn harness, CaseRecorder recorder, Cancell
     public async Task<OadrCreatedEvent> DistributeAsync(OadrDistributeEvent distribute, params Answer[] expected)
     {
         await SendAsync(distribute);
+        return await AnswersAsync(expected);
+    }
+
+    /// <summary>As <see cref="DistributeAsync(OadrDistributeEvent, Answer[])"/>, the distribute sent as the bytes <paramref name="wire"/>.</summary>
+    public async Task<OadrCreatedEvent> DistributeAsync(OadrDistributeEvent distribute, byte[] wire, params Answer[] expected)
+    {
+        await SendWireAsync(distribute, wire);
+        return await AnswersAsync(expected);
+    }
+
+    /// <summary>Checks the VEN's <c>oadrCreatedEvent</c> for the last distribute (none when nothing is expected).</summary>
+    private async Task<OadrCreatedEvent> AnswersAsync(Answer[] expected)
+    {
         if (expected.Length == 0)
         {
             await ExpectNoneAsync<OadrCreatedEvent>("an oadrCreatedEvent for events that need no answer", "rule 12");
