@@ -270,7 +270,13 @@ public sealed record FileRenameRequest(string CurrentFileName, string NewFileNam
 public sealed record ObtainFileRequest(string SourceFile, string DestinationFile) : MmsRequest;
 
 /// <summary>ReadJournal: entries of a journal between two times, optionally after an entry.</summary>
-public sealed record ReadJournalRequest(ObjectName JournalName, MmsBinaryTime? StartingTime, MmsBinaryTime? EndingTime, byte[]? EntryToStartAfter) : MmsRequest;
+public sealed record ReadJournalRequest(ObjectName JournalName, MmsBinaryTime? StartingTime, MmsBinaryTime? EndingTime, byte[]? EntryToStartAfter) : MmsRequest
+{
+    public bool Equals(ReadJournalRequest? other) =>
+        other is not null && JournalName == other.JournalName && StartingTime == other.StartingTime && EndingTime == other.EndingTime &&
+        (EntryToStartAfter is null ? other.EntryToStartAfter is null : other.EntryToStartAfter is not null && EntryToStartAfter.AsSpan().SequenceEqual(other.EntryToStartAfter));
+    public override int GetHashCode() => JournalName.GetHashCode();
+}
 
 /// <summary>InitializeJournal: deletes the entries of a journal up to a time and, optionally, an entry (all entries when no limit is given).</summary>
 public sealed record InitializeJournalRequest(ObjectName JournalName, MmsBinaryTime? LimitingTime, byte[]? LimitingEntry) : MmsRequest
