@@ -15,6 +15,11 @@ public sealed class MmsJournalStore : IDisposable
     private readonly SqliteConnection _connection;
     private readonly object _gate = new();
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    // Statements of the hot path (an entry per logged change), prepared once.
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _purge;
+    private readonly SqliteCommand _bounds;
     private bool _disposed;
 
     /// <summary>Opens (or creates) the store.</summary>
@@ -46,6 +51,15 @@ public sealed class MmsJournalStore : IDisposable
                     data BLOB NOT NULL);
                 CREATE INDEX IF NOT EXISTS journal_entry_by_journal ON journal_entry (journal, id);
                 """);
+            _insert = Prepare("INSERT INTO journal_entry (journal, time_key, days, ms, data) VALUES ($j, $k, $d, $m, $data) RETURNING id;",
+                ("$j", SqliteType.Text), ("$k", SqliteType.Integer), ("$d", SqliteType.Integer), ("$m", SqliteType.Integer), ("$data", SqliteType.Blob));
+            _purge = Prepare("DELETE FROM journal_entry WHERE id IN (SELECT id FROM journal_entry WHERE journal = $j ORDER BY id LIMIT $n);",
+                ("$j", SqliteType.Text), ("$n", SqliteType.Integer));
+            _bounds = Prepare("""
+                SELECT id, days, ms FROM journal_entry WHERE id = (SELECT MIN(id) FROM journal_entry WHERE journal = $j)
+                UNION ALL
+                SELECT id, days, ms FROM journal_entry WHERE id = (SELECT MAX(id) FROM journal_entry WHERE journal = $j);
+                """, ("$j", SqliteType.Text));
         }
         catch (SqliteException ex)
         {
@@ -88,22 +102,24 @@ public sealed class MmsJournalStore : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var count = CountLocked(journal) + 1;
-            using var insert = _connection.CreateCommand();
-            insert.CommandText = "INSERT INTO journal_entry (journal, time_key, days, ms, data) VALUES ($j, $k, $d, $m, $data) RETURNING id;";
-            insert.Parameters.AddWithValue("$j", journal);
-            insert.Parameters.AddWithValue("$k", TimeKey(occurrenceTime));
-            insert.Parameters.AddWithValue("$d", occurrenceTime.DaysSince1984 is { } d ? d : DBNull.Value);
-            insert.Parameters.AddWithValue("$m", (long)occurrenceTime.MillisecondsOfDay);
-            insert.Parameters.AddWithValue("$data", data);
-            var id = (long)insert.ExecuteScalar()!;
+            using var transaction = _connection.BeginTransaction();
+            _insert.Transaction = transaction;
+            _purge.Transaction = transaction;
+            _insert.Parameters["$j"].Value = journal;
+            _insert.Parameters["$k"].Value = TimeKey(occurrenceTime);
+            _insert.Parameters["$d"].Value = occurrenceTime.DaysSince1984 is { } d ? d : DBNull.Value;
+            _insert.Parameters["$m"].Value = (long)occurrenceTime.MillisecondsOfDay;
+            _insert.Parameters["$data"].Value = data;
+            var id = (long)_insert.ExecuteScalar()!;
             if (count > Capacity)
             {
-                using var purge = _connection.CreateCommand();
-                purge.CommandText = "DELETE FROM journal_entry WHERE id IN (SELECT id FROM journal_entry WHERE journal = $j ORDER BY id LIMIT $n);";
-                purge.Parameters.AddWithValue("$j", journal);
-                purge.Parameters.AddWithValue("$n", count - Capacity);
-                count -= purge.ExecuteNonQuery();
+                _purge.Parameters["$j"].Value = journal;
+                _purge.Parameters["$n"].Value = count - Capacity;
+                count -= _purge.ExecuteNonQuery();
             }
+            transaction.Commit();
+            _insert.Transaction = null;
+            _purge.Transaction = null;
             _counts[journal] = count;
             return (ulong)id;
         }
@@ -172,14 +188,8 @@ public sealed class MmsJournalStore : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var select = _connection.CreateCommand();
-            select.CommandText = """
-                SELECT id, days, ms FROM journal_entry WHERE id = (SELECT MIN(id) FROM journal_entry WHERE journal = $j)
-                UNION ALL
-                SELECT id, days, ms FROM journal_entry WHERE id = (SELECT MAX(id) FROM journal_entry WHERE journal = $j);
-                """;
-            select.Parameters.AddWithValue("$j", journal);
-            using var reader = select.ExecuteReader();
+            _bounds.Parameters["$j"].Value = journal;
+            using var reader = _bounds.ExecuteReader();
             var rows = new List<(ulong, MmsBinaryTime)>(2);
             while (reader.Read())
             {
@@ -225,6 +235,15 @@ public sealed class MmsJournalStore : IDisposable
         }
     }
 
+    private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
+        command.Prepare();
+        return command;
+    }
+
     private void Execute(string sql)
     {
         using var command = _connection.CreateCommand();
@@ -268,6 +287,9 @@ public sealed class MmsJournalStore : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            _insert.Dispose();
+            _purge.Dispose();
+            _bounds.Dispose();
             _connection.Dispose();
         }
     }
