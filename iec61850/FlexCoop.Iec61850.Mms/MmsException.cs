@@ -65,3 +65,9 @@ public sealed class MmsProtocolException : MmsException
     /// <summary>The reject the peer sent, when the failure was an MMS RejectPDU.</summary>
     public MmsRejectReason? Reject { get; init; }
 }
+
+/// <summary>The journal store (SQLite) cannot be opened, read or written.</summary>
+public sealed class MmsJournalStoreException : MmsException
+{
+    public MmsJournalStoreException(string message, Exception? inner = null) : base(message, inner) { }
+}

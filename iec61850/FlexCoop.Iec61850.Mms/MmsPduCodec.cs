@@ -317,6 +317,23 @@ public static class MmsPduCodec
                     w.End(m);
                     break;
                 }
+            case InitializeJournalRequest ij:
+                {
+                    var m = w.Begin(CC(67));
+                    var jn = w.Begin(CC(0));
+                    WriteObjectName(w, ij.JournalName);
+                    w.End(jn);
+                    if (ij.LimitingTime is not null || ij.LimitingEntry is not null)
+                    {
+                        var l = w.Begin(CC(1));
+                        // limitingTime is mandatory in a limitSpecification: an entry alone is sent with the latest time there is.
+                        WriteTimeOfDay(w, C(0), ij.LimitingTime ?? new MmsBinaryTime(86_399_999, ushort.MaxValue));
+                        if (ij.LimitingEntry is { } e) w.Write(C(1), e);
+                        w.End(l);
+                    }
+                    w.End(m);
+                    break;
+                }
             case FileOpenRequest fo:
                 {
                     var m = w.Begin(CC(72));
@@ -425,6 +442,7 @@ public static class MmsPduCodec
                     break;
                 }
             case ObtainFileResponse: w.WriteNull(C(46)); break;
+            case InitializeJournalResponse ij: w.WriteUnsigned(C(67), ij.EntriesDeleted); break;
             case ReadJournalResponse rj:
                 {
                     var m = w.Begin(CC(65));
@@ -859,6 +877,25 @@ public static class MmsPduCodec
                     result = new ReadJournalRequest(name, start, end, after);
                     break;
                 }
+            case 67 when t.Constructed:
+                {
+                    var jn = n.ReadConstructed(CC(0));
+                    var name = ReadObjectName(ref jn);
+                    jn.EnsureEnd();
+                    MmsBinaryTime? limit = null;
+                    byte[]? entry = null;
+                    if (n.NextIs(CC(1)))
+                    {
+                        var l = n.ReadConstructed(CC(1));
+                        var lat = l.Offset;
+                        limit = DecodeTimeOfDay(l.Read(C(0)), lat);
+                        if (l.NextIs(C(1))) entry = l.Read(C(1)).ToArray();
+                        l.EnsureEnd();
+                    }
+                    n.EnsureEnd();
+                    result = new InitializeJournalRequest(name, limit, entry);
+                    break;
+                }
             case 72 when t.Constructed:
                 {
                     var name = ReadFileName(n.ReadConstructed(CC(0)));
@@ -974,6 +1011,7 @@ public static class MmsPduCodec
                     return new DeleteNamedVariableListResponse(matched, deleted);
                 }
             case 46 when !t.Constructed: return new ObtainFileResponse();
+            case 67 when !t.Constructed: return new InitializeJournalResponse((uint)r.DecodeUnsigned(c, o, 32));
             case 65 when t.Constructed:
                 {
                     var l = n.ReadConstructed(CC(0));

@@ -184,13 +184,13 @@ public static class MmsServices
 {
     public const int Status = 0, GetNameList = 1, Identify = 2, Rename = 3, Read = 4, Write = 5, GetVariableAccessAttributes = 6,
         DefineNamedVariableList = 11, GetNamedVariableListAttributes = 12, DeleteNamedVariableList = 13, ObtainFile = 46,
-        ReadJournal = 65, FileOpen = 72, FileRead = 73, FileClose = 74, FileRename = 75, FileDelete = 76, FileDirectory = 77,
+        ReadJournal = 65, InitializeJournal = 67, FileOpen = 72, FileRead = 73, FileClose = 74, FileRename = 75, FileDelete = 76, FileDirectory = 77,
         InformationReport = 79, Conclude = 83;
 
     /// <summary>Everything the server implements.</summary>
     public static readonly MmsBitString Supported = MmsBitString.FromBits(85,
         GetNameList, Identify, Read, Write, GetVariableAccessAttributes, DefineNamedVariableList,
-        GetNamedVariableListAttributes, DeleteNamedVariableList, ObtainFile, ReadJournal, FileOpen, FileRead, FileClose,
+        GetNamedVariableListAttributes, DeleteNamedVariableList, ObtainFile, ReadJournal, InitializeJournal, FileOpen, FileRead, FileClose,
         FileRename, FileDelete, FileDirectory, InformationReport, Conclude);
 }
 
@@ -270,7 +270,22 @@ public sealed record FileRenameRequest(string CurrentFileName, string NewFileNam
 public sealed record ObtainFileRequest(string SourceFile, string DestinationFile) : MmsRequest;
 
 /// <summary>ReadJournal: entries of a journal between two times, optionally after an entry.</summary>
-public sealed record ReadJournalRequest(ObjectName JournalName, MmsBinaryTime? StartingTime, MmsBinaryTime? EndingTime, byte[]? EntryToStartAfter) : MmsRequest;
+public sealed record ReadJournalRequest(ObjectName JournalName, MmsBinaryTime? StartingTime, MmsBinaryTime? EndingTime, byte[]? EntryToStartAfter) : MmsRequest
+{
+    public bool Equals(ReadJournalRequest? other) =>
+        other is not null && JournalName == other.JournalName && StartingTime == other.StartingTime && EndingTime == other.EndingTime &&
+        (EntryToStartAfter is null ? other.EntryToStartAfter is null : other.EntryToStartAfter is not null && EntryToStartAfter.AsSpan().SequenceEqual(other.EntryToStartAfter));
+    public override int GetHashCode() => JournalName.GetHashCode();
+}
+
+/// <summary>InitializeJournal: deletes the entries of a journal up to a time and, optionally, an entry (all entries when no limit is given).</summary>
+public sealed record InitializeJournalRequest(ObjectName JournalName, MmsBinaryTime? LimitingTime, byte[]? LimitingEntry) : MmsRequest
+{
+    public bool Equals(InitializeJournalRequest? other) =>
+        other is not null && JournalName == other.JournalName && LimitingTime == other.LimitingTime &&
+        (LimitingEntry is null ? other.LimitingEntry is null : other.LimitingEntry is not null && LimitingEntry.AsSpan().SequenceEqual(other.LimitingEntry));
+    public override int GetHashCode() => JournalName.GetHashCode();
+}
 
 // ---------------------------------------------------------------- responses
 
@@ -330,6 +345,9 @@ public sealed record FileDirectoryResponse(IReadOnlyList<MmsDirectoryEntry> Entr
 public sealed record FileDeleteResponse : MmsResponse;
 public sealed record FileRenameResponse : MmsResponse;
 public sealed record ObtainFileResponse : MmsResponse;
+
+/// <summary>InitializeJournal-Response: the number of entries deleted.</summary>
+public sealed record InitializeJournalResponse(uint EntriesDeleted) : MmsResponse;
 
 public sealed record ReadJournalResponse(IReadOnlyList<MmsJournalEntry> Entries, bool MoreFollows) : MmsResponse
 {

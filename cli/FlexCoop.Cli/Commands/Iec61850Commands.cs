@@ -7,11 +7,12 @@ internal static class Iec61850Commands
 {
     public static Command Create()
     {
-        var command = new Command("iec61850", "IEC 61850 over MMS: browse, read, write, control, reports, serve a model, check SCL.");
+        var command = new Command("iec61850", "IEC 61850 over MMS: browse, read, write, control, reports, logs, files, serve a model, check SCL.");
         Iec61850SclCommands.AddTo(command);
         Iec61850MmsCommands.AddTo(command);
         Iec61850ControlCommands.AddTo(command);
         Iec61850GooseCommands.AddTo(command);
+        Iec61850LogFileCommands.AddTo(command);
         return command;
     }
 }

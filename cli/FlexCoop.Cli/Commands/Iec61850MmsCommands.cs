@@ -126,7 +126,10 @@ internal static class Iec61850MmsCommands
         var ied = new Option<string?>("--ied") { Description = "The IED to serve when the file has several (by its name attribute)." };
         var bind = new Option<string>("--bind") { Description = "Address to listen on (default 0.0.0.0, every IPv4 interface).", DefaultValueFactory = _ => "0.0.0.0" };
         var password = new Option<string?>("--password") { Description = "Require this password from clients (ACSE authentication 2.2.3.1)." };
-        var files = new Option<string?>("--files") { Description = "Serve this directory, read-only, with the MMS file services." };
+        var files = new Option<string?>("--files") { Description = "Serve this directory with the MMS file services (read-only unless --files-writable); names leaving it are refused." };
+        var filesWritable = new Option<bool>("--files-writable") { Description = "Let clients delete, rename and store (SetFile/ObtainFile) files in the --files directory." };
+        var logDb = new Option<string?>("--log-db") { Description = "SQLite file for the logs (LogControl blocks); entries survive a restart with the same file. In memory when omitted." };
+        var logCapacity = new Option<int>("--log-capacity") { Description = "Entries kept per log; the oldest are purged beyond it (default 10000).", DefaultValueFactory = _ => 10_000 };
         var maxAssociations = new Option<int>("--max-associations") { Description = "Clients served at once; the next is refused (default 10).", DefaultValueFactory = _ => 10 };
         var fault = new Option<string[]>("--fault")
         {
@@ -144,6 +147,9 @@ internal static class Iec61850MmsCommands
         command.Options.Add(bind);
         command.Options.Add(password);
         command.Options.Add(files);
+        command.Options.Add(filesWritable);
+        command.Options.Add(logDb);
+        command.Options.Add(logCapacity);
         command.Options.Add(maxAssociations);
         command.Options.Add(fault);
         command.SetAction((parseResult, cancellationToken) => GuardAsync(async () =>
@@ -179,6 +185,9 @@ internal static class Iec61850MmsCommands
             {
                 Password = parseResult.GetValue(password),
                 FileStoreRoot = filesDir,
+                AllowFileWrite = parseResult.GetValue(filesWritable),
+                JournalDatabase = parseResult.GetValue(logDb),
+                JournalCapacity = parseResult.GetValue(logCapacity) >= 1 ? parseResult.GetValue(logCapacity) : throw new CliUsageException("--log-capacity must be at least 1"),
                 MaxAssociations = Math.Max(1, parseResult.GetValue(maxAssociations)),
             };
             var faults = Iec61850ServerFaults.None;
@@ -188,7 +197,17 @@ internal static class Iec61850MmsCommands
                     ? f
                     : throw new CliUsageException($"--fault: '{name}' is not a fault mode ({string.Join(", ", Iec61850ServerFaultNames.All.Keys)})");
             }
-            await using var server = new Iec61850Server(iedModel, options, faults: faults);
+            if (parseResult.GetValue(filesWritable) && filesDir is null) throw new CliUsageException("--files-writable needs --files DIR");
+            Iec61850Server server;
+            try
+            {
+                server = new Iec61850Server(iedModel, options, faults: faults);
+            }
+            catch (MmsJournalStoreException ex)
+            {
+                throw new CliUsageException($"--log-db: {ex.Message}");
+            }
+            await using var running = server;
             try
             {
                 server.Start(new IPEndPoint(address, portNumber));

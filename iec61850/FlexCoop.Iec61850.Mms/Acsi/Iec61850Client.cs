@@ -218,7 +218,12 @@ public sealed partial class Iec61850Client : IAsyncDisposable
     public Task GeneralInterrogationAsync(string rcbReference, FunctionalConstraint fc, CancellationToken cancellationToken = default) =>
         SetDataValuesAsync(rcbReference + ".GI", fc, new MmsBoolean(true), cancellationToken);
 
-    /// <summary>The next report received (informationReports that are not reports are skipped).</summary>
+    private readonly Iec61850ReportAssembler _segments = new();
+
+    /// <summary>
+    /// The next report received (informationReports that are not reports are skipped); a segmented report
+    /// is returned once all its segments have arrived, as one report.
+    /// </summary>
     public async Task<Iec61850Report> ReadReportAsync(CancellationToken cancellationToken = default)
     {
         while (true)
@@ -232,7 +237,7 @@ public sealed partial class Iec61850Client : IAsyncDisposable
             {
                 throw new MmsProtocolException("the association ended before a report arrived", ex);
             }
-            if (Iec61850Report.Parse(pdu) is { } report) return report;
+            if (Iec61850Report.Parse(pdu) is { } segment && _segments.Add(segment) is { } report) return report;
         }
     }
 

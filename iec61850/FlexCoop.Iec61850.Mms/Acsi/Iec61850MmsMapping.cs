@@ -21,10 +21,10 @@ public static class Iec61850MmsMapping
     /// <summary>Builds the MMS objects of <paramref name="model"/> with the initial values from SCL.</summary>
     public static MmsVmd BuildVmd(IedModel model) => BuildVmd(model, Iec61850ServerFaults.None);
 
-    internal static MmsVmd BuildVmd(IedModel model, Iec61850ServerFaults faults)
+    internal static MmsVmd BuildVmd(IedModel model, Iec61850ServerFaults faults, MmsJournalStore? journalStore = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var vmd = new MmsVmd();
+        var vmd = new MmsVmd(journalStore);
         Func<string, bool> writable = faults.HasFlag(Iec61850ServerFaults.WriteAllowedOnSt)
             ? path => IsWritablePath(path) || path.Contains("$ST$", StringComparison.Ordinal) || path.Contains("$MX$", StringComparison.Ordinal)
             : IsWritablePath;

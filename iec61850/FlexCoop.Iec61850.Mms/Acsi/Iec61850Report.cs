@@ -16,6 +16,15 @@ public sealed record Iec61850Report
     public byte[]? EntryId { get; init; }
     public ulong? ConfRev { get; init; }
 
+    /// <summary>Segmented reports: the number of this segment (0, 1, ...), or null when the report is not segmented.</summary>
+    public ulong? SubSqNum { get; init; }
+
+    /// <summary>Segmented reports: whether more segments of the same SqNum follow.</summary>
+    public bool? MoreSegmentsFollow { get; init; }
+
+    /// <summary>How many segments the report arrived in (1 when it was not segmented).</summary>
+    public int Segments { get; init; } = 1;
+
     /// <summary>Which data set members the report carries (bit i = member i).</summary>
     public required MmsBitString Inclusion { get; init; }
 
@@ -39,10 +48,12 @@ public sealed record Iec61850Report
         bool? bufOvfl = opt[6] ? Next<MmsBoolean>("BufOvfl").Value : null;
         var entryId = opt[7] ? Next<MmsOctetString>("EntryID").Value : null;
         ulong? confRev = opt[8] ? Next<MmsUnsigned>("ConfRev").Value : null;
+        ulong? subSqNum = null;
+        bool? moreSegments = null;
         if (opt[9])
         {
-            Next<MmsUnsigned>("SubSqNum");
-            Next<MmsBoolean>("MoreSegmentsFollow");
+            subSqNum = Next<MmsUnsigned>("SubSqNum").Value;
+            moreSegments = Next<MmsBoolean>("MoreSegmentsFollow").Value;
         }
         var inclusion = Next<MmsBitString>("Inclusion");
         var indices = Enumerable.Range(0, inclusion.BitLength).Where(b => inclusion[b]).ToArray();
@@ -66,9 +77,57 @@ public sealed record Iec61850Report
             BufOvfl = bufOvfl,
             EntryId = entryId,
             ConfRev = confRev,
+            SubSqNum = subSqNum,
+            MoreSegmentsFollow = moreSegments,
             Inclusion = inclusion,
             Entries = indices.Select((index, k) => new Iec61850ReportEntry(index, references?[k], values[k], reasons?[k])).ToArray(),
         };
+    }
+}
+
+/// <summary>
+/// Puts segmented reports back together: segments of one report share RptID and SqNum and are numbered
+/// by SubSqNum from 0; the one without MoreSegmentsFollow completes it. A gap in the numbering drops the
+/// incomplete report.
+/// </summary>
+internal sealed class Iec61850ReportAssembler
+{
+    private readonly Dictionary<(string RptId, ulong? SqNum), List<Iec61850Report>> _partial = [];
+    private readonly object _gate = new();
+
+    /// <summary>Most reports being put together at once; the oldest is dropped beyond it.</summary>
+    private const int MaxPartial = 16;
+
+    /// <summary>The whole report once <paramref name="segment"/> completes it; null while segments are missing.</summary>
+    public Iec61850Report? Add(Iec61850Report segment)
+    {
+        if (segment.SubSqNum is not { } sub) return segment;
+        lock (_gate)
+        {
+            var key = (segment.RptId, segment.SqNum);
+            if (sub == 0)
+            {
+                if (_partial.Count >= MaxPartial && !_partial.ContainsKey(key)) _partial.Remove(_partial.Keys.First());
+                _partial[key] = [];
+            }
+            if (!_partial.TryGetValue(key, out var parts) || (ulong)parts.Count != sub)
+            {
+                _partial.Remove(key);
+                return null;
+            }
+            parts.Add(segment);
+            if (segment.MoreSegmentsFollow == true) return null;
+            _partial.Remove(key);
+            var bits = parts.SelectMany(p => p.Entries.Select(e => e.MemberIndex)).ToArray();
+            return parts[0] with
+            {
+                SubSqNum = null,
+                MoreSegmentsFollow = null,
+                Inclusion = MmsBitString.FromBits(parts[0].Inclusion.BitLength, bits),
+                Entries = parts.SelectMany(p => p.Entries).ToArray(),
+                Segments = parts.Count,
+            };
+        }
     }
 }
 

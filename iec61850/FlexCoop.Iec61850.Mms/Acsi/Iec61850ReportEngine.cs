@@ -10,12 +10,16 @@ namespace FlexCoop.Iec61850.Mms.Acsi;
 /// member of the RCB's data set. Reports also go out every integrity period (<c>IntgPd</c>, when TrgOps has
 /// integrity). A BRCB keeps its reports (up to <see cref="BufferCapacity"/>, then BufOvfl) while no client
 /// has it enabled and for resynchronisation: enabling it sends the reports after its <c>EntryID</c>
-/// (written by the client, else the last one sent); <c>PurgeBuf</c> empties the buffer. BufTm is not applied:
-/// each event is reported on its own.
+/// (written by the client, else the last one sent); <c>PurgeBuf</c> empties the buffer. With a
+/// <c>BufTm</c> above 0, data changes within the buffer time after the first one go out as one report
+/// (each member with its own reason); a second change of a member already waiting sends the waiting
+/// report at once and starts a new one. General interrogation and integrity reports are not delayed.
+/// A report larger than the owner's negotiated PDU size is split into segments (OptFlds segmentation,
+/// SubSqNum, MoreSegmentsFollow) that share one SqNum.
 /// </summary>
-internal sealed class Iec61850ReportEngine
+internal sealed class Iec61850ReportEngine : IDisposable
 {
-    private const int ReasonDchg = 1, ReasonQchg = 2, ReasonIntegrity = 4, ReasonGi = 5;
+    private const int ReasonIntegrity = 4, ReasonGi = 5;
 
     private sealed class RcbState(ReportControlBlock rcb, string domain, string itemId, IReadOnlyList<DataSetMember> members)
     {
@@ -34,10 +38,17 @@ internal sealed class Iec61850ReportEngine
 
         /// <summary>BRCB: entries were dropped since the last report sent (BufOvfl).</summary>
         public bool Overflowed { get; set; }
+
+        /// <summary>Changes waiting for the buffer time to end: member index → value and reason.</summary>
+        public SortedDictionary<int, (AccessResult Value, int Reason)>? Pending { get; set; }
+        public DateTime PendingSince { get; set; }
+        public Timer? BufTimer { get; set; }
     }
 
-    /// <summary>One report's content, captured when its event happened.</summary>
-    private sealed record BufferedEntry(ulong Id, DateTime Time, int[] Included, int Reason, AccessResult[] Values);
+    /// <summary>One report's content, captured when its event happened: members included, the reason of each, their values.</summary>
+    private sealed record BufferedEntry(ulong Id, DateTime Time, int[] Included, int[] Reasons, AccessResult[] Values);
+
+    private bool _disposed;
 
     /// <summary>Reports a BRCB keeps; beyond it the oldest are dropped and the next report says BufOvfl.</summary>
     public const int BufferCapacity = 256;
@@ -114,6 +125,8 @@ internal sealed class Iec61850ReportEngine
         {
             lock (state.Gate)
             {
+                // Changes still waiting for the buffer time are discarded with the buffer.
+                state.Pending = null;
                 state.Buffer.Clear();
                 state.Overflowed = false;
             }
@@ -122,17 +135,16 @@ internal sealed class Iec61850ReportEngine
         else if (attribute == "GI" && context.Value is MmsBoolean { Value: true })
         {
             _vmd.SetValue(state.Domain, state.ItemId + "$GI", new MmsBoolean(false));
-            if (!_faults.HasFlag(Iec61850ServerFaults.GiIgnored) && Enabled(state) is { } owner && Trigger(state, 5))
+            if (!_faults.HasFlag(Iec61850ServerFaults.GiIgnored) && Enabled(state) is not null && Trigger(state, 5))
             {
                 Event(state, Enumerable.Range(0, state.Members.Count).ToArray(), ReasonGi);
             }
         }
     }
 
-    /// <summary>The host changed <paramref name="itemId"/> in <paramref name="domain"/>: report it where a data set holds it.</summary>
-    public void OnHostUpdate(string domain, string itemId)
+    /// <summary>The host changed <paramref name="itemId"/> in <paramref name="domain"/> (reason dchg 1, qchg 2 or dupd 3): report it where a data set holds it.</summary>
+    public void OnHostUpdate(string domain, string itemId, int reason)
     {
-        var reason = itemId.EndsWith("$q", StringComparison.Ordinal) ? ReasonQchg : ReasonDchg;
         if (reason == ReasonDchg && _faults.HasFlag(Iec61850ServerFaults.NoDataChangeReports)) return;
         foreach (var state in _all)
         {
@@ -145,9 +157,54 @@ internal sealed class Iec61850ReportEngine
                 var id = m.MmsItemId;
                 if (itemId == id || itemId.StartsWith(id + "$", StringComparison.Ordinal) || id.StartsWith(itemId + "$", StringComparison.Ordinal)) included.Add(i);
             }
-            if (included.Count > 0) Event(state, included.ToArray(), reason);
+            if (included.Count > 0) Change(state, included, reason);
         }
     }
+
+    /// <summary>A data change: reported at once, or kept for the buffer time (BufTm) with other changes.</summary>
+    private void Change(RcbState state, List<int> included, int reason)
+    {
+        var bufTm = _vmd.GetValue(state.Domain, state.ItemId + "$BufTm") is MmsUnsigned u ? u.Value : 0;
+        if (bufTm == 0)
+        {
+            Event(state, included.ToArray(), reason);
+            return;
+        }
+        lock (state.Gate)
+        {
+            if (state.Pending is { } waiting && included.Any(waiting.ContainsKey)) FlushPending(state);
+            if (state.Pending is null)
+            {
+                state.Pending = [];
+                state.PendingSince = DateTime.UtcNow;
+                var pending = state.Pending;
+                state.BufTimer?.Dispose();
+                state.BufTimer = _disposed ? null : new Timer(_ =>
+                {
+                    lock (state.Gate)
+                    {
+                        if (ReferenceEquals(state.Pending, pending)) FlushPending(state);
+                    }
+                }, null, (long)Math.Min(bufTm, int.MaxValue), Timeout.Infinite);
+            }
+            foreach (var i in included) state.Pending[i] = (Capture(state.Members[i]), reason);
+        }
+    }
+
+    /// <summary>The buffer time ended (or a member changed again): the waiting changes become one report (under the RCB's lock).</summary>
+    private void FlushPending(RcbState state)
+    {
+        if (state.Pending is not { Count: > 0 } pending)
+        {
+            state.Pending = null;
+            return;
+        }
+        state.Pending = null;
+        Commit(state, pending.Keys.ToArray(), pending.Values.Select(p => p.Reason).ToArray(), pending.Values.Select(p => p.Value).ToArray(), state.PendingSince);
+    }
+
+    private AccessResult Capture(DataSetMember m) =>
+        _vmd.Find(m.MmsDomainName, m.MmsItemId) is { } node ? AccessResult.Success(node.Read()) : AccessResult.Failure(DataAccessError.ObjectNonExistent);
 
     /// <summary>Integrity period elapsed: a report of every member, or the timer stops once the RCB is no longer enabled.</summary>
     private void OnIntegrityPeriod(RcbState state)
@@ -180,32 +237,32 @@ internal sealed class Iec61850ReportEngine
     private bool Trigger(RcbState state, int reason) =>
         _vmd.GetValue(state.Domain, state.ItemId + "$TrgOps") is MmsBitString trg && trg[reason];
 
-    /// <summary>An event for the RCB: captured now; a BRCB keeps it; sent at once when a client has the RCB enabled.</summary>
+    /// <summary>An event for the RCB reported without delay (GI, integrity, or no BufTm); changes waiting for BufTm go first.</summary>
     private void Event(RcbState state, int[] included, int reason)
     {
-        BufferedEntry entry;
-        MmsPeer? owner;
         lock (state.Gate)
         {
+            if (state.Pending is not null) FlushPending(state);
             var values = new AccessResult[included.Length];
-            for (var k = 0; k < included.Length; k++)
-            {
-                var m = state.Members[included[k]];
-                values[k] = _vmd.Find(m.MmsDomainName, m.MmsItemId) is { } node ? AccessResult.Success(node.Read()) : AccessResult.Failure(DataAccessError.ObjectNonExistent);
-            }
-            entry = new BufferedEntry(state.NextEntryId++, DateTime.UtcNow, included, reason, values);
-            if (state.Rcb.Buffered)
-            {
-                state.Buffer.Add(entry);
-                if (state.Buffer.Count > BufferCapacity)
-                {
-                    state.Buffer.RemoveAt(0);
-                    state.Overflowed = true;
-                }
-            }
-            owner = Enabled(state);
+            for (var k = 0; k < included.Length; k++) values[k] = Capture(state.Members[included[k]]);
+            Commit(state, included, Enumerable.Repeat(reason, included.Length).ToArray(), values, DateTime.UtcNow);
         }
-        if (owner is not null) Emit(state, owner, [entry]);
+    }
+
+    /// <summary>A report's content is final: a BRCB keeps it; it goes to the owner when a client has the RCB enabled (under the RCB's lock).</summary>
+    private void Commit(RcbState state, int[] included, int[] reasons, AccessResult[] values, DateTime time)
+    {
+        var entry = new BufferedEntry(state.NextEntryId++, time, included, reasons, values);
+        if (state.Rcb.Buffered)
+        {
+            state.Buffer.Add(entry);
+            if (state.Buffer.Count > BufferCapacity)
+            {
+                state.Buffer.RemoveAt(0);
+                state.Overflowed = true;
+            }
+        }
+        if (Enabled(state) is { } owner) Emit(state, owner, [entry]);
     }
 
     /// <summary>After a BRCB is enabled: the kept reports after its EntryID (resynchronisation), or after the last one sent.</summary>
@@ -229,13 +286,19 @@ internal sealed class Iec61850ReportEngine
         var reports = new List<InformationReportPdu>(entries.Count);
         lock (state.Gate)
         {
-            foreach (var entry in entries) reports.Add(Build(state, entry));
+            foreach (var entry in entries) reports.AddRange(Build(state, entry, owner.NegotiatedPduSize));
         }
         foreach (var report in reports) _ = owner.SendInformationReportAsync(report).AsTask();
     }
 
-    /// <summary>The 8-1 report of one entry, with the option fields the RCB asks for (under the RCB's lock).</summary>
-    private InformationReportPdu Build(RcbState state, BufferedEntry entry)
+    /// <summary>Octets of an informationReport beyond its list of access results (PDU tag, list name <c>RPT</c>, lengths).</summary>
+    private const int ReportFraming = 24;
+
+    /// <summary>
+    /// The 8-1 report of one entry, with the option fields the RCB asks for (under the RCB's lock); split into
+    /// segments when it would not fit in <paramref name="pduSize"/> octets.
+    /// </summary>
+    private List<InformationReportPdu> Build(RcbState state, BufferedEntry entry, int pduSize)
     {
         var opt = (MmsBitString)_vmd.GetValue(state.Domain, state.ItemId + "$OptFlds");
         var sqNum = _vmd.GetValue(state.Domain, state.ItemId + "$SqNum") is MmsUnsigned u ? u.Value : 0;
@@ -252,27 +315,103 @@ internal sealed class Iec61850ReportEngine
             state.LastSent = Math.Max(state.LastSent, entry.Id);
             if (_vmd.Find(state.Domain, state.ItemId + "$EntryID") is not null) _vmd.SetValue(state.Domain, state.ItemId + "$EntryID", new MmsOctetString(entryId));
         }
-        var results = new List<AccessResult>
+
+        // Per member: its reference (when asked for), value and reason (when asked for).
+        var parts = new (AccessResult? Reference, AccessResult Value, AccessResult? Reason)[entry.Included.Length];
+        for (var k = 0; k < entry.Included.Length; k++)
         {
-            AccessResult.Success(new MmsVisibleString(rptId)),
-            AccessResult.Success(opt),
-        };
-        if (opt[1]) results.Add(AccessResult.Success(new MmsUnsigned(sqNum)));
-        if (opt[2]) results.Add(AccessResult.Success(MmsBinaryTime.From(entry.Time)));
-        if (opt[4]) results.Add(AccessResult.Success(_vmd.GetValue(state.Domain, state.ItemId + "$DatSet")));
-        if (opt[6]) results.Add(AccessResult.Success(new MmsBoolean(overflow)));
-        if (opt[7]) results.Add(AccessResult.Success(new MmsOctetString(entryId)));
-        if (opt[8]) results.Add(AccessResult.Success(_vmd.GetValue(state.Domain, state.ItemId + "$ConfRev")));
-        results.Add(AccessResult.Success(MmsBitString.FromBits(state.Members.Count, entry.Included)));
-        if (opt[5])
-        {
-            foreach (var i in entry.Included) results.Add(AccessResult.Success(new MmsVisibleString(state.Members[i].MmsDomainName + "/" + state.Members[i].MmsItemId)));
+            var m = state.Members[entry.Included[k]];
+            parts[k] = (opt[5] ? AccessResult.Success(new MmsVisibleString(m.MmsDomainName + "/" + m.MmsItemId)) : null,
+                entry.Values[k],
+                opt[3] ? AccessResult.Success(MmsBitString.FromBits(7, entry.Reasons[k])) : null);
         }
-        results.AddRange(entry.Values);
-        if (opt[3])
+
+        List<AccessResult> Header(MmsBitString optFlds, int subSqNum, bool more, int[] included)
         {
-            foreach (var _ in entry.Included) results.Add(AccessResult.Success(MmsBitString.FromBits(7, entry.Reason)));
+            var results = new List<AccessResult>
+            {
+                AccessResult.Success(new MmsVisibleString(rptId)),
+                AccessResult.Success(optFlds),
+            };
+            if (optFlds[1]) results.Add(AccessResult.Success(new MmsUnsigned(sqNum)));
+            if (optFlds[2]) results.Add(AccessResult.Success(MmsBinaryTime.From(entry.Time)));
+            if (optFlds[4]) results.Add(AccessResult.Success(_vmd.GetValue(state.Domain, state.ItemId + "$DatSet")));
+            if (optFlds[6]) results.Add(AccessResult.Success(new MmsBoolean(overflow)));
+            if (optFlds[7]) results.Add(AccessResult.Success(new MmsOctetString(entryId)));
+            if (optFlds[8]) results.Add(AccessResult.Success(_vmd.GetValue(state.Domain, state.ItemId + "$ConfRev")));
+            if (optFlds[9])
+            {
+                results.Add(AccessResult.Success(new MmsUnsigned((ulong)subSqNum)));
+                results.Add(AccessResult.Success(new MmsBoolean(more)));
+            }
+            results.Add(AccessResult.Success(MmsBitString.FromBits(state.Members.Count, included)));
+            return results;
         }
-        return new InformationReportPdu(VariableAccessSpecification.OfList(ObjectName.Vmd("RPT")), results);
+
+        InformationReportPdu Report(MmsBitString optFlds, int subSqNum, bool more, int from, int count)
+        {
+            var results = Header(optFlds, subSqNum, more, entry.Included.AsSpan(from, count).ToArray());
+            for (var k = from; k < from + count; k++) if (parts[k].Reference is { } r) results.Add(r);
+            for (var k = from; k < from + count; k++) results.Add(parts[k].Value);
+            for (var k = from; k < from + count; k++) if (parts[k].Reason is { } r) results.Add(r);
+            return new InformationReportPdu(VariableAccessSpecification.OfList(ObjectName.Vmd("RPT")), results);
+        }
+
+        var plain = opt[9] ? WithBit(opt, 9, false) : opt;
+        var whole = Report(plain, 0, false, 0, parts.Length);
+        if (MmsPduCodec.Encode(whole).Length <= pduSize) return [whole];
+
+        // Too large for the association: segments of as many members as fit, sharing SqNum.
+        var segmented = WithBit(opt, 9, true);
+        var writer = new Ber.BerWriter(256);
+        int SizeOf(AccessResult? r)
+        {
+            if (r is not { Value: { } v }) return r is null ? 0 : 3;
+            writer.Reset();
+            MmsDataCodec.WriteData(writer, v);
+            return writer.Length;
+        }
+        var headerSize = 0;
+        foreach (var h in Header(segmented, 0xFFFF, true, entry.Included)) headerSize += SizeOf(h);
+        var budget = pduSize - headerSize - ReportFraming;
+        var segments = new List<(int From, int Count)>();
+        var start = 0;
+        var used = 0;
+        for (var k = 0; k < parts.Length; k++)
+        {
+            var cost = SizeOf(parts[k].Reference) + SizeOf(parts[k].Value) + SizeOf(parts[k].Reason);
+            if (k > start && used + cost > budget)
+            {
+                segments.Add((start, k - start));
+                start = k;
+                used = 0;
+            }
+            used += cost;
+        }
+        segments.Add((start, parts.Length - start));
+        var reports = new List<InformationReportPdu>(segments.Count);
+        for (var n = 0; n < segments.Count; n++) reports.Add(Report(segmented, n, n < segments.Count - 1, segments[n].From, segments[n].Count));
+        return reports;
+    }
+
+    private static MmsBitString WithBit(MmsBitString bits, int bit, bool value)
+    {
+        var set = Enumerable.Range(0, bits.BitLength).Where(b => b == bit ? value : bits[b]).ToArray();
+        return MmsBitString.FromBits(Math.Max(bits.BitLength, bit + 1), set);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var state in _all)
+        {
+            lock (state.Gate)
+            {
+                state.Integrity?.Dispose();
+                state.Integrity = null;
+                state.BufTimer?.Dispose();
+                state.BufTimer = null;
+            }
+        }
     }
 }

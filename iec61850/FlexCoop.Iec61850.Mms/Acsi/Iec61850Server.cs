@@ -22,8 +22,10 @@ public sealed class Iec61850Server : IAsyncDisposable
         Faults = faults;
         options ??= new MmsServerOptions();
         if (options.ModelName == new MmsServerOptions().ModelName) options = options with { ModelName = model.Ied.Type ?? model.Name };
-        var vmd = Iec61850MmsMapping.BuildVmd(model, faults);
+        _journalStore = new MmsJournalStore(options.JournalDatabase, options.JournalCapacity);
+        var vmd = Iec61850MmsMapping.BuildVmd(model, faults, _journalStore);
         _reports = new Iec61850ReportEngine(model, vmd, faults);
+        _logs = new Iec61850LogEngine(model, vmd);
         _settingGroups = new Iec61850SettingGroupEngine(model, vmd, faults);
         Mms = new MmsServer(vmd, options)
         {
@@ -35,7 +37,9 @@ public sealed class Iec61850Server : IAsyncDisposable
         _controls = new Iec61850ControlEngine(this, vmd, controlHandler ?? new MirrorControlHandler(), faults);
     }
 
+    private readonly MmsJournalStore _journalStore;
     private readonly Iec61850ReportEngine _reports;
+    private readonly Iec61850LogEngine _logs;
     private readonly Iec61850SettingGroupEngine _settingGroups;
     private readonly Iec61850ControlEngine _controls;
 
@@ -51,6 +55,8 @@ public sealed class Iec61850Server : IAsyncDisposable
         if (handled) return error;
         error = _settingGroups.OnWrite(context, out handled);
         if (handled) return error;
+        error = _logs.OnWrite(context, out handled);
+        if (handled) return error;
         return _reports.OnWrite(context, out _);
     }
 
@@ -58,6 +64,7 @@ public sealed class Iec61850Server : IAsyncDisposable
     {
         _reports.OnWritten(context);
         _settingGroups.OnWritten(context);
+        _logs.OnWritten(context);
     }
 
     public IedModel Model { get; }
@@ -73,8 +80,27 @@ public sealed class Iec61850Server : IAsyncDisposable
     public void SetDataValue(string reference, FunctionalConstraint fc, MmsValue value)
     {
         var name = Iec61850MmsMapping.ToObjectName(reference, fc);
+        var before = Mms.Vmd.GetValue(name.DomainId!, name.ItemId);
         Mms.Vmd.SetValue(name.DomainId!, name.ItemId, value);
-        _reports.OnHostUpdate(name.DomainId!, name.ItemId);
+        var reason = before.Equals(value) ? ReasonDupd : name.ItemId.EndsWith("$q", StringComparison.Ordinal) ? ReasonQchg : ReasonDchg;
+        HostUpdated(name.DomainId!, name.ItemId, reason);
+    }
+
+    /// <summary>Reason-for-inclusion bits of a host update: data change, quality change, data update (same value written again).</summary>
+    private const int ReasonDchg = 1, ReasonQchg = 2, ReasonDupd = 3;
+
+    private void HostUpdated(string domain, string itemId, int reason)
+    {
+        _reports.OnHostUpdate(domain, itemId, reason);
+        _logs.OnHostUpdate(domain, itemId, reason);
+    }
+
+    /// <summary>The journal of a log (<c>LD/LN$LogName</c> or <c>LD/LN.LogName</c>), for the host to read or append to; null when there is none.</summary>
+    public MmsJournal? FindLog(string logReference)
+    {
+        ArgumentNullException.ThrowIfNull(logReference);
+        var slash = logReference.IndexOf('/', StringComparison.Ordinal);
+        return slash <= 0 ? null : Mms.Vmd.FindDomain(logReference[..slash])?.FindJournal(logReference[(slash + 1)..].Replace('.', '$'));
     }
 
     /// <summary>The current value of <paramref name="reference"/> with <paramref name="fc"/>.</summary>
@@ -93,11 +119,22 @@ public sealed class Iec61850Server : IAsyncDisposable
         var name = Iec61850MmsMapping.ToObjectName(dataObject + "." + valuePath, fc);
         var q = Iec61850MmsMapping.ToObjectName(dataObject + ".q", fc);
         var t = Iec61850MmsMapping.ToObjectName(dataObject + ".t", fc);
+        var valueBefore = Mms.Vmd.GetValue(name.DomainId!, name.ItemId);
+        var qualityBefore = Mms.Vmd.GetValue(q.DomainId!, q.ItemId);
+        var bits = quality.ToBitString();
         Mms.Vmd.SetValue(name.DomainId!, name.ItemId, value);
-        Mms.Vmd.SetValue(q.DomainId!, q.ItemId, quality.ToBitString());
+        Mms.Vmd.SetValue(q.DomainId!, q.ItemId, bits);
         Mms.Vmd.SetValue(t.DomainId!, t.ItemId, MmsUtcTime.From(timestamp, 0x0A));
-        _reports.OnHostUpdate(name.DomainId!, name.ItemId);
+        if (!valueBefore.Equals(value)) HostUpdated(name.DomainId!, name.ItemId, ReasonDchg);
+        else if (!qualityBefore.Equals(bits)) HostUpdated(q.DomainId!, q.ItemId, ReasonQchg);
+        else HostUpdated(name.DomainId!, name.ItemId, ReasonDupd);
     }
 
-    public ValueTask DisposeAsync() => Mms.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _logs.Dispose();
+        _reports.Dispose();
+        await Mms.DisposeAsync().ConfigureAwait(false);
+        _journalStore.Dispose();
+    }
 }

@@ -130,18 +130,39 @@ public sealed partial class MmsClient
         }
     }
 
+    /// <summary>One ReadJournal page: entries from <paramref name="startingTime"/> (or after <paramref name="entryToStartAfter"/>, which that time then qualifies) up to <paramref name="endingTime"/>.</summary>
+    public Task<ReadJournalResponse> ReadJournalPageAsync(ObjectName journalName, MmsBinaryTime? startingTime, MmsBinaryTime? endingTime, byte[]? entryToStartAfter = null, CancellationToken cancellationToken = default) =>
+        RequestAsync<ReadJournalResponse>(new ReadJournalRequest(journalName, startingTime, endingTime, entryToStartAfter), cancellationToken);
+
     /// <summary>ReadJournal between two times (either may be null), following moreFollows.</summary>
-    public async Task<IReadOnlyList<MmsJournalEntry>> ReadJournalAsync(ObjectName journalName, MmsBinaryTime? startingTime = null, MmsBinaryTime? endingTime = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<MmsJournalEntry>> ReadJournalAsync(ObjectName journalName, MmsBinaryTime? startingTime = null, MmsBinaryTime? endingTime = null, CancellationToken cancellationToken = default) =>
+        ReadJournalPagesAsync(journalName, startingTime, endingTime, null, cancellationToken);
+
+    /// <summary>ReadJournal of the entries after <paramref name="entryToStartAfter"/> (whose time is <paramref name="startingTime"/>), following moreFollows.</summary>
+    public Task<IReadOnlyList<MmsJournalEntry>> ReadJournalAfterAsync(ObjectName journalName, MmsBinaryTime startingTime, byte[] entryToStartAfter, MmsBinaryTime? endingTime = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(startingTime);
+        ArgumentNullException.ThrowIfNull(entryToStartAfter);
+        return ReadJournalPagesAsync(journalName, startingTime, endingTime, entryToStartAfter, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<MmsJournalEntry>> ReadJournalPagesAsync(ObjectName journalName, MmsBinaryTime? startingTime, MmsBinaryTime? endingTime, byte[]? after, CancellationToken cancellationToken)
     {
         var all = new List<MmsJournalEntry>();
-        var page = await RequestAsync<ReadJournalResponse>(new ReadJournalRequest(journalName, startingTime, endingTime, null), cancellationToken).ConfigureAwait(false);
+        var page = await ReadJournalPageAsync(journalName, startingTime, endingTime, after, cancellationToken).ConfigureAwait(false);
         all.AddRange(page.Entries);
         while (page.MoreFollows && page.Entries.Count > 0)
         {
             var last = page.Entries[^1];
-            page = await RequestAsync<ReadJournalResponse>(new ReadJournalRequest(journalName, last.OccurrenceTime, endingTime, last.EntryId), cancellationToken).ConfigureAwait(false);
+            if (after is not null && last.EntryId.AsSpan().SequenceEqual(after)) throw new MmsProtocolException("the server repeats the same journal page");
+            after = last.EntryId;
+            page = await ReadJournalPageAsync(journalName, last.OccurrenceTime, endingTime, after, cancellationToken).ConfigureAwait(false);
             all.AddRange(page.Entries);
         }
         return all;
     }
+
+    /// <summary>InitializeJournal: deletes entries up to a time and entry (every entry when both are null); returns how many were deleted.</summary>
+    public async Task<uint> InitializeJournalAsync(ObjectName journalName, MmsBinaryTime? limitingTime = null, byte[]? limitingEntry = null, CancellationToken cancellationToken = default) =>
+        (await RequestAsync<InitializeJournalResponse>(new InitializeJournalRequest(journalName, limitingTime, limitingEntry), cancellationToken).ConfigureAwait(false)).EntriesDeleted;
 }

@@ -277,6 +277,11 @@ public sealed partial class MmsClient : IAsyncDisposable
             tcs.TrySetResult(pdu!);
             return;
         }
+        if (pdu is ConfirmedRequestPdu serverRequest)
+        {
+            _ = Task.Run(() => AnswerServerRequestAsync(serverRequest));
+            return;
+        }
         if (pdu is InformationReportPdu report)
         {
             if (InformationReportHandler?.Invoke(report) == true) return;
@@ -463,6 +468,7 @@ public sealed partial class MmsClient : IAsyncDisposable
             }
         }
         await _transport.DisposeAsync().ConfigureAwait(false);
+        CloseServedFiles();
     }
 
     /// <summary>Releases the association if it is still open (aborts when release fails), then frees the socket.</summary>

@@ -27,6 +27,9 @@ public sealed class MmsPeer
         _association.AfterResponse(action);
     }
 
+    /// <summary>The largest MMS PDU this association accepts (negotiated in initiate).</summary>
+    public int NegotiatedPduSize => _association.NegotiatedPduSize;
+
     /// <summary>Sends an unconfirmed informationReport to this association only.</summary>
     public ValueTask SendInformationReportAsync(InformationReportPdu report, CancellationToken cancellationToken = default) =>
         _association.SendPduBytesAsync(MmsPduCodec.Encode(report), cancellationToken);

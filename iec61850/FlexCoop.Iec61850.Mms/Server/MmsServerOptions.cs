@@ -28,8 +28,26 @@ public sealed record MmsServerOptions
     /// <summary>Directory served by the file services; null disables them.</summary>
     public string? FileStoreRoot { get; init; }
 
-    /// <summary>Whether clients may delete, rename and obtain (copy) files in the file store.</summary>
+    /// <summary>Whether clients may delete, rename and store (ObtainFile) files in the file store.</summary>
     public bool AllowFileWrite { get; init; }
+
+    /// <summary>Largest file a client may store with ObtainFile.</summary>
+    public long MaxObtainFileSize { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>How long the server waits for each of the client's answers while it obtains a file.</summary>
+    public TimeSpan ObtainFileTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// SQLite file holding the journals (IEC 61850 logs) of an <c>Iec61850Server</c>; entries survive a restart
+    /// with the same file. In memory when null. (A bare <see cref="MmsServer"/> takes its store from its <see cref="MmsVmd"/>.)
+    /// </summary>
+    public string? JournalDatabase { get; init; }
+
+    /// <summary>Entries kept per journal; the oldest are purged beyond it.</summary>
+    public int JournalCapacity { get; init; } = 10_000;
+
+    /// <summary>Whether clients may delete journal entries with InitializeJournal.</summary>
+    public bool AllowJournalInitialize { get; init; }
 
     /// <summary>Files a single association may have open at once.</summary>
     public int MaxOpenFilesPerAssociation { get; init; } = 8;
@@ -53,6 +71,9 @@ public sealed record MmsServerOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxNamedVariableListEntries));
         }
+        if (MaxObtainFileSize < 0) throw new ArgumentOutOfRangeException(nameof(MaxObtainFileSize));
+        if (ObtainFileTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ObtainFileTimeout));
+        if (JournalCapacity < 1) throw new ArgumentOutOfRangeException(nameof(JournalCapacity), "at least one entry per journal");
         if (FileStoreRoot is { } root && !Directory.Exists(root)) throw new DirectoryNotFoundException($"file store '{root}' does not exist");
     }
 }

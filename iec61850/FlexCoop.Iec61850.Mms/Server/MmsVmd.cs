@@ -13,6 +13,19 @@ public sealed class MmsVmd
     private readonly ConcurrentDictionary<string, MmsDomain> _domains = new(StringComparer.Ordinal);
     private readonly List<string> _domainOrder = [];
     private readonly object _gate = new();
+    private MmsJournalStore? _journalStore;
+
+    /// <summary>A VMD whose journals keep their entries in <paramref name="journalStore"/> (the caller owns it); in memory when null.</summary>
+    public MmsVmd(MmsJournalStore? journalStore = null) => _journalStore = journalStore;
+
+    /// <summary>Where the journals keep their entries (created in memory on first use when none was given).</summary>
+    public MmsJournalStore JournalStore
+    {
+        get
+        {
+            lock (_gate) return _journalStore ??= new MmsJournalStore();
+        }
+    }
 
     /// <summary>Domains in definition order.</summary>
     public IReadOnlyList<MmsDomain> Domains
@@ -160,7 +173,7 @@ public sealed class MmsDomain
     public MmsJournal AddJournal(string name)
     {
         MmsNames.Check(name, nameof(name));
-        var journal = new MmsJournal(name);
+        var journal = new MmsJournal(this, name);
         lock (_gate)
         {
             if (!_journals.TryAdd(name, journal)) throw new ArgumentException($"journal '{name}' already exists", nameof(name));
@@ -323,39 +336,45 @@ internal sealed class MmsNamedVariableListSet
     }
 }
 
-/// <summary>A journal (IEC 61850 log): entries the host appends, read with ReadJournal.</summary>
+/// <summary>
+/// A journal (IEC 61850 log): entries appended by the host or by log control blocks, read with
+/// ReadJournal. The entries live in the VMD's <see cref="MmsJournalStore"/>.
+/// </summary>
 public sealed class MmsJournal
 {
-    private readonly List<MmsJournalEntry> _entries = [];
-    private readonly object _gate = new();
-    private ulong _next = 1;
+    internal MmsJournal(MmsDomain domain, string name)
+    {
+        Domain = domain;
+        Name = name;
+        Key = domain.Name + "/" + name;
+    }
 
-    internal MmsJournal(string name) => Name = name;
+    public MmsDomain Domain { get; }
 
+    /// <summary>The item id of the journal in its domain (<c>LLN0$EventLog</c>).</summary>
     public string Name { get; }
 
-    /// <summary>Most entries kept; the oldest are dropped beyond it.</summary>
-    public int Capacity { get; init; } = 10_000;
+    /// <summary>The name the store files its entries under: <c>domain/item</c>.</summary>
+    internal string Key { get; }
+
+    private MmsJournalStore Store => Domain.Vmd.JournalStore;
 
     /// <summary>Appends an entry; returns its 8-octet entry identifier.</summary>
-    public byte[] Append(MmsBinaryTime occurrenceTime, IReadOnlyList<(string Tag, MmsValue Value)> variables)
-    {
-        ArgumentNullException.ThrowIfNull(occurrenceTime);
-        ArgumentNullException.ThrowIfNull(variables);
-        lock (_gate)
-        {
-            var id = new byte[8];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(id, _next++);
-            _entries.Add(new MmsJournalEntry(id, occurrenceTime, variables.ToArray()));
-            if (_entries.Count > Capacity) _entries.RemoveAt(0);
-            return id;
-        }
-    }
+    public byte[] Append(MmsBinaryTime occurrenceTime, IReadOnlyList<(string Tag, MmsValue Value)> variables) =>
+        MmsJournalStore.EntryIdOf(Store.Append(Key, occurrenceTime, variables));
 
-    internal MmsJournalEntry[] Snapshot()
-    {
-        lock (_gate) return _entries.ToArray();
-    }
+    /// <summary>Entries kept now (at most the store's capacity).</summary>
+    public int Count => Store.Count(Key);
+
+    /// <summary>Oldest and newest entry (number and time), or null when the journal is empty.</summary>
+    public (ulong OldestEntry, MmsBinaryTime OldestTime, ulong NewestEntry, MmsBinaryTime NewestTime)? Bounds => Store.Bounds(Key);
+
+    /// <summary>Entries in entry order after <paramref name="afterEntry"/> with a time within [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public IReadOnlyList<MmsJournalEntry> Read(MmsBinaryTime? from, MmsBinaryTime? to, ulong afterEntry = 0, int limit = 1000) =>
+        Store.Read(Key, from, to, afterEntry, limit);
+
+    /// <summary>InitializeJournal: deletes the entries up to a time and entry (all when both are null); returns how many.</summary>
+    public int Initialize(MmsBinaryTime? untilTime = null, ulong? untilEntry = null) => Store.Delete(Key, untilTime, untilEntry);
 }
 
 internal static class MmsNames

@@ -106,17 +106,104 @@ internal sealed partial class ServerAssociation
         return new FileRenameResponse();
     }
 
-    /// <summary>ObtainFile within the server's own store: copies the source file to the destination name.</summary>
-    private ServiceResult ObtainFile(ObtainFileRequest request)
+    private int _obtainsRunning;
+
+    /// <summary>
+    /// ObtainFile (ISO 9506 file management, IEC 61850 SetFile): the client asks the server to fetch
+    /// <see cref="ObtainFileRequest.SourceFile"/> from the client's own file store into the server's store as
+    /// <see cref="ObtainFileRequest.DestinationFile"/>. The server opens, reads and closes the source on the
+    /// client with FileOpen/FileRead/FileClose requests of its own on this association, writes a temporary
+    /// file and renames it into place once complete; the ObtainFile response (or error) goes out then.
+    /// One transfer per association at a time, bounded by <see cref="MmsServerOptions.MaxObtainFileSize"/>.
+    /// </summary>
+    private void StartObtainFile(uint invokeId, ObtainFileRequest request)
     {
-        if (CheckWritable(request.SourceFile, out var from) is { } e) return e;
-        if (CheckWritable(request.DestinationFile, out var to) is { } e2) return e2;
-        if (!File.Exists(from)) return MmsServiceError.FileNonExistent($"'{request.SourceFile}' does not exist");
-        if (File.Exists(to)) return MmsServiceError.DuplicateFilename($"'{request.DestinationFile}' already exists");
-        var dir = Path.GetDirectoryName(to);
-        if (dir is not null) Directory.CreateDirectory(dir);
-        File.Copy(from, to);
-        return new ObtainFileResponse();
+        _ = RunDetachedAsync(async () =>
+        {
+            ServiceResult result;
+            try
+            {
+                result = Interlocked.Increment(ref _obtainsRunning) > 1
+                    ? MmsServiceError.CapabilityUnavailable("one ObtainFile at a time per association")
+                    : await ObtainFromClientAsync(request).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _obtainsRunning);
+            }
+            MmsPdu reply = result.Response is { } response ? new ConfirmedResponsePdu(invokeId, response) : new ConfirmedErrorPdu(invokeId, result.Error!);
+            await SendPduBytesAsync(MmsPduCodec.Encode(reply), CancellationToken.None).ConfigureAwait(false);
+        });
+    }
+
+    private async Task<ServiceResult> ObtainFromClientAsync(ObtainFileRequest request)
+    {
+        if (CheckWritable(request.DestinationFile, out var to) is { } e) return e;
+        if (request.SourceFile.Length is 0 or > 255) return MmsServiceError.FilenameSyntaxError("the source file name must be 1..255 characters");
+        if (File.Exists(to) || Directory.Exists(to)) return MmsServiceError.DuplicateFilename($"'{request.DestinationFile}' already exists");
+        var temp = to + ".obtain-" + Guid.NewGuid().ToString("N");
+        int? frsm = null;
+        try
+        {
+            var open = await RequestFromClientAsync(new FileOpenRequest(request.SourceFile, 0)).ConfigureAwait(false) as FileOpenResponse
+                ?? throw new MmsProtocolException("the client answered FileOpen with another service");
+            frsm = open.FrsmId;
+            if (open.Attributes.Size > Options.MaxObtainFileSize)
+            {
+                return MmsServiceError.CapabilityUnavailable($"'{request.SourceFile}' has {open.Attributes.Size} octets; this server takes at most {Options.MaxObtainFileSize}");
+            }
+            var dir = Path.GetDirectoryName(to);
+            if (dir is not null) Directory.CreateDirectory(dir);
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                long total = 0;
+                while (true)
+                {
+                    var chunk = await RequestFromClientAsync(new FileReadRequest(open.FrsmId)).ConfigureAwait(false) as FileReadResponse
+                        ?? throw new MmsProtocolException("the client answered FileRead with another service");
+                    total += chunk.FileData.Length;
+                    if (total > Options.MaxObtainFileSize) return MmsServiceError.CapabilityUnavailable($"the file is larger than {Options.MaxObtainFileSize} octets");
+                    await output.WriteAsync(chunk.FileData).ConfigureAwait(false);
+                    if (!chunk.MoreFollows) break;
+                    if (chunk.FileData.Length == 0) throw new MmsProtocolException("the client sent an empty FileRead with moreFollows");
+                }
+            }
+            frsm = null;
+            await RequestFromClientAsync(new FileCloseRequest(open.FrsmId)).ConfigureAwait(false);
+            if (File.Exists(to)) return MmsServiceError.DuplicateFilename($"'{request.DestinationFile}' appeared meanwhile");
+            File.Move(temp, to);
+            return new ObtainFileResponse();
+        }
+        catch (MmsServiceErrorException ex)
+        {
+            return new MmsServiceError(MmsErrorClass.File, ex.Error.Class == MmsErrorClass.File ? ex.Error.Code : 0, $"the client could not provide '{request.SourceFile}': {ex.Error}");
+        }
+        catch (Exception ex) when (ex is MmsException or TimeoutException or IOException or UnauthorizedAccessException)
+        {
+            return MmsServiceError.OtherService($"obtaining '{request.SourceFile}' failed: {ex.Message}");
+        }
+        finally
+        {
+            if (frsm is { } open)
+            {
+                try
+                {
+                    await RequestFromClientAsync(new FileCloseRequest(open)).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is MmsException or TimeoutException)
+                {
+                    // best effort: the client closes its files when the association ends
+                }
+            }
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+                // left behind; never served under the destination name
+            }
+        }
     }
 
     private void CloseAllFiles()

@@ -33,8 +33,8 @@ internal sealed partial class ServerAssociation
         FileDirectoryRequest f => FileDirectory(f),
         FileDeleteRequest f => FileDelete(f),
         FileRenameRequest f => FileRename(f),
-        ObtainFileRequest f => ObtainFile(f),
         ReadJournalRequest j => ReadJournal(j),
+        InitializeJournalRequest j => InitializeJournal(j),
         _ => MmsServiceError.OtherService("service not supported"),
     };
 
@@ -249,43 +249,68 @@ internal sealed partial class ServerAssociation
 
     // ------------------------------------------------------------------ journals
 
-    private static long TimeKey(MmsBinaryTime t) => ((long)(t.DaysSince1984 ?? 0) << 32) | t.MillisecondsOfDay;
+    /// <summary>Entries fetched from the store for one ReadJournal page at most.</summary>
+    private const int JournalPageRows = 500;
+
+    private MmsJournal? FindJournal(ObjectName name) =>
+        name.Scope == MmsScope.DomainSpecific ? DomainOf(name.DomainId)?.FindJournal(name.ItemId) : null;
 
     private ServiceResult ReadJournal(ReadJournalRequest request)
     {
-        if (request.JournalName.Scope != MmsScope.DomainSpecific || DomainOf(request.JournalName.DomainId)?.FindJournal(request.JournalName.ItemId) is not { } journal)
+        if (FindJournal(request.JournalName) is not { } journal) return MmsServiceError.ObjectNonExistent($"journal '{request.JournalName}' does not exist");
+        ulong after = 0;
+        if (request.EntryToStartAfter is { } entry && !_server.IgnoreEntryToStartAfter)
         {
-            return MmsServiceError.ObjectNonExistent($"journal '{request.JournalName}' does not exist");
+            if (MmsJournalStore.NumberOf(entry) is not { } number) return MmsServiceError.ObjectConstraintConflict($"an entry identifier of this server has 8 octets, not {entry.Length}");
+            after = number;
         }
-        IEnumerable<MmsJournalEntry> entries = journal.Snapshot();
-        if (request.EntryToStartAfter is { } after && !_server.IgnoreEntryToStartAfter)
+        IReadOnlyList<MmsJournalEntry> entries;
+        try
         {
-            var all = entries.ToList();
-            var index = all.FindIndex(e => e.EntryId.AsSpan().SequenceEqual(after));
-            entries = index >= 0 ? all.Skip(index + 1) : all.Where(e => TimeKey(e.OccurrenceTime) > TimeKey(request.StartingTime ?? new MmsBinaryTime(0, 0)));
+            entries = journal.Read(request.StartingTime, request.EndingTime, after, JournalPageRows + 1);
         }
-        else if (request.StartingTime is { } start)
+        catch (MmsJournalStoreException ex)
         {
-            entries = entries.Where(e => TimeKey(e.OccurrenceTime) >= TimeKey(start));
+            return new MmsServiceError(MmsErrorClass.Resource, 0, ex.Message);
         }
-        if (request.EndingTime is { } end) entries = entries.Where(e => TimeKey(e.OccurrenceTime) <= TimeKey(end));
         var result = new List<MmsJournalEntry>();
         var budget = NegotiatedPduSize - ResponseOverhead;
         var writer = new Ber.BerWriter(256);
-        var more = false;
-        foreach (var entry in entries)
+        var more = entries.Count > JournalPageRows;
+        foreach (var e in entries.Take(JournalPageRows))
         {
             writer.Reset();
-            foreach (var (_, value) in entry.Variables) MmsDataCodec.WriteData(writer, value);
-            var cost = writer.Length + entry.Variables.Sum(v => v.Tag.Length + 8) + 40;
+            foreach (var (_, value) in e.Variables) MmsDataCodec.WriteData(writer, value);
+            var cost = writer.Length + e.Variables.Sum(v => v.Tag.Length + 8) + 40;
             if (cost > budget)
             {
                 more = true;
                 break;
             }
             budget -= cost;
-            result.Add(entry);
+            result.Add(e);
         }
+        if (result.Count == 0 && more) return MmsServiceError.CapabilityUnavailable("the next journal entry does not fit in the negotiated PDU size");
         return new ReadJournalResponse(result, more);
+    }
+
+    private ServiceResult InitializeJournal(InitializeJournalRequest request)
+    {
+        if (FindJournal(request.JournalName) is not { } journal) return MmsServiceError.ObjectNonExistent($"journal '{request.JournalName}' does not exist");
+        if (!Options.AllowJournalInitialize) return MmsServiceError.ObjectAccessDenied("this server does not let clients delete journal entries");
+        ulong? until = null;
+        if (request.LimitingEntry is { } entry)
+        {
+            if (MmsJournalStore.NumberOf(entry) is not { } number) return MmsServiceError.ObjectConstraintConflict($"an entry identifier of this server has 8 octets, not {entry.Length}");
+            until = number;
+        }
+        try
+        {
+            return new InitializeJournalResponse((uint)journal.Initialize(request.LimitingTime, until));
+        }
+        catch (MmsJournalStoreException ex)
+        {
+            return new MmsServiceError(MmsErrorClass.Resource, 0, ex.Message);
+        }
     }
 }

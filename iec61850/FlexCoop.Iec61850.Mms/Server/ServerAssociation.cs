@@ -91,6 +91,44 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
         finally
         {
             _associated = false;
+            foreach (var (_, waiter) in _outgoing) waiter.TrySetException(new MmsProtocolException("the association ended"));
+            _outgoing.Clear();
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<uint, TaskCompletionSource<MmsPdu>> _outgoing = new();
+    private uint _outgoingInvokeId;
+
+    /// <summary>Sends a confirmed request to the client (ObtainFile's file transfer) and waits for its answer.</summary>
+    private async Task<MmsResponse> RequestFromClientAsync(MmsRequest request)
+    {
+        if (!_associated) throw new MmsProtocolException("the association ended");
+        var id = Interlocked.Increment(ref _outgoingInvokeId);
+        var waiter = new TaskCompletionSource<MmsPdu>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _outgoing[id] = waiter;
+        try
+        {
+            await SendPduBytesAsync(MmsPduCodec.Encode(new ConfirmedRequestPdu(id, request)), CancellationToken.None).ConfigureAwait(false);
+            MmsPdu reply;
+            try
+            {
+                reply = await waiter.Task.WaitAsync(Options.ObtainFileTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"the client did not answer {request.GetType().Name} within {Options.ObtainFileTimeout}");
+            }
+            return reply switch
+            {
+                ConfirmedResponsePdu r => r.Response,
+                ConfirmedErrorPdu e => throw new MmsServiceErrorException(e.Error),
+                RejectPdu j => throw new MmsProtocolException($"the client rejected {request.GetType().Name} ({j.Reason})") { Reject = j.Reason },
+                _ => throw new MmsProtocolException($"unexpected {reply.GetType().Name}"),
+            };
+        }
+        finally
+        {
+            _outgoing.TryRemove(id, out _);
         }
     }
 
@@ -296,6 +334,18 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
         }
         switch (pdu)
         {
+            case ConfirmedRequestPdu { Request: ObtainFileRequest obtain } request:
+                StartObtainFile(request.InvokeId, obtain);
+                break;
+            case ConfirmedResponsePdu response when _outgoing.TryRemove(response.InvokeId, out var waiter):
+                waiter.TrySetResult(response);
+                break;
+            case ConfirmedErrorPdu error when _outgoing.TryRemove(error.InvokeId, out var waiter):
+                waiter.TrySetResult(error);
+                break;
+            case RejectPdu { OriginalInvokeId: { } rejected } reject when _outgoing.TryRemove(rejected, out var waiter):
+                waiter.TrySetResult(reject);
+                break;
             case ConfirmedRequestPdu request:
                 {
                     lock (_afterGate) _handling = true;

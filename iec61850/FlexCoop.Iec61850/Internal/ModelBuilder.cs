@@ -542,8 +542,8 @@ internal sealed class ModelBuilder
                 Add(lcb, "DatSet", BasicType.ObjRef, ds?.Reference ?? "");
                 Add(lcb, "OldEntrTm", BasicType.EntryTime, null);
                 Add(lcb, "NewEntrTm", BasicType.EntryTime, null);
-                Add(lcb, "OldEnt", BasicType.EntryID, new byte[8]);
-                Add(lcb, "NewEnt", BasicType.EntryID, new byte[8]);
+                Add(lcb, "OldEntr", BasicType.EntryID, new byte[8]);
+                Add(lcb, "NewEntr", BasicType.EntryID, new byte[8]);
                 Add(lcb, "TrgOps", BasicType.TrgOps, lc.TrgOps);
                 Add(lcb, "IntgPd", BasicType.INT32U, (ulong)lc.IntgPd);
                 Attach(ln, lcb);

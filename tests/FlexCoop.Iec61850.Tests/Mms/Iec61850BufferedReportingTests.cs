@@ -90,6 +90,7 @@ public sealed class Iec61850BufferedReportingTests
         await using var _ = server;
         await using var __ = client;
         await client.SetDataValuesAsync(Brcb + ".OptFlds", FunctionalConstraint.BR, MmsBitString.FromBits(10, 1, 4, 6, 7, 8), Ct);
+        await client.SetDataValuesAsync(Brcb + ".BufTm", FunctionalConstraint.BR, new MmsUnsigned(0), Ct); // one buffered entry per update
         for (var i = 0; i < 300; i++) Measure(server, i);
         await client.EnableReportingAsync(Brcb, FunctionalConstraint.BR, cancellationToken: Ct);
         var first = await client.ReadReportAsync(Ct);

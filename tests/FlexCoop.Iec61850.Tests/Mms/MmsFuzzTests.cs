@@ -40,6 +40,11 @@ public sealed class MmsFuzzTests
         MmsPduCodec.Encode(new ConfirmedRequestPdu(RawId + 14, new WriteRequest(VariableAccessSpecification.Of(N("MMXU1$SP$Setp")),
             [new MmsStructure(new MmsStructure(new MmsFloat64(1)), new MmsOctetString([1]), new MmsUnsigned(3), new MmsBinaryTime(1, 2), new MmsBoolean(false), new MmsArray([new MmsInteger(1), new MmsInteger(2), new MmsInteger(3)]))]))),
         MmsPduCodec.Encode(new InformationReportPdu(VariableAccessSpecification.OfList(ObjectName.Vmd("RPT")), [AccessResult.Success(new MmsUtcTime(1, 2, 3))])),
+        MmsPduCodec.Encode(new ConfirmedRequestPdu(RawId + 15, new ReadJournalRequest(N("LLN0$Log"), new MmsBinaryTime(0, 1), new MmsBinaryTime(9, 2), [0, 0, 0, 0, 0, 0, 0, 1]))),
+        MmsPduCodec.Encode(new ConfirmedRequestPdu(RawId + 16, new InitializeJournalRequest(N("LLN0$Log"), new MmsBinaryTime(5, 1), [0, 0, 0, 0, 0, 0, 0, 2]))),
+        MmsPduCodec.Encode(new ConfirmedRequestPdu(RawId + 17, new ObtainFileRequest("upload.bin", "cfg/upload.bin"))),
+        MmsPduCodec.Encode(new ConfirmedResponsePdu(RawId + 18, new ReadJournalResponse([new MmsJournalEntry([0, 0, 0, 0, 0, 0, 0, 3], new MmsBinaryTime(7, 3),
+            [("LD/LN$ST$Pos", new MmsStructure(new MmsBitString([0x80], 2))), ("ReasonCode", MmsBitString.FromBits(7, 1))])], true))),
         MmsPduCodec.Encode(new ConcludeRequestPdu()),
     ];
 

@@ -228,7 +228,10 @@ public sealed class MmsLoopbackTests
         }
         await using var writable = await MmsTestServer.StartAsync(new MmsServerOptions { AllowFileWrite = true }, withFiles: true);
         await using var w = await writable.ConnectAsync(cancellationToken: Ct);
-        await w.ObtainFileAsync("readme.txt", "copy/readme2.txt", Ct);
+        var local = Path.Combine(writable.FileRoot!, "..", Path.GetFileName(writable.FileRoot!) + "-readme2.txt");
+        await File.WriteAllTextAsync(local, "stored with SetFile", Ct);
+        await w.SetFileAsync(local, "copy/readme2.txt", Ct);
+        File.Delete(local);
         await w.FileRenameAsync("copy/readme2.txt", "renamed.txt", Ct);
         await Assert.ThrowsAsync<MmsServiceErrorException>(() => w.FileRenameAsync("readme.txt", "renamed.txt", Ct));
         await w.FileDeleteAsync("readme.txt", Ct);

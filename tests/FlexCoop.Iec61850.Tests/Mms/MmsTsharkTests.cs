@@ -59,7 +59,7 @@ public sealed class MmsTsharkTests
             await client.FileDirectoryAsync(null, Ct);
             await client.GetFileAsync("readme.txt", Ct);
             await client.GetFileAsync("COMTRADE/fault1.dat", Ct);
-            await client.ObtainFileAsync("readme.txt", "copy.txt", Ct);
+            await client.SetFileAsync(Path.Combine(server.FileRoot!, "readme.txt"), "copy.txt", Ct);
             await client.FileRenameAsync("copy.txt", "copy2.txt", Ct);
             await client.FileDeleteAsync("copy2.txt", Ct);
             await Assert.ThrowsAsync<MmsServiceErrorException>(() => client.FileCloseAsync(4711, Ct));

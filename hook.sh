@@ -1,2 +1,0 @@
-#!/bin/sh
-exec  ven control --url  "$@"
