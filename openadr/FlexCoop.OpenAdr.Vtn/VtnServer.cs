@@ -133,7 +133,7 @@ public sealed partial class VtnServer : IAsyncDisposable
         var logger = endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger<VtnServer>() ?? NullLogger<VtnServer>.Instance;
         var services = Enum.GetValues<OadrEndpoint>().ToDictionary(e => e.ToString(), e => e, StringComparer.Ordinal);
         return endpoints.MapPost(ServicePath + "{service}", (HttpContext context, string service) =>
-            ServeAsync(context, service, services, vtn, logger));
+            ServeAsync(context, service, services, vtn, logger, vtn.Options.Has(VtnFault.MissingContentType)));
     }
 
     /// <summary>Starts the HTTP host around any request handler (tests use this for the transport alone).</summary>
@@ -214,7 +214,7 @@ public sealed partial class VtnServer : IAsyncDisposable
         if (options.MessageLogPath is { } messageLog) Internal.VtnMessageLog.Use(app, messageLog, options.MaxRequestBodyBytes);
         var endpoints = Enum.GetValues<OadrEndpoint>().ToDictionary(e => e.ToString(), e => e, StringComparer.Ordinal);
         app.MapPost(ServicePath + "{service}", (HttpContext context, string service) =>
-            ServeAsync(context, service, endpoints, handler, logger));
+            ServeAsync(context, service, endpoints, handler, logger, options.Has(VtnFault.MissingContentType)));
         if (withApi)
         {
             Api.OperatorApi.Map(app, vtn!);
@@ -247,7 +247,7 @@ public sealed partial class VtnServer : IAsyncDisposable
         return new Uri($"{scheme}://{new IPEndPoint(address, endpoint.Port)}/");
     }
 
-    private static async Task ServeAsync(HttpContext context, string service, Dictionary<string, OadrEndpoint> endpoints, IOadrRequestHandler handler, ILogger logger)
+    private static async Task ServeAsync(HttpContext context, string service, Dictionary<string, OadrEndpoint> endpoints, IOadrRequestHandler handler, ILogger logger, bool omitContentType = false)
     {
         if (!endpoints.TryGetValue(service, out var endpoint))
         {
@@ -286,7 +286,7 @@ public sealed partial class VtnServer : IAsyncDisposable
             return;
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/xml";
+        if (!omitContentType) context.Response.ContentType = "application/xml";
         context.Response.ContentLength = reply.Length;
         await context.Response.Body.WriteAsync(reply, context.RequestAborted);
     }
