@@ -387,8 +387,9 @@ internal sealed partial class HarnessVen : IAsyncDisposable
                 AddFailure(new CheckFailure("requestID", $"oadrCanceledOpt must name the optID it answers ('{o.OptId}'); it names '{id}'", $"<ei:optID>{id}</ei:optID>", index));
                 break;
         }
-        // venID (rule 21): once registered, everything addressed to the VEN names it.
-        if (Registered && VenId is { } venId && answer is not OadrCreatedPartyRegistration && OadrMessageIds.VenId(answer) is { Length: > 0 } named && named != venId)
+        // venID (rule 21): once registered, everything addressed to the VEN names it (a refusal may name the venID the request claimed).
+        if (Registered && VenId is { } venId && answer is not OadrCreatedPartyRegistration && OadrMessageIds.VenId(answer) is { Length: > 0 } named && named != venId
+            && named != OadrMessageIds.VenId(request))
         {
             AddFailure(new CheckFailure("rule 21", $"{answer.ElementName} names venID '{named}', but the harness is registered as '{venId}'", $"<ei:venID>{named}</ei:venID>", index));
         }

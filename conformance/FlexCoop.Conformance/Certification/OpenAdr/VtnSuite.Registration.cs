@@ -11,7 +11,8 @@ public sealed partial class OpenAdrVtnSuite
             var (created, index) = await c.H.QueryAsync(c.Ct);
             c.Success(created.EiResponse, "oadrQueryRegistration", index);
             c.R.Check(!string.IsNullOrEmpty(created.VtnId), "rule 21", "oadrCreatedPartyRegistration must name the VTN (vtnID)", "<ei:vtnID/>", index);
-            c.R.Check(created.VenId == c.VenId && created.RegistrationId == c.H.RegistrationId, c.Id,
+            // Over plain HTTP a query names no VEN, so the VTN cannot tell who asks; with TLS the certificate does.
+            c.R.Check(!c.O.UsesTls || (created.VenId == c.VenId && created.RegistrationId == c.H.RegistrationId), c.Id,
                 $"the VEN is registered as {c.VenId} ({c.H.RegistrationId}); the query's answer names '{created.VenId}' ('{created.RegistrationId}')", $"<ei:registrationID>{created.RegistrationId}</ei:registrationID>", index);
             CheckOffer(c, created, index);
         },
