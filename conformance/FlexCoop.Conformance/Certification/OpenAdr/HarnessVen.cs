@@ -267,7 +267,9 @@ internal sealed partial class HarnessVen : IAsyncDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw R.Fail("transport", $"the harness cannot reach the VTN at {_options.ServiceBase}: {ex.Message}");
+            var why = ex.Message;
+            for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException) why += " (" + inner.Message + ")";
+            throw R.Fail("transport", $"the harness cannot reach the VTN at {_options.ServiceBase}: {why}");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
