@@ -27,6 +27,7 @@ internal static partial class CommandCatalog
             "conformance",
             "Certification and conformance suites: point a suite at a device and get a verdict per test case.");
         AddOpenAdrSuites(conformance);
+        AddOpenAdrVtnSuite(conformance);
         AddIec61850Suite(conformance);
         AddUftpSuite(conformance);
         if (conformance.Subcommands.Count > 0)
@@ -41,6 +42,9 @@ internal static partial class CommandCatalog
 
     /// <summary>Adds <c>conformance ven</c> and <c>conformance vtn</c> (Commands/ConformanceOpenAdrCommands.cs).</summary>
     static partial void AddOpenAdrSuites(Command conformance);
+
+    /// <summary>Adds <c>conformance vtn</c> (Commands/ConformanceOpenAdrVtnCommands.cs).</summary>
+    static partial void AddOpenAdrVtnSuite(Command conformance);
 
     /// <summary>Adds <c>conformance iec61850-server</c> (Commands/ConformanceIec61850Commands.cs).</summary>
     static partial void AddIec61850Suite(Command conformance);

@@ -261,7 +261,7 @@ public sealed partial class OadrVtn
             .ThenBy(c => c.Event.DtStart)
             .ThenBy(c => c.Event.EventId, StringComparer.Ordinal)
             .Take(replyLimit is { } limit and > 0 ? (int)Math.Min(limit, int.MaxValue) : int.MaxValue)
-            .Select(c => ToOadrEvent(c.Event, c.Status, now));
+            .Select(c => VtnFaults.OnDistribute(Options, ToOadrEvent(c.Event, c.Status, now)));
         return new OadrDistributeEvent
         {
             EiResponse = Response(ResponseCode.Ok, "", "OK"),
@@ -374,13 +374,14 @@ public sealed partial class OadrVtn
         {
             var id = response.QualifiedEventId;
             var e = _events.GetValueOrDefault(id.EventId) ?? await _store.GetEventAsync(id.EventId, cancellationToken);
-            if (e is null || !IsFor(e, ven))
+            if ((e is null || !IsFor(e, ven)) && !Options.Has(VtnFault.AcceptsUnknownEvent))
             {
                 (error, reason) = (ResponseCode.InvalidId, $"unknown eventID {id.EventId} (rule 48)");
                 continue;
             }
-            if (id.ModificationNumber != e.ModificationNumber)
+            if (e is null || id.ModificationNumber != e.ModificationNumber)
             {
+                if (e is null || Options.Has(VtnFault.AcceptsUnknownEvent)) continue;
                 (error, reason) = (ResponseCode.OutOfSequence, $"event {id.EventId} is at modificationNumber {e.ModificationNumber}, not {id.ModificationNumber} (rule 48)");
                 continue;
             }

@@ -133,7 +133,7 @@ public sealed partial class OadrVtn
         IReadOnlyList<string> points;
         if (reportSpecifierId == "METADATA")
         {
-            points = [];
+            points = ["METADATA"]; // the schema needs a specifierPayload; rID METADATA by convention
         }
         else
         {

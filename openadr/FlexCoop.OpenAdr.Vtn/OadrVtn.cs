@@ -101,7 +101,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     async ValueTask<byte[]> IOadrRequestHandler.HandleAsync(OadrEndpoint endpoint, ReadOnlyMemory<byte> body, ClientIdentity identity, CancellationToken cancellationToken)
     {
         var reply = await HandleAsync(endpoint, body, identity, pushedTo: null, cancellationToken);
-        return Seal(reply.Raw ?? OadrCodec.SerializeToUtf8Bytes(reply.Message!, Wire));
+        return Seal(VtnFaults.OnWire(Options, reply.Raw ?? OadrCodec.SerializeToUtf8Bytes(VtnFaults.OnAnswer(Options, reply.Message!), Wire)));
     }
 
     /// <summary>A payload as it goes on the wire: signed at high security, as it is otherwise.</summary>

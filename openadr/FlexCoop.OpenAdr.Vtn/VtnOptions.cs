@@ -133,6 +133,9 @@ public sealed record VtnOptions
     /// </summary>
     public string? MessageLogPath { get; init; }
 
+    /// <summary>Deliberate protocol faults, for proving the VTN certification suite (<see cref="VtnFaults"/>); never in production.</summary>
+    public VtnFault Faults { get; init; }
+
     /// <summary>Throws <see cref="VtnConfigurationException"/> naming the first inconsistency.</summary>
     public VtnOptions Validate()
     {

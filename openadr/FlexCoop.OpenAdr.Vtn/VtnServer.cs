@@ -134,7 +134,7 @@ public sealed partial class VtnServer : IAsyncDisposable
         var services = Enum.GetValues<OadrEndpoint>().ToDictionary(e => e.ToString(), e => e, StringComparer.Ordinal);
         var identities = new ClientIdentityCache();
         return endpoints.MapPost(ServicePath + "{service}", (HttpContext context, string service) =>
-            ServeAsync(context, service, services, vtn, identities, logger));
+            ServeAsync(context, service, services, vtn, identities, logger, vtn.Options.Has(VtnFault.MissingContentType)));
     }
 
     /// <summary>Starts the HTTP host around any request handler (tests use this for the transport alone).</summary>
@@ -216,7 +216,7 @@ public sealed partial class VtnServer : IAsyncDisposable
         var endpoints = Enum.GetValues<OadrEndpoint>().ToDictionary(e => e.ToString(), e => e, StringComparer.Ordinal);
         var identities = new ClientIdentityCache();
         app.MapPost(ServicePath + "{service}", (HttpContext context, string service) =>
-            ServeAsync(context, service, endpoints, handler, identities, logger));
+            ServeAsync(context, service, endpoints, handler, identities, logger, options.Has(VtnFault.MissingContentType)));
         if (withApi)
         {
             Api.OperatorApi.Map(app, vtn!);
@@ -249,7 +249,7 @@ public sealed partial class VtnServer : IAsyncDisposable
         return new Uri($"{scheme}://{new IPEndPoint(address, endpoint.Port)}/");
     }
 
-    private static async Task ServeAsync(HttpContext context, string service, Dictionary<string, OadrEndpoint> endpoints, IOadrRequestHandler handler, ClientIdentityCache identities, ILogger logger)
+    private static async Task ServeAsync(HttpContext context, string service, Dictionary<string, OadrEndpoint> endpoints, IOadrRequestHandler handler, ClientIdentityCache identities, ILogger logger, bool omitContentType = false)
     {
         if (!endpoints.TryGetValue(service, out var endpoint))
         {
@@ -287,7 +287,7 @@ public sealed partial class VtnServer : IAsyncDisposable
             return;
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/xml";
+        if (!omitContentType) context.Response.ContentType = "application/xml";
         context.Response.ContentLength = reply.Length;
         await context.Response.Body.WriteAsync(reply, context.RequestAborted);
     }

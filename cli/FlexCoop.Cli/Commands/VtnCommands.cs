@@ -28,6 +28,7 @@ internal static class VtnCommands
         command.Subcommands.Add(Vens());
         command.Subcommands.Add(EventsCommand());
         command.Subcommands.Add(Reports());
+        command.Subcommands.Add(ConformanceOpenAdrVtnCommands.Action());
         return command;
     }
 
@@ -67,6 +68,8 @@ internal static class VtnCommands
         command.Options.Add(postgresSchema);
         var xmpp = new XmppCliOptions("VTN", "vtn@example.org/vtn", "its first --tls-cert");
         xmpp.AddTo(command);
+        var faults = new Option<string[]>("--fault") { Description = "Run with a deliberate protocol fault, to prove the VTN certification suite catches it (repeatable; never in production): " + string.Join(", ", VtnFaults.Names) + "." };
+        command.Options.Add(faults);
         command.SetAction(async (parse, ct) =>
         {
             var insecureHttp = parse.GetValue(insecure);
@@ -91,6 +94,17 @@ internal static class VtnCommands
                 MessageLogPath = parse.GetValue(messageLog),
             };
             options = options with { Security = SecurityLevel(parse.GetValue(security)!), Xmpp = xmpp.Build(parse, options.ServerCertificates.FirstOrDefault()) };
+            foreach (var fault in parse.GetValue(faults) ?? [])
+            {
+                try
+                {
+                    options = options with { Faults = options.Faults | VtnFaults.Parse(fault) };
+                }
+                catch (VtnConfigurationException ex)
+                {
+                    throw new CliUsageException("--fault: " + ex.Message);
+                }
+            }
             await using IVtnStore store = parse.GetValue(postgres) is { } cs ? OpenPostgres(cs, parse.GetValue(postgresSchema)!) : new SqliteVtnStore(parse.GetValue(db)!);
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             try

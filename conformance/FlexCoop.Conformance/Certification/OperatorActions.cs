@@ -5,7 +5,22 @@ namespace FlexCoop.Conformance.Certification;
 /// <summary>An action a person would perform at the device under test (restart it, opt out from its panel, ...).</summary>
 /// <param name="Name">A short kebab-case name a hook script switches on: <c>restart</c>, <c>opt-out-event</c>.</param>
 /// <param name="Instruction">What to do, in words, for a person at the device.</param>
-public sealed record OperatorAction(string Name, string Instruction);
+public sealed record OperatorAction(string Name, string Instruction)
+{
+    /// <summary>
+    /// Values the action needs (<c>ven-id</c>, <c>event-id</c>, ...), also written into <see cref="Instruction"/>
+    /// for a person. A hook receives each as an environment variable <c>FLEXCOOP_ACTION_&lt;KEY&gt;</c>
+    /// (upper case, <c>-</c> as <c>_</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The environment variable a hook reads parameter <paramref name="key"/> from.</summary>
+    public static string EnvironmentVariable(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return "FLEXCOOP_ACTION_" + key.ToUpperInvariant().Replace('-', '_');
+    }
+}
 
 /// <summary>Performs operator actions: a person at a prompt, a hook command, or code (tests).</summary>
 public interface IOperatorActions
@@ -37,6 +52,7 @@ public sealed class HookOperatorActions(string command, TimeSpan timeout) : IOpe
             // "$@" passes the action and case ID as separate words, never re-parsed by the shell.
             psi = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command + " \"$@\"", "flexcoop-hook", action.Name, caseId } };
         }
+        foreach (var (key, value) in action.Parameters) psi.Environment[OperatorAction.EnvironmentVariable(key)] = value;
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;

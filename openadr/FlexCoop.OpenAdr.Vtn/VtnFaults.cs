@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using FlexCoop.OpenAdr.Model;
+
+namespace FlexCoop.OpenAdr.Vtn;
+
+/// <summary>
+/// Deliberate protocol faults a VTN can be run with (<see cref="VtnOptions.Faults"/>,
+/// <c>flexcoop vtn serve --fault NAME</c>), so the VTN certification suite can be shown to fail
+/// exactly the cases each fault breaks. Never set in production.
+/// </summary>
+[Flags]
+public enum VtnFault
+{
+    /// <summary>No fault.</summary>
+    None = 0,
+
+    /// <summary>oadrCreatedOpt, oadrCanceledOpt and oadrUpdatedReport echo a requestID other than the one of the request they answer.</summary>
+    WrongRequestIdEcho = 1,
+
+    /// <summary>Answers on the simple HTTP services carry no <c>Content-Type</c> header (rule 53).</summary>
+    MissingContentType = 2,
+
+    /// <summary><c>oadrDistributeEvent</c> goes out without its mandatory <c>ei:vtnID</c> (schema-invalid).</summary>
+    InvalidDistribute = 4,
+
+    /// <summary>A modified (not cancelled) event is distributed with modificationNumber 0 (rule 5).</summary>
+    StaleModification = 8,
+
+    /// <summary><c>oadrCreatedEvent</c> naming an unknown eventID or a wrong modificationNumber is accepted (rule 48).</summary>
+    AcceptsUnknownEvent = 16,
+}
+
+/// <summary>Names and effects of <see cref="VtnFault"/>.</summary>
+public static partial class VtnFaults
+{
+    private static readonly Dictionary<string, VtnFault> ByName = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["wrong-requestid-echo"] = VtnFault.WrongRequestIdEcho,
+        ["missing-content-type"] = VtnFault.MissingContentType,
+        ["invalid-distribute"] = VtnFault.InvalidDistribute,
+        ["stale-modification"] = VtnFault.StaleModification,
+        ["accepts-unknown-event"] = VtnFault.AcceptsUnknownEvent,
+    };
+
+    /// <summary>Every fault's command-line name.</summary>
+    public static IReadOnlyCollection<string> Names => ByName.Keys;
+
+    /// <summary>The fault named <paramref name="name"/>.</summary>
+    /// <exception cref="VtnConfigurationException">No fault has that name.</exception>
+    public static VtnFault Parse(string name) =>
+        ByName.TryGetValue(name?.Trim() ?? "", out var fault) ? fault
+        : throw new VtnConfigurationException($"no fault '{name}'; known: {string.Join(", ", ByName.Keys)}");
+
+    internal static bool Has(this VtnOptions options, VtnFault fault) => (options.Faults & fault) != 0;
+
+    /// <summary>The answer as a faulty VTN sends it (<see cref="VtnFault.WrongRequestIdEcho"/>).</summary>
+    internal static OadrMessage OnAnswer(VtnOptions options, OadrMessage message)
+    {
+        if (!options.Has(VtnFault.WrongRequestIdEcho)) return message;
+        static EiResponse Wrong(EiResponse r) => r.RequestId.Length == 0 ? r : r with { RequestId = r.RequestId + "-x" };
+        return message switch
+        {
+            OadrUpdatedReport m => m with { EiResponse = Wrong(m.EiResponse) },
+            OadrCreatedOpt m => m with { EiResponse = Wrong(m.EiResponse) },
+            OadrCanceledOpt m => m with { EiResponse = Wrong(m.EiResponse) },
+            _ => message,
+        };
+    }
+
+    /// <summary>An event as a faulty VTN distributes it (<see cref="VtnFault.StaleModification"/>).</summary>
+    internal static OadrEvent OnDistribute(VtnOptions options, OadrEvent e) =>
+        options.Has(VtnFault.StaleModification) && e.EiEvent.EventDescriptor.EventStatus != EventStatus.Cancelled
+            ? e with { EiEvent = e.EiEvent with { EventDescriptor = e.EiEvent.EventDescriptor with { ModificationNumber = 0 } } }
+            : e;
+
+    /// <summary>The wire bytes as a faulty VTN sends them (<see cref="VtnFault.InvalidDistribute"/>).</summary>
+    internal static byte[] OnWire(VtnOptions options, byte[] bytes)
+    {
+        if (!options.Has(VtnFault.InvalidDistribute)) return bytes;
+        var text = Encoding.UTF8.GetString(bytes);
+        if (!text.Contains("oadrDistributeEvent", StringComparison.Ordinal)) return bytes;
+        return Encoding.UTF8.GetBytes(VtnIdElement().Replace(text, "", 1));
+    }
+
+    [GeneratedRegex(@"<(\w+:)?vtnID>[^<]*</(\w+:)?vtnID>", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex VtnIdElement();
+}
