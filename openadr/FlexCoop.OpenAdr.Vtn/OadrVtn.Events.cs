@@ -16,6 +16,33 @@ public sealed partial class OadrVtn
         _events = events.ToImmutableDictionary(e => e.EventId, StringComparer.Ordinal);
     }
 
+    private DateTimeOffset _eventsReadAt = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// Before a push distribute queued at <paramref name="queuedAt"/> is built: it may have been queued
+    /// by another engine on the store for an event change this one has not reloaded yet, so newer
+    /// versions are read from the store first (once for all messages queued before that read).
+    /// </summary>
+    internal async Task CatchUpEventsAsync(DateTimeOffset queuedAt, CancellationToken cancellationToken)
+    {
+        if (queuedAt < _eventsReadAt) return;
+        var readAt = Now;
+        var stored = await _store.ListEventsAsync(readAt - TimeSpan.FromDays(1), cancellationToken);
+        await _eventGate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var e in stored)
+            {
+                if (!_events.TryGetValue(e.EventId, out var known) || known.ModificationNumber < e.ModificationNumber) _events = _events.SetItem(e.EventId, e);
+            }
+            if (readAt > _eventsReadAt) _eventsReadAt = readAt;
+        }
+        finally
+        {
+            _eventGate.Release();
+        }
+    }
+
     /// <summary>The events the VTN still distributes or recently did, from memory.</summary>
     public IReadOnlyList<VtnEvent> Events => _events.Values.OrderBy(e => e.DtStart).ThenBy(e => e.EventId, StringComparer.Ordinal).ToList();
 

@@ -29,6 +29,13 @@ namespace FlexCoop.Cli.Commands
             var schemas = new Option<string?>("--schemas") { Description = "Also validate every received OpenADR message against the XSDs in this directory." };
             var demo = new Option<bool>("--demo") { Description = "Create the demo accounts and the OSB enrolment client (secrets written to the data directory and printed), and run --demo-homes simulated homes against this node." };
             var demoHomes = new Option<int>("--demo-homes") { Description = "With --demo: how many simulated homes (Open Smart Boxes) enrol and run in this process (0 for none).", DefaultValueFactory = _ => 50 };
+            var nodeId = new Option<string?>("--node-id") { Description = "This node's name on the bus and in /api/node (default: node-<random>)." };
+            var logLevel = new Option<LogLevel>("--log-level") { Description = "Least level logged to the console: trace, debug, information, warning, error (warning for load runs: every registry event is an information line).", DefaultValueFactory = _ => LogLevel.Information };
+            var readingsMaxAge = new Option<string>("--readings-max-age") { Description = "Delete report readings received longer ago than this ISO 8601 period (\"none\" keeps them).", DefaultValueFactory = _ => "P7D" };
+            var readingsPerRId = new Option<int>("--readings-per-rid") { Description = "Keep at most this many readings of each DER's measure (rID), newest first (0 keeps all).", DefaultValueFactory = _ => 1000 };
+            var retentionInterval = new Option<string>("--retention-interval") { Description = "How often old readings are purged (ISO 8601).", DefaultValueFactory = _ => "PT10M" };
+            var sqliteSynchronous = new Option<string>("--sqlite-synchronous") { Description = "SQLite only: full (default) flushes every commit to disk; normal lets WAL flush at checkpoints (survives a killed process, may lose the last commits on a power loss) for about ten times the commits a second: thousands of homes on one node.", DefaultValueFactory = _ => "full" };
+            sqliteSynchronous.AcceptOnlyFromAmong("full", "normal");
             var command = new Command("serve", """
                 Run a node of the FLEXCoop middleware until interrupted: the OpenADR 2.0b VTN, identity
                 (OAuth 2.0 / OpenID Connect tokens at /connect/token, OSB enrolment at /api/enrolment),
@@ -40,7 +47,7 @@ namespace FlexCoop.Cli.Commands
                 Several nodes acting as one:
                   flexcoop serve --urls https://0.0.0.0:8443 --postgres "Host=db;Username=coop;Password=..." --mqtt mqtt://broker:1883
                 """);
-            foreach (var o in new Option[] { data, urls, postgres, mqtt, timeoutPolls, pollPeriod, schemaPrefix, schemas, demo, demoHomes }) command.Options.Add(o);
+            foreach (var o in new Option[] { data, urls, postgres, mqtt, timeoutPolls, pollPeriod, schemaPrefix, schemas, demo, demoHomes, nodeId, logLevel, readingsMaxAge, readingsPerRId, retentionInterval, sqliteSynchronous }) command.Options.Add(o);
             command.SetAction(async (parse, ct) =>
             {
                 var homes = parse.GetValue(demoHomes);
@@ -61,8 +68,21 @@ namespace FlexCoop.Cli.Commands
                     PollPeriod = VtnCommands.Duration(parse.GetValue(pollPeriod)!, "--poll-period"),
                     SchemaDirectory = parse.GetValue(schemas),
                     Demo = parse.GetValue(demo),
+                    NodeId = parse.GetValue(nodeId),
+                    SqliteSynchronousFull = parse.GetValue(sqliteSynchronous) != "normal",
+                    ReadingsRetention = new ReadingsRetentionOptions
+                    {
+                        MaxAge = parse.GetValue(readingsMaxAge) is "none" ? null : VtnCommands.Duration(parse.GetValue(readingsMaxAge)!, "--readings-max-age"),
+                        KeepPerRId = parse.GetValue(readingsPerRId) switch
+                        {
+                            0 => null,
+                            < 0 => throw new CliUsageException("--readings-per-rid is 0 (keep all) or more"),
+                            var n => n,
+                        },
+                        Interval = VtnCommands.Duration(parse.GetValue(retentionInterval)!, "--retention-interval"),
+                    },
                 };
-                using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information)
+                using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(parse.GetValue(logLevel))
                     .AddFilter("Microsoft", LogLevel.Warning).AddFilter("OpenIddict", LogLevel.Warning));
                 MiddlewareHost host;
                 try

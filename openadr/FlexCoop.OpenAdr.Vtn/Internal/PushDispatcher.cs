@@ -125,7 +125,12 @@ internal sealed class PushDispatcher : IAsyncDisposable
 
     private async Task DeliverAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        var ven = _vtn.FindVen(message.VenId);
+        // Claim it first: of several VTNs on one store exactly one delivers it, and what is saved from
+        // now on queues a new distribute rather than counting on this one.
+        var now = _clock.GetUtcNow();
+        if (!await _vtn.Store.TryClaimPushAsync(message.Id, now, now + _options.PushTimeout + _options.PushRetryDelay, cancellationToken)) return;
+        // Registered through another VTN on the store: not in memory yet.
+        var ven = _vtn.FindVen(message.VenId) ?? await _vtn.Store.GetVenAsync(message.VenId, cancellationToken);
         if (ven is null || !ven.IsRegistered || ven.TransportAddress is null)
         {
             await _vtn.Store.MarkAttemptFailedAsync(message.Id, null, "the VEN is no longer registered for push", cancellationToken);
@@ -133,8 +138,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
         }
         try
         {
-            // Claim it first: what is saved from now on queues a new distribute rather than counting on this one.
-            await _vtn.Store.LeaseAsync(message.Id, _clock.GetUtcNow() + _options.PushTimeout + _options.PushRetryDelay, cancellationToken);
+            if (message.Body is null) await _vtn.CatchUpEventsAsync(message.CreatedAt, cancellationToken);
             var body = _vtn.Seal(await _vtn.MaterialiseAsync(ven, message, cancellationToken));
             var reply = ven.TransportName == "xmpp"
                 ? await PushOverXmppAsync(ven.TransportAddress, body, cancellationToken)

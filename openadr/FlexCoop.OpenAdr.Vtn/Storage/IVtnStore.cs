@@ -85,6 +85,13 @@ public interface IVtnStore : IAsyncDisposable
     /// <summary>Appends readings (all or none).</summary>
     Task AddReadingsAsync(IReadOnlyList<ReportReadingRecord> readings, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes readings received before <paramref name="receivedBefore"/> (when given) and, of each
+    /// VEN's rID, all but the newest <paramref name="keepPerRId"/> (when given), in transactions of
+    /// at most <paramref name="batch"/> rows; returns how many were deleted.
+    /// </summary>
+    Task<long> PurgeReadingsAsync(DateTimeOffset? receivedBefore, int? keepPerRId, int batch = 5000, CancellationToken cancellationToken = default);
+
     /// <summary>Readings of a VEN, oldest first, optionally of one request, at most <paramref name="limit"/> of the newest.</summary>
     Task<IReadOnlyList<ReportReadingRecord>> GetReadingsAsync(string venId, string? reportRequestId = null, int limit = 1000, CancellationToken cancellationToken = default);
 
@@ -107,6 +114,13 @@ public interface IVtnStore : IAsyncDisposable
     /// before then, and a coalescing enqueue no longer counts on it (its content may already be built).
     /// </summary>
     Task LeaseAsync(long id, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims a pending push message for one delivery attempt until <paramref name="until"/>, only
+    /// if it is still due at <paramref name="now"/>: of several VTNs sharing the store, exactly one
+    /// gets true and delivers it.
+    /// </summary>
+    Task<bool> TryClaimPushAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a message delivered.</summary>
     Task MarkDeliveredAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default);

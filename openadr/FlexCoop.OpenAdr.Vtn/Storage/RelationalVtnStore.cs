@@ -314,6 +314,52 @@ public abstract class RelationalVtnStore : IVtnStore
         }, prepare: false, cancellationToken);
     }
 
+    public async Task<long> PurgeReadingsAsync(DateTimeOffset? receivedBefore, int? keepPerRId, int batch = 5000, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        if (keepPerRId is < 0) throw new ArgumentOutOfRangeException(nameof(keepPerRId));
+        long total = 0;
+        if (receivedBefore is { } cut)
+        {
+            total += await DeleteReadingsInBatchesAsync("SELECT id FROM report_readings WHERE received_at < @cut LIMIT @n", batch, cancellationToken, ("cut", Ms(cut)));
+        }
+        if (keepPerRId is { } keep)
+        {
+            // One scan finds, of each VEN's rID, the newest reading beyond the first `keep`; then each
+            // group's older rows go by the (ven_id, id) index, many groups per short transaction.
+            var boundaries = await QueryAsync("""
+                SELECT ven_id, r_id, id FROM (SELECT ven_id, r_id, id, ROW_NUMBER() OVER (PARTITION BY ven_id, r_id ORDER BY id DESC) AS rn FROM report_readings) ranked
+                WHERE rn = @first
+                """, r => (VenId: r.GetString(0), RId: r.GetString(1), Id: r.GetInt64(2)), cancellationToken, ("first", (long)keep + 1));
+            foreach (var chunk in boundaries.Chunk(Math.Max(1, batch / 100)))
+            {
+                total += await WriteAsync(async (c, tx, ct) =>
+                {
+                    var n = 0;
+                    foreach (var (venId, rId, id) in chunk)
+                    {
+                        n += await ExecAsync(c, tx, "DELETE FROM report_readings WHERE ven_id = @v AND id <= @id AND r_id = @r", ct, ("v", venId), ("id", id), ("r", rId));
+                    }
+                    return n;
+                }, prepare: false, cancellationToken);
+            }
+        }
+        return total;
+    }
+
+    // One short transaction per batch, so writers of new readings are not held up by a long purge.
+    private async Task<long> DeleteReadingsInBatchesAsync(string selectIds, int batch, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        long total = 0;
+        while (true)
+        {
+            var n = await WriteAsync((c, tx, ct) => ExecAsync(c, tx, $"DELETE FROM report_readings WHERE id IN ({selectIds})", ct, [.. parameters, ("n", (long)batch)]),
+                prepare: false, cancellationToken);
+            total += n;
+            if (n < batch) return total;
+        }
+    }
+
     public async Task<IReadOnlyList<ReportReadingRecord>> GetReadingsAsync(string venId, string? reportRequestId = null, int limit = 1000, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -402,6 +448,11 @@ public abstract class RelationalVtnStore : IVtnStore
     public Task LeaseAsync(long id, DateTimeOffset until, CancellationToken cancellationToken = default) =>
         WriteAsync((c, tx, ct) => ExecAsync(c, tx, "UPDATE outbox SET next_attempt_at = @u WHERE id = @id AND state = 0", ct, ("id", id), ("u", Ms(until))),
             prepare: false, cancellationToken);
+
+    public Task<bool> TryClaimPushAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        // Conditional on still being due: a second VTN's claim, waiting on the first's row lock, re-reads the row and matches nothing.
+        WriteAsync(async (c, tx, ct) => await ExecAsync(c, tx, "UPDATE outbox SET next_attempt_at = @u WHERE id = @id AND state = 0 AND channel = 1 AND next_attempt_at <= @now", ct,
+            ("id", id), ("u", Ms(until)), ("now", Ms(now))) == 1, prepare: false, cancellationToken);
 
     public Task MarkDeliveredAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WriteAsync((c, tx, ct) => ExecAsync(c, tx, "UPDATE outbox SET state = 1, attempts = attempts + 1, next_attempt_at = @now WHERE id = @id", ct,
@@ -685,6 +736,8 @@ public abstract class RelationalVtnStore : IVtnStore
             payload_text {text}, data_quality {text}, received_at {integer} NOT NULL)
         """,
         "CREATE INDEX IF NOT EXISTS report_readings_ven ON report_readings (ven_id, report_request_id, id)",
+        // A VEN's newest readings of every request (GetReadingsAsync without a request): no sort of all its rows.
+        "CREATE INDEX IF NOT EXISTS report_readings_ven_newest ON report_readings (ven_id, id)",
         $"""
         CREATE TABLE IF NOT EXISTS outbox (id {identity}, ven_id {text} NOT NULL, kind {text} NOT NULL, body {text}, channel {integer} NOT NULL,
             state {integer} NOT NULL, attempts {integer} NOT NULL, created_at {integer} NOT NULL, next_attempt_at {integer} NOT NULL, last_error {text})

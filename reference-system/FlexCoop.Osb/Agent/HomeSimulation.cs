@@ -15,6 +15,9 @@ public sealed record HomeSimulationOptions
     /// <summary>How many homes.</summary>
     public int Homes { get; init; } = 20;
 
+    /// <summary>The index of the first home (<c>home-0001</c> is index 0): several simulations, e.g. one per middleware node, run distinct homes.</summary>
+    public int FirstHome { get; init; }
+
     /// <summary>The seed the homes are generated from (<see cref="HomeGenerator"/>).</summary>
     public int Seed { get; init; } = 1;
 
@@ -81,7 +84,7 @@ public sealed class HomeSimulation : IAsyncDisposable
     private HomeSimulation(HomeSimulationOptions options)
     {
         _options = options;
-        Homes = Enumerable.Range(0, options.Homes).Select(i => HomeGenerator.Generate(options.Seed, i)).ToList();
+        Homes = Enumerable.Range(options.FirstHome, options.Homes).Select(i => HomeGenerator.Generate(options.Seed, i)).ToList();
         _boxes = new OpenSmartBox?[options.Homes];
         _scheduler = new ControlScheduler(options.ControlInterval, options.Clock);
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HomeSimulation>();
@@ -119,6 +122,7 @@ public sealed class HomeSimulation : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Homes is < 1 or > 1_000_000) throw new OsbConfigurationException("the number of homes must be within 1..1000000");
+        if (options.FirstHome is < 0 or > 1_000_000) throw new OsbConfigurationException("the first home's index must be within 0..1000000");
         if (options.MaxConcurrentStarts < 1 || options.StartAttempts < 1) throw new OsbConfigurationException("MaxConcurrentStarts and StartAttempts must be at least 1");
         if (options.IssueCertificate is null && (options.ClientId is null || options.ClientSecret is null))
         {

@@ -39,11 +39,14 @@ public sealed class MiddlewareHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly VtnServer _engine;
     private readonly IAsyncDisposable? _sync;
+    private readonly ReadingsRetention _retention;
     private int _disposed;
 
     private MiddlewareHost(MiddlewareOptions options, WebApplication app, VtnServer engine, IReferenceStore store, IComponentBus bus, CooperativeCa ca,
-        DerRegistry registry, IdentityService identity, IReadOnlyList<Uri> urls, IAsyncDisposable? sync, DemoCredentials? demo)
+        DerRegistry registry, IdentityService identity, IReadOnlyList<Uri> urls, IAsyncDisposable? sync, DemoCredentials? demo, ReadingsRetention retention, string nodeId)
     {
+        _retention = retention;
+        NodeId = nodeId;
         Options = options;
         _app = app;
         _engine = engine;
@@ -58,6 +61,12 @@ public sealed class MiddlewareHost : IAsyncDisposable
     }
 
     public MiddlewareOptions Options { get; }
+
+    /// <summary>This node's name on the bus.</summary>
+    public string NodeId { get; }
+
+    /// <summary>The purge of old report readings (runs on <see cref="ReadingsRetentionOptions.Interval"/>).</summary>
+    public ReadingsRetention Retention => _retention;
 
     /// <summary>The bound base URLs (an OS-assigned port filled in).</summary>
     public IReadOnlyList<Uri> Urls { get; }
@@ -99,8 +108,8 @@ public sealed class MiddlewareHost : IAsyncDisposable
         var nodeId = options.NodeId ?? "node-" + Guid.NewGuid().ToString("N")[..8];
 
         IReferenceStore store = options.PostgresConnectionString is { } pg
-            ? new PostgresReferenceStore(pg, options.SchemaPrefix)
-            : new SqliteReferenceStore(options.DataDirectory);
+            ? new PostgresReferenceStore(pg, options.SchemaPrefix, options.PostgresMaxConnections)
+            : new SqliteReferenceStore(options.DataDirectory, options.SqliteSynchronousFull);
         var owned = new Stack<IAsyncDisposable>();
         owned.Push(store);
         try
@@ -134,6 +143,8 @@ public sealed class MiddlewareHost : IAsyncDisposable
             var registry = new DerRegistry(store, engine.Vtn, bus, new RegistryOptions { PollPeriod = options.PollPeriod, TimeoutPolls = options.TimeoutPolls },
                 clock, loggerFactory.CreateLogger<DerRegistry>());
             var identity = new IdentityService(store, clock);
+            var retention = new ReadingsRetention(store.Vtn, options.ReadingsRetention, clock, loggerFactory.CreateLogger<ReadingsRetention>());
+            owned.Push(retention);
             IAsyncDisposable? sync = options.MqttUrl is null ? null : await VtnClusterSync.StartAsync(engine.Vtn, bus, loggerFactory.CreateLogger<VtnClusterSync>(), cancellationToken);
             if (sync is not null) owned.Push(sync);
 
@@ -225,6 +236,7 @@ public sealed class MiddlewareHost : IAsyncDisposable
             app.MapOpenApi("/api/{documentName}.json").AllowAnonymous();
             IdentityEndpoints.Map(app);
             RegistryApi.Map(app);
+            NodeApi.Map(app, nodeId, registry);
             OpenAdr.Vtn.Api.OperatorApi.Map(app, engine.Vtn, "/api/vtn").RequireAuthorization(Policies.Operator);
 
             DemoCredentials? demo = null;
@@ -237,8 +249,9 @@ public sealed class MiddlewareHost : IAsyncDisposable
             await app.StartAsync(cancellationToken);
             var bound = listeners.Select(l => new Uri($"https://{ToHost(l.IPEndPoint!)}/")).ToList();
             registry.Start();
+            retention.Start();
             ReferenceLog.Serving(logger, nodeId, bound[0].ToString(), new Uri(bound[0], "/api/registry/ders").ToString());
-            return new MiddlewareHost(options, app, engine, store, bus, ca, registry, identity, bound, sync, demo);
+            return new MiddlewareHost(options, app, engine, store, bus, ca, registry, identity, bound, sync, demo, retention, nodeId);
         }
         catch
         {
@@ -271,6 +284,7 @@ public sealed class MiddlewareHost : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         await Registry.DisposeAsync();
+        await _retention.DisposeAsync();
         if (_sync is not null) await _sync.DisposeAsync();
         await _engine.DisposeAsync();
         await Bus.DisposeAsync();

@@ -36,4 +36,10 @@ internal static partial class ReferenceLog
 
     [LoggerMessage(11, LogLevel.Warning, "device {ResourceId} of {HomeId} ignored: {Reason}")]
     public static partial void DeviceIgnored(ILogger logger, string homeId, string resourceId, string reason);
+
+    [LoggerMessage(12, LogLevel.Information, "readings retention: {Deleted} readings deleted")]
+    public static partial void ReadingsPurged(ILogger logger, long deleted);
+
+    [LoggerMessage(13, LogLevel.Warning, "readings retention failed; trying again at the next interval")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
 }

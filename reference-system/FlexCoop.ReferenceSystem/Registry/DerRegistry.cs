@@ -41,6 +41,8 @@ public sealed class DerRegistry : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<VtnActivity> _activities = Channel.CreateUnbounded<VtnActivity>(new() { SingleReader = true });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _heard = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _homeByVen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task? _applyLoop;
     private Task? _keepAliveLoop;
@@ -86,26 +88,101 @@ public sealed class DerRegistry : IAsyncDisposable
         }
     }
 
+    /// <summary>At most this many homes' readings are applied in one transaction.</summary>
+    private const int StatusBatch = 2000;
+
+    /// <summary>At most this many of the newest readings are read per home: a report of every device's status and power.</summary>
+    private const int ReadingsPerHome = 32;
+
     private async Task ApplyLoopAsync()
     {
         try
         {
-            await foreach (var activity in _activities.Reader.ReadAllAsync(_stop.Token))
+            while (await _activities.Reader.WaitToReadAsync(_stop.Token))
             {
+                // Registrations and report metadata are applied in order as they come; readings are
+                // only noted, then applied for every home that reported meanwhile in one batch, so
+                // the store sees one transaction per batch rather than one per oadrUpdateReport.
+                while (_reported.Count < StatusBatch && _activities.Reader.TryRead(out var activity))
+                {
+                    if (activity.Kind == VtnActivityKind.ReportUpdated)
+                    {
+                        _reported.Add(activity.VenId!);
+                        continue;
+                    }
+                    try
+                    {
+                        await ApplyAsync(activity, _stop.Token);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
+                    {
+                        // One activity that cannot be applied must not stop the registry following the VTN.
+                        ReferenceLog.RegistryFailed(_logger, ex, activity.Kind.ToString(), activity.VenId!);
+                    }
+                }
+                if (_reported.Count == 0) continue;
                 try
                 {
-                    await ApplyAsync(activity, _stop.Token);
+                    await ApplyReadingsAsync([.. _reported], _stop.Token);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
-                    // One activity that cannot be applied must not stop the registry following the VTN.
-                    ReferenceLog.RegistryFailed(_logger, ex, activity.Kind.ToString(), activity.VenId!);
+                    ReferenceLog.RegistryFailed(_logger, ex, nameof(VtnActivityKind.ReportUpdated), $"{_reported.Count} homes");
                 }
+                _reported.Clear();
             }
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>The home a venID is registered for (remembered; looked up in the store once).</summary>
+    private async ValueTask<string?> HomeOfAsync(string venId, CancellationToken cancellationToken)
+    {
+        if (_homeByVen.TryGetValue(venId, out var homeId)) return homeId;
+        var home = await Repository.GetHomeByVenAsync(venId, cancellationToken);
+        if (home is null) return null;
+        _homeByVen[venId] = home.HomeId;
+        return home.HomeId;
+    }
+
+    private async Task ApplyReadingsAsync(IReadOnlyList<string> venIds, CancellationToken cancellationToken)
+    {
+        var byHome = new ConcurrentDictionary<string, IReadOnlyDictionary<string, DerStatus>>(StringComparer.Ordinal);
+        // Reads run beside each other (SQLite readers do not wait for the writer in WAL mode).
+        await Parallel.ForEachAsync(venIds, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (venId, ct) =>
+        {
+            var homeId = await HomeOfAsync(venId, ct);
+            if (homeId is null) return;
+            var statuses = StatusesOf(await _store.Vtn.GetReadingsAsync(venId, null, ReadingsPerHome, ct));
+            if (statuses.Count > 0) byHome[homeId] = statuses;
+        });
+        if (byHome.IsEmpty) return;
+        await PublishAsync(await Repository.UpdateStatusesAsync(byHome, _clock.GetUtcNow(), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The latest status and power of each resource in readings given oldest first.</summary>
+    private static Dictionary<string, DerStatus> StatusesOf(IReadOnlyList<OpenAdr.Vtn.Storage.ReportReadingRecord> readings)
+    {
+        var statuses = new Dictionary<string, DerStatus>(StringComparer.Ordinal);
+        foreach (var reading in readings)
+        {
+            var slash = reading.RId.LastIndexOf('/');
+            if (slash <= 0) continue;
+            var resourceId = reading.RId[..slash];
+            var measure = reading.RId[(slash + 1)..];
+            var current = statuses.GetValueOrDefault(resourceId) ?? new DerStatus();
+            if (measure == "status" && reading.PayloadText is { } text)
+            {
+                statuses[resourceId] = ParseStatus(text) with { PowerW = current.PowerW };
+            }
+            else if (measure == "power" && reading.Value is { } value)
+            {
+                statuses[resourceId] = current with { PowerW = value };
+            }
+        }
+        return statuses;
     }
 
     private async Task ApplyAsync(VtnActivity activity, CancellationToken cancellationToken)
@@ -131,6 +208,9 @@ public sealed class DerRegistry : IAsyncDisposable
                     return;
                 }
                 await PublishAsync(await Repository.RegisterHomeAsync(homeId, venId, enrolment.Location, now, cancellationToken), cancellationToken);
+                // A home re-enrolled with a new certificate: its old venID no longer maps to it.
+                foreach (var stale in _homeByVen.Where(p => p.Value == homeId && p.Key != venId).Select(p => p.Key).ToList()) _homeByVen.TryRemove(stale, out _);
+                _homeByVen[venId] = homeId;
                 break;
             }
             case VtnActivityKind.ReportsRegistered:
@@ -167,31 +247,10 @@ public sealed class DerRegistry : IAsyncDisposable
                 break;
             }
             case VtnActivityKind.ReportUpdated:
-            {
-                var home = await Repository.GetHomeByVenAsync(venId, cancellationToken);
-                if (home is null) return;
-                var readings = await _store.Vtn.GetReadingsAsync(venId, null, 256, cancellationToken);
-                var statuses = new Dictionary<string, DerStatus>(StringComparer.Ordinal);
-                foreach (var reading in readings)
-                {
-                    var slash = reading.RId.LastIndexOf('/');
-                    if (slash <= 0) continue;
-                    var resourceId = reading.RId[..slash];
-                    var measure = reading.RId[(slash + 1)..];
-                    var current = statuses.GetValueOrDefault(resourceId) ?? new DerStatus();
-                    if (measure == "status" && reading.PayloadText is { } text)
-                    {
-                        statuses[resourceId] = ParseStatus(text) with { PowerW = current.PowerW };
-                    }
-                    else if (measure == "power" && reading.Value is { } value)
-                    {
-                        statuses[resourceId] = current with { PowerW = value };
-                    }
-                }
-                if (statuses.Count > 0) await PublishAsync(await Repository.UpdateStatusAsync(home.HomeId, statuses, now, cancellationToken), cancellationToken);
+                await ApplyReadingsAsync([venId], cancellationToken);
                 break;
-            }
             case VtnActivityKind.RegistrationCancelled:
+                _homeByVen.TryRemove(venId, out _);
                 await PublishAsync(await Repository.DeregisterAsync(venId, now, cancellationToken), cancellationToken);
                 break;
         }

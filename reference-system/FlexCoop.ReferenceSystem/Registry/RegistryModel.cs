@@ -63,6 +63,34 @@ public sealed record DerStatus
 
     /// <summary>When the status last changed.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>When a status or power reading was last applied (changed or not).</summary>
+    public DateTimeOffset? ReportedAt { get; init; }
+}
+
+/// <summary>How current the registry is: what <c>GET /api/registry/summary</c> answers.</summary>
+public sealed record RegistrySummary
+{
+    /// <summary>Homes with at least one DER not deregistered.</summary>
+    public long Homes { get; init; }
+
+    /// <summary>DERs not deregistered.</summary>
+    public long Ders { get; init; }
+
+    public long Online { get; init; }
+
+    public long TimedOut { get; init; }
+
+    /// <summary>Online DERs whose home was heard, and whose status was reported, at or after <see cref="CurrentSince"/>.</summary>
+    public long Current { get; init; }
+
+    public DateTimeOffset CurrentSince { get; init; }
+
+    /// <summary>The least recent heard mark of a home with an online DER.</summary>
+    public DateTimeOffset? OldestHeard { get; init; }
+
+    /// <summary>The least recent status report of an online DER (the epoch when one never reported).</summary>
+    public DateTimeOffset? OldestReport { get; init; }
 }
 
 /// <summary>One DER of a home: what its OSB announced in OpenADR, its ratings from enrolment, its status.</summary>

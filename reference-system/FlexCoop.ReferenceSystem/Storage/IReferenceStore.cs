@@ -41,6 +41,13 @@ public interface IRegistryRepository
     /// <summary>Applies status and power readings; a change of online, manual override or load-control state is logged.</summary>
     Task<IReadOnlyList<RegistryEvent>> UpdateStatusAsync(string homeId, IReadOnlyDictionary<string, DerStatus> statuses, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>Applies the status and power readings of many homes (by homeId, then resourceID) in one transaction.</summary>
+    Task<IReadOnlyList<RegistryEvent>> UpdateStatusesAsync(IReadOnlyDictionary<string, IReadOnlyDictionary<string, DerStatus>> statusesByHome, DateTimeOffset now,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Counts of homes and DERs by state, how many are current (home heard and status reported at or after <paramref name="currentSince"/>), the oldest marks.</summary>
+    Task<RegistrySummary> SummarizeAsync(DateTimeOffset currentSince, CancellationToken cancellationToken = default);
+
     /// <summary>Marks homes (by venID) heard at the given times; timed-out ones come back online.</summary>
     Task<IReadOnlyList<RegistryEvent>> MarkHeardAsync(IReadOnlyDictionary<string, DateTimeOffset> heardByVenId, CancellationToken cancellationToken = default);
 

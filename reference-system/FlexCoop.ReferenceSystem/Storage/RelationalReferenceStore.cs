@@ -110,6 +110,13 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
         """,
     ];
 
+    /// <summary>Version 2: when each DER's status or power was last reported (keep-alive of the status itself, not only of the home).</summary>
+    private protected static IReadOnlyList<string> StatusFreshness(string integer) =>
+    [
+        $"ALTER TABLE ders ADD COLUMN reported_at {integer}",
+        "CREATE INDEX IF NOT EXISTS ders_state ON ders (state, reported_at)",
+    ];
+
     // ---- registry ----
 
     public Task<IReadOnlyList<RegistryEvent>> RegisterHomeAsync(string homeId, string venId, HomeLocation? location, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -191,35 +198,54 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
     public Task<IReadOnlyList<RegistryEvent>> UpdateStatusAsync(string homeId, IReadOnlyDictionary<string, DerStatus> statuses, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statuses);
+        return UpdateStatusesAsync(new Dictionary<string, IReadOnlyDictionary<string, DerStatus>>(StringComparer.Ordinal) { [homeId] = statuses }, now, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RegistryEvent>> UpdateStatusesAsync(IReadOnlyDictionary<string, IReadOnlyDictionary<string, DerStatus>> statusesByHome, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statusesByHome);
+        if (statusesByHome.Count == 0) return Task.FromResult<IReadOnlyList<RegistryEvent>>([]);
         return WriteAsync(async (c, tx, ct) =>
         {
             var log = new List<RegistryEvent>();
-            var existing = (await QueryInAsync(c, tx, $"SELECT {DerColumns} FROM ders d LEFT JOIN homes h ON h.home_id = d.home_id WHERE d.home_id = @h", ReadDer, ct, ("h", homeId)))
-                .ToDictionary(d => d.ResourceId, StringComparer.Ordinal);
-            foreach (var (resourceId, update) in statuses)
+            // One transaction and one prepared statement of each kind for the whole batch.
+            await using var select = new ReusableCommand(c, tx, "SELECT resource_id, reported_online, manual_override, load_control, power_w, status_at FROM ders WHERE home_id = @h", "h");
+            await using var update = new ReusableCommand(c, tx, """
+                UPDATE ders SET reported_online = @on, manual_override = @mo, load_control = @lc, power_w = @pw, status_at = @at, reported_at = @rep
+                WHERE home_id = @h AND resource_id = @r
+                """, "on", "mo", "lc", "pw", "at", "rep", "h", "r");
+            foreach (var (homeId, statuses) in statusesByHome)
             {
-                if (!existing.TryGetValue(resourceId, out var der)) continue;
-                var old = der.Status;
-                var merged = new DerStatus
+                var existing = await select.QueryAsync(r => (ResourceId: r.GetString(0), Status: new DerStatus
                 {
-                    Online = update.Online ?? old.Online,
-                    ManualOverride = update.ManualOverride ?? old.ManualOverride,
-                    LoadControlState = update.Online is null ? old.LoadControlState : update.LoadControlState,
-                    PowerW = update.PowerW ?? old.PowerW,
-                };
-                var changed = merged.Online != old.Online || merged.ManualOverride != old.ManualOverride
-                    || !string.Equals(merged.LoadControlState, old.LoadControlState, StringComparison.Ordinal);
-                await ExecAsync(c, tx, """
-                    UPDATE ders SET reported_online = @on, manual_override = @mo, load_control = @lc, power_w = @pw, status_at = @at
-                    WHERE home_id = @h AND resource_id = @r
-                    """, ct, ("on", merged.Online is { } o ? Flag(o) : null), ("mo", merged.ManualOverride is { } m ? Flag(m) : null),
-                    ("lc", merged.LoadControlState), ("pw", merged.PowerW), ("at", changed ? Ms(now) : (der.Status.UpdatedAt is { } u ? Ms(u) : Ms(now))),
-                    ("h", homeId), ("r", resourceId));
-                if (changed)
+                    Online = r.IsDBNull(1) ? null : r.GetInt64(1) != 0,
+                    ManualOverride = r.IsDBNull(2) ? null : r.GetInt64(2) != 0,
+                    LoadControlState = Str(r, 3),
+                    PowerW = r.IsDBNull(4) ? null : r.GetDouble(4),
+                    UpdatedAt = r.IsDBNull(5) ? null : FromMs(r.GetInt64(5)),
+                }), ct, homeId);
+                var byResource = existing.ToDictionary(x => x.ResourceId, x => x.Status, StringComparer.Ordinal);
+                foreach (var (resourceId, update1) in statuses)
                 {
-                    var detail = $"online={Text(merged.Online)}, manualOverride={Text(merged.ManualOverride)}" +
-                        (merged.LoadControlState is { } lc ? $", {lc}" : "");
-                    log.Add(await AppendInAsync(c, tx, RegistryEventKind.StatusChanged, homeId, resourceId, detail, now, ct));
+                    if (!byResource.TryGetValue(resourceId, out var old)) continue;
+                    var merged = new DerStatus
+                    {
+                        Online = update1.Online ?? old.Online,
+                        ManualOverride = update1.ManualOverride ?? old.ManualOverride,
+                        LoadControlState = update1.Online is null ? old.LoadControlState : update1.LoadControlState,
+                        PowerW = update1.PowerW ?? old.PowerW,
+                    };
+                    var changed = merged.Online != old.Online || merged.ManualOverride != old.ManualOverride
+                        || !string.Equals(merged.LoadControlState, old.LoadControlState, StringComparison.Ordinal);
+                    await update.ExecAsync(ct, merged.Online is { } o ? Flag(o) : null, merged.ManualOverride is { } m ? Flag(m) : null,
+                        merged.LoadControlState, merged.PowerW, changed ? Ms(now) : (old.UpdatedAt is { } u ? Ms(u) : Ms(now)), Ms(now), homeId, resourceId);
+                    if (changed)
+                    {
+                        var detail = $"online={Text(merged.Online)}, manualOverride={Text(merged.ManualOverride)}" +
+                            (merged.LoadControlState is { } lc ? $", {lc}" : "");
+                        log.Add(await AppendInAsync(c, tx, RegistryEventKind.StatusChanged, homeId, resourceId, detail, now, ct));
+                    }
                 }
             }
             return (IReadOnlyList<RegistryEvent>)log;
@@ -235,30 +261,51 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
         return WriteAsync(async (c, tx, ct) =>
         {
             var log = new List<RegistryEvent>();
+            // The common case, an online home heard again, is one prepared UPDATE; only a home that
+            // is not online (or already marked later by another node) is looked at further.
+            await using var touch = new ReusableCommand(c, tx, "UPDATE homes SET last_heard = @at WHERE ven_id = @v AND state = @s AND last_heard < @at", "at", "v", "s");
+            await using var timedOut = new ReusableCommand(c, tx, "SELECT home_id FROM homes WHERE ven_id = @v AND state = @t", "v", "t");
             foreach (var (venId, at) in heardByVenId)
             {
-                var rows = await QueryInAsync(c, tx, "SELECT home_id, state FROM homes WHERE ven_id = @v", r => (r.GetString(0), (DerState)r.GetInt64(1)), ct, ("v", venId));
-                foreach (var (homeId, state) in rows)
+                if (await touch.ExecAsync(ct, Ms(at), venId, (long)DerState.Online) > 0) continue;
+                foreach (var homeId in await timedOut.QueryAsync(r => r.GetString(0), ct, venId, (long)DerState.TimedOut))
                 {
-                    if (state == DerState.TimedOut)
+                    await ExecAsync(c, tx, "UPDATE homes SET state = @s, last_heard = @at WHERE home_id = @h", ct, ("s", (long)DerState.Online), ("at", Ms(at)), ("h", homeId));
+                    var ders = await QueryInAsync(c, tx, "SELECT resource_id FROM ders WHERE home_id = @h AND state = @t ORDER BY resource_id", r => r.GetString(0), ct,
+                        ("h", homeId), ("t", (long)DerState.TimedOut));
+                    await ExecAsync(c, tx, "UPDATE ders SET state = @s WHERE home_id = @h AND state = @t", ct, ("s", (long)DerState.Online), ("h", homeId), ("t", (long)DerState.TimedOut));
+                    foreach (var resourceId in ders)
                     {
-                        await ExecAsync(c, tx, "UPDATE homes SET state = @s, last_heard = @at WHERE home_id = @h", ct, ("s", (long)DerState.Online), ("at", Ms(at)), ("h", homeId));
-                        var ders = await QueryInAsync(c, tx, "SELECT resource_id FROM ders WHERE home_id = @h AND state = @t ORDER BY resource_id", r => r.GetString(0), ct,
-                            ("h", homeId), ("t", (long)DerState.TimedOut));
-                        await ExecAsync(c, tx, "UPDATE ders SET state = @s WHERE home_id = @h AND state = @t", ct, ("s", (long)DerState.Online), ("h", homeId), ("t", (long)DerState.TimedOut));
-                        foreach (var resourceId in ders)
-                        {
-                            log.Add(await AppendInAsync(c, tx, RegistryEventKind.BackOnline, homeId, resourceId, "heard from again", at, ct));
-                        }
-                    }
-                    else
-                    {
-                        await ExecAsync(c, tx, "UPDATE homes SET last_heard = @at WHERE home_id = @h AND last_heard < @at", ct, ("at", Ms(at)), ("h", homeId));
+                        log.Add(await AppendInAsync(c, tx, RegistryEventKind.BackOnline, homeId, resourceId, "heard from again", at, ct));
                     }
                 }
             }
             return (IReadOnlyList<RegistryEvent>)log;
         }, cancellationToken);
+    }
+
+    public async Task<RegistrySummary> SummarizeAsync(DateTimeOffset currentSince, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync("""
+            SELECT COUNT(DISTINCT d.home_id), COUNT(*),
+                COALESCE(SUM(CASE WHEN d.state = @on THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN d.state = @to THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN d.state = @on AND h.last_heard >= @cut AND d.reported_at >= @cut THEN 1 ELSE 0 END), 0),
+                MIN(CASE WHEN d.state = @on THEN h.last_heard END),
+                MIN(CASE WHEN d.state = @on THEN COALESCE(d.reported_at, 0) END)
+            FROM ders d JOIN homes h ON h.home_id = d.home_id WHERE d.state <> @dereg
+            """, r => new RegistrySummary
+            {
+                Homes = r.GetInt64(0),
+                Ders = r.GetInt64(1),
+                Online = r.GetInt64(2),
+                TimedOut = r.GetInt64(3),
+                Current = r.GetInt64(4),
+                CurrentSince = currentSince,
+                OldestHeard = r.IsDBNull(5) ? null : FromMs(r.GetInt64(5)),
+                OldestReport = r.IsDBNull(6) ? null : FromMs(r.GetInt64(6)),
+            }, cancellationToken, ("on", (long)DerState.Online), ("to", (long)DerState.TimedOut), ("dereg", (long)DerState.Deregistered), ("cut", Ms(currentSince)));
+        return rows[0];
     }
 
     public Task<IReadOnlyList<RegistryEvent>> TimeOutAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -338,7 +385,7 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
 
     private const string DerColumns =
         "d.home_id, d.resource_id, d.kind, d.reports, d.r_ids, d.rated_power_w, d.capacity_wh, d.controllable, d.state, d.reported_online, " +
-        "d.manual_override, d.load_control, d.power_w, d.status_at, d.added_at, h.latitude, h.longitude, h.postcode, h.last_heard";
+        "d.manual_override, d.load_control, d.power_w, d.status_at, d.added_at, h.latitude, h.longitude, h.postcode, h.last_heard, d.reported_at";
 
     private static DerRecord ReadDer(DbDataReader r) => new()
     {
@@ -358,6 +405,7 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
             LoadControlState = Str(r, 11),
             PowerW = r.IsDBNull(12) ? null : r.GetDouble(12),
             UpdatedAt = r.IsDBNull(13) ? null : FromMs(r.GetInt64(13)),
+            ReportedAt = r.IsDBNull(19) ? null : FromMs(r.GetInt64(19)),
         },
         AddedAt = FromMs(r.GetInt64(14)),
         Location = ReadLocation(r, 15),
@@ -594,6 +642,49 @@ public abstract class RelationalReferenceStore : IReferenceStore, IRegistryRepos
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}
+
+/// <summary>One statement prepared once and run many times in a transaction with new values (a batch).</summary>
+internal sealed class ReusableCommand : IAsyncDisposable
+{
+    private readonly DbCommand _command;
+
+    public ReusableCommand(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
+    {
+        _command = connection.CreateCommand();
+#pragma warning disable CA2100 // statements are constants of the store; values always travel as parameters
+        _command.CommandText = sql;
+#pragma warning restore CA2100
+        _command.Transaction = transaction;
+        foreach (var name in parameters)
+        {
+            var p = _command.CreateParameter();
+            p.ParameterName = name;
+            _command.Parameters.Add(p);
+        }
+    }
+
+    private void Bind(object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++) _command.Parameters[i].Value = values[i] ?? DBNull.Value;
+    }
+
+    public Task<int> ExecAsync(CancellationToken cancellationToken, params object?[] values)
+    {
+        Bind(values);
+        return _command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(Func<DbDataReader, T> read, CancellationToken cancellationToken, params object?[] values)
+    {
+        Bind(values);
+        await using var reader = await _command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) list.Add(read(reader));
+        return list;
+    }
+
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
 }
 
 /// <summary>Distances on the WGS 84 sphere approximation.</summary>

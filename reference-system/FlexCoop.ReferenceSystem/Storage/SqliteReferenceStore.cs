@@ -17,14 +17,23 @@ public sealed class SqliteReferenceStore : RelationalReferenceStore
     private readonly string _identityConnectionString;
     private readonly SqliteVtnStore _vtn;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly string _synchronous;
 
     /// <summary>A store in <paramref name="directory"/> (created when missing).</summary>
-    public SqliteReferenceStore(string directory)
+    /// <param name="directory">The data directory.</param>
+    /// <param name="synchronousFull">
+    /// True (default): every commit is flushed to disk (<c>synchronous=FULL</c>) and survives a power
+    /// loss. False: <c>synchronous=NORMAL</c>, which in WAL mode still survives a killed process but may
+    /// lose the last commits on a power loss or OS crash; about ten times more commits a second
+    /// (each OSB status report is one), which one node needs beyond a few thousand homes.
+    /// </param>
+    public SqliteReferenceStore(string directory, bool synchronousFull = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = System.IO.Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
-        _vtn = new SqliteVtnStore(System.IO.Path.Combine(Directory, "vtn.db"));
+        _synchronous = synchronousFull ? "FULL" : "NORMAL";
+        _vtn = new SqliteVtnStore(System.IO.Path.Combine(Directory, "vtn.db"), new SqliteStoreOptions { SynchronousFull = synchronousFull });
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = System.IO.Path.Combine(Directory, "registry.db"),
@@ -56,6 +65,7 @@ public sealed class SqliteReferenceStore : RelationalReferenceStore
     private protected override IReadOnlyList<IReadOnlyList<string>> Migrations { get; } =
     [
         Tables(text: "TEXT", integer: "INTEGER", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT"),
+        StatusFreshness(integer: "INTEGER"),
     ];
 
     public override async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -86,7 +96,7 @@ public sealed class SqliteReferenceStore : RelationalReferenceStore
         {
             await connection.OpenAsync(cancellationToken);
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+            cmd.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=10000;";
             await cmd.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }

@@ -1,5 +1,6 @@
 using FlexCoop.OpenAdr.Engine.Tests.EndToEnd;
 using FlexCoop.Osb.Agent;
+using FlexCoop.Osb.Home;
 using static FlexCoop.Osb.Tests.Agent.OsbFixture;
 
 namespace FlexCoop.Osb.Tests.Agent;
@@ -43,5 +44,36 @@ public sealed class HomeSimulationTests
         Assert.Null(sim.Boxes[3]);
         Assert.True(await sim.StartHomeAsync(3, Ct));
         Assert.Equal(20, sim.Running);
+    }
+
+    [Fact]
+    public async Task Two_simulations_with_first_home_offsets_run_distinct_homes_as_one_split_across_nodes()
+    {
+        await using var vtn = await StartVtnAsync();
+        HomeSimulationOptions Part(int first, int count) => new()
+        {
+            MiddlewareUrl = vtn.Server.Url,
+            Homes = count,
+            FirstHome = first,
+            Seed = 5,
+            IssueCertificate = home => OsbCertificates.Issue(TestPki.Ca, home.HomeId),
+            CertificateAuthorities = [TestPki.CaPublic],
+            Clock = vtn.Clock,
+            StartSpread = TimeSpan.Zero,
+            StartAttempts = 1,
+            PollFrequency = TimeSpan.FromDays(1),
+            ControlInterval = TimeSpan.FromDays(1),
+            LoggerFactory = Logs(),
+        };
+        await using var first = await HomeSimulation.StartAsync(Part(0, 3), Ct);
+        await using var second = await HomeSimulation.StartAsync(Part(3, 2), Ct);
+
+        Assert.Equal(["home-0001", "home-0002", "home-0003"], first.Homes.Select(h => h.HomeId));
+        Assert.Equal(["home-0004", "home-0005"], second.Homes.Select(h => h.HomeId));
+        // The same homes as one simulation of five would run.
+        Assert.Equal(HomeGenerator.Generate(5, 3).Devices.Count, second.Homes[0].Devices.Count);
+        var vens = await vtn.Store.ListVensAsync(Ct);
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"home-{i:D4}"), vens.Where(v => v.IsRegistered).Select(v => v.VenName!).Order());
+        await Assert.ThrowsAsync<OsbConfigurationException>(() => HomeSimulation.StartAsync(Part(-1, 2), Ct));
     }
 }

@@ -79,10 +79,11 @@ internal sealed class TestOsb
     }
 
     /// <summary>Starts the VEN against <paramref name="vtnUrl"/>; with <paramref name="statePath"/> its registration survives a restart.</summary>
-    public Task<OadrVen> StartAsync(Uri vtnUrl, string? statePath = null) =>
+    public Task<OadrVen> StartAsync(Uri vtnUrl, string? statePath = null, string? pushListenUrl = null) =>
         OadrVen.StartAsync(new VenOptions
         {
             VtnUrl = vtnUrl,
+            PushListenUrl = pushListenUrl,
             VenName = HomeId,
             ClientCertificate = Certificate,
             VtnCertificateAuthorities = [Ca],

@@ -130,12 +130,12 @@ public sealed class RegistryRepositoryTests : IAsyncLifetime
     public async Task Initializing_an_existing_store_again_keeps_its_data_and_schema_version()
     {
         await Registry.RegisterHomeAsync("h1", "ven-1", null, T0, Ct);
-        Assert.Equal(1, await _store.GetSchemaVersionAsync(Ct));
+        Assert.Equal(2, await _store.GetSchemaVersionAsync(Ct));
         await _store.DisposeAsync();
         _store = new SqliteReferenceStore(_dir);
         await _store.InitializeAsync(Ct);
         await _store.InitializeAsync(Ct);
-        Assert.Equal(1, await _store.GetSchemaVersionAsync(Ct));
+        Assert.Equal(2, await _store.GetSchemaVersionAsync(Ct));
         Assert.NotNull(await Registry.GetHomeAsync("h1", Ct));
         Assert.Single(await Registry.ReadLogAsync(cancellationToken: Ct));
     }
@@ -147,5 +147,71 @@ public sealed class RegistryRepositoryTests : IAsyncLifetime
         var second = await _store.Identity.GetOrCreateSecretAsync("s", () => "two", T0, Ct);
         Assert.Equal("one", first);
         Assert.Equal("one", second);
+    }
+
+    [Fact]
+    public async Task Store_at_schema_version_1_is_migrated_to_2_keeping_its_homes_and_ders()
+    {
+        await Registry.RegisterHomeAsync("h1", "ven-1", null, T0, Ct);
+        await Registry.SetDevicesAsync("h1", [Der("h1", "HeatPump.main", 2500)], T0, Ct);
+        await _store.DisposeAsync();
+        // Back to what version 1 created: no reported_at column, version 1 recorded.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "registry.db")}"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "DROP INDEX ders_state; ALTER TABLE ders DROP COLUMN reported_at; UPDATE schema_version SET version = 1 WHERE component = 'registry';";
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+        _store = new SqliteReferenceStore(_dir);
+        await _store.InitializeAsync(Ct);
+        Assert.Equal(2, await _store.GetSchemaVersionAsync(Ct));
+        var der = await Registry.GetDerAsync("h1", "HeatPump.main", Ct);
+        Assert.NotNull(der);
+        Assert.Null(der.Status.ReportedAt);
+        await Registry.UpdateStatusAsync("h1", new Dictionary<string, DerStatus> { ["HeatPump.main"] = new() { Online = true } }, T0.AddMinutes(1), Ct);
+        Assert.Equal(T0.AddMinutes(1), (await Registry.GetDerAsync("h1", "HeatPump.main", Ct))!.Status.ReportedAt);
+    }
+
+    [Fact]
+    public async Task Batched_status_of_many_homes_logs_changes_once_and_marks_every_der_reported()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Registry.RegisterHomeAsync($"h{i}", $"ven-{i}", null, T0, Ct);
+            await Registry.SetDevicesAsync($"h{i}", [Der($"h{i}", "HeatPump.main", 2500), Der($"h{i}", "Battery.main", 5000, 10000)], T0, Ct);
+        }
+        IReadOnlyDictionary<string, DerStatus> Report(bool online) => new Dictionary<string, DerStatus>
+        {
+            ["HeatPump.main"] = new() { Online = online, ManualOverride = false, PowerW = 1200 },
+            ["Battery.main"] = new() { PowerW = -300 },
+            ["Unknown.device"] = new() { Online = true },
+        };
+        var batch = Enumerable.Range(0, 3).ToDictionary(i => $"h{i}", i => Report(i != 1));
+        var first = await Registry.UpdateStatusesAsync(batch, T0.AddSeconds(10), Ct);
+        // One StatusChanged per heat pump (online/override learnt); power alone is no status change; unknown devices are ignored.
+        Assert.Equal(["h0", "h1", "h2"], first.Select(e => e.HomeId));
+        Assert.All(first, e => Assert.Equal((RegistryEventKind.StatusChanged, "HeatPump.main"), (e.Kind, e.ResourceId)));
+        Assert.Empty(await Registry.UpdateStatusesAsync(batch, T0.AddSeconds(20), Ct));
+
+        var ders = await Registry.QueryDersAsync(new DerQuery(), Ct);
+        Assert.Equal(6, ders.Count);
+        Assert.All(ders, d => Assert.Equal(T0.AddSeconds(20), d.Status.ReportedAt));
+        Assert.Equal(-300, (await Registry.GetDerAsync("h2", "Battery.main", Ct))!.Status.PowerW);
+        Assert.False((await Registry.GetDerAsync("h1", "HeatPump.main", Ct))!.Status.Online);
+
+        var summary = await Registry.SummarizeAsync(T0.AddSeconds(15), Ct);
+        Assert.Equal((3L, 6L, 6L, 0L), (summary.Homes, summary.Ders, summary.Online, summary.TimedOut));
+        // Heard at registration (T0), reported at T0+20 s: current only for a window reaching back to T0.
+        Assert.Equal(0, summary.Current);
+        Assert.Equal(6, (await Registry.SummarizeAsync(T0, Ct)).Current);
+        Assert.Equal(T0, summary.OldestHeard);
+        Assert.Equal(T0.AddSeconds(20), summary.OldestReport);
+
+        await Registry.MarkHeardAsync(new Dictionary<string, DateTimeOffset> { ["ven-0"] = T0.AddSeconds(20), ["ven-1"] = T0.AddSeconds(20), ["ven-2"] = T0.AddSeconds(20) }, Ct);
+        Assert.Equal(6, (await Registry.SummarizeAsync(T0.AddSeconds(15), Ct)).Current);
+        await Registry.TimeOutAsync(T0.AddSeconds(30), T0.AddSeconds(30), Ct);
+        var timedOut = await Registry.SummarizeAsync(T0.AddSeconds(15), Ct);
+        Assert.Equal((0L, 6L, 0L), (timedOut.Online, timedOut.TimedOut, timedOut.Current));
     }
 }
