@@ -145,7 +145,7 @@ internal sealed class Iec61850ReportEngine : IDisposable
     /// <summary>The host changed <paramref name="itemId"/> in <paramref name="domain"/> (reason dchg 1, qchg 2 or dupd 3): report it where a data set holds it.</summary>
     public void OnHostUpdate(string domain, string itemId, int reason)
     {
-        if (reason == ReasonDchg && _faults.HasFlag(Iec61850ServerFaults.NoDataChangeReports)) return;
+        if (reason == 1 && _faults.HasFlag(Iec61850ServerFaults.NoDataChangeReports)) return; // 1 = dchg
         foreach (var state in _all)
         {
             if ((Enabled(state) is null && !state.Rcb.Buffered) || !Trigger(state, reason)) continue;
