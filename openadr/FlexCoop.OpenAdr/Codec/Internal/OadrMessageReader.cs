@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Xml;
 using FlexCoop.OpenAdr.Xml;
-using FlexCoop.OpenAdr.Xml.Internal;
+using FlexCoop.Xml.Internal;
 
 namespace FlexCoop.OpenAdr.Codec.Internal;
 
@@ -242,7 +242,7 @@ internal ref partial struct OadrMessageReader
         Push(_x.TokenStart);
         if (_x.AttributeCount > 0) ReadAttributes(default, null);
         ReadOnlySpan<byte> value = default;
-        if (!_x.IsEmptyElement)
+        if (!_x.IsEmptyElement && !_x.TryReadSimpleContent(out value))
         {
             // Whitespace is content here (xs:string keeps it): ask for it.
             _x.SkipWhitespaceText = false;
