@@ -38,6 +38,11 @@ internal ref partial struct OadrMessageReader
     // The last duration read: intervals mostly repeat one (PT1H, PT1M), which then is not parsed again.
     private Model.IsoDuration? _lastDuration;
 
+    // The date (first ten bytes, yyyy-mm-dd) of the last plain date-time read, and its midnight in UTC ticks.
+    private ulong _lastDate;
+    private ushort _lastDay;
+    private long _lastDateTicks;
+
     public OadrMessageReader(ReadOnlySpan<byte> utf8, OadrXmlLimits limits, bool anyEncodingLabel)
     {
         _x = new Utf8XmlTokenizer(utf8, limits, anyEncodingLabel) { SkipWhitespaceText = true };
