@@ -4,7 +4,7 @@ using System.Xml;
 using FlexCoop.OpenAdr.Codec.Internal;
 using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Xml;
-using FlexCoop.OpenAdr.Xml.Internal;
+using FlexCoop.Xml.Internal;
 
 namespace FlexCoop.OpenAdr.Codec;
 
@@ -41,7 +41,7 @@ public static class OadrCodec
         byte[]? rented = null;
         try
         {
-            var utf8 = Utf8XmlInput.ToUtf8(xml, limits, out rented, out var transcoded);
+            var utf8 = Utf8XmlInput.ToUtf8(xml, limits.MaxCharacters, out rented, out var transcoded);
             return Decode(utf8, limits, transcoded);
         }
         finally
@@ -60,7 +60,7 @@ public static class OadrCodec
         byte[]? buffer = null;
         try
         {
-            return Parse(Utf8XmlInput.ReadToEnd(xml, limits, out buffer), limits);
+            return Parse(Utf8XmlInput.ReadToEnd(xml, limits.MaxCharacters, out buffer), limits);
         }
         finally
         {
@@ -77,7 +77,7 @@ public static class OadrCodec
         byte[]? rented = null;
         try
         {
-            var utf8 = Utf8XmlInput.FromString(xml, limits, out rented);
+            var utf8 = Utf8XmlInput.FromString(xml, limits.MaxCharacters, out rented);
             return Decode(utf8, limits, anyEncodingLabel: true);
         }
         finally

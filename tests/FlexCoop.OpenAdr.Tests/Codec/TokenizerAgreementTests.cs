@@ -2,7 +2,7 @@ using System.Text;
 using System.Xml;
 using CsCheck;
 using FlexCoop.OpenAdr.Xml;
-using FlexCoop.OpenAdr.Xml.Internal;
+using FlexCoop.Xml.Internal;
 
 namespace FlexCoop.OpenAdr.Tests.Codec;
 

@@ -1,79 +1,101 @@
 using System.Globalization;
+using System.Text;
 using System.Xml;
 using FlexCoop.Usef.Xml;
+using FlexCoop.Xml.Internal;
 
 namespace FlexCoop.Usef.Internal;
 
 /// <summary>
-/// Reading helpers for the codec: attribute bags that refuse unknown attributes, child loops that
-/// refuse unknown elements and text, and lexical parsers for the XSD simple types, each failure a
-/// <see cref="UftpFormatException"/> naming the rule and path.
+/// Where an element or attribute is, for error messages: a parent path and, for an item of a list, its name and
+/// 1-based position. It is made into a string only when an error names it, so reading a list of ISPs builds no path.
 /// </summary>
-internal sealed class XmlInput
+internal readonly struct UftpPath
 {
-    private const string XmlnsNamespace = "http://www.w3.org/2000/xmlns/";
+    private readonly string _parent;
+    private readonly string? _name;
+    private readonly int _index;
 
-    private readonly XmlReader _reader;
+    public UftpPath(string path)
+    {
+        _parent = path;
+    }
+
+    public UftpPath(string parent, string name, int index)
+    {
+        _parent = parent;
+        _name = name;
+        _index = index;
+    }
+
+    public static implicit operator UftpPath(string path) => new(path);
+
+    public static string operator +(UftpPath path, string tail) => path.ToString() + tail;
+
+    public override string ToString() => _name is null ? _parent : string.Create(CultureInfo.InvariantCulture, $"{_parent}/{_name}[{_index}]");
+}
+
+/// <summary>
+/// Reading helpers for the codec over the shared UTF-8 tokenizer: attribute bags that refuse unknown attributes,
+/// child loops that refuse unknown elements and text, and lexical parsers for the XSD simple types, each failure a
+/// <see cref="UftpFormatException"/> naming the rule and path. Attribute values are read straight from the UTF-8
+/// where the type allows it (integers, UUIDs), so an ISP allocates nothing but itself.
+/// </summary>
+internal ref struct XmlInput
+{
+    /// <summary>The most attributes one element may carry (UFTP's widest has 19).</summary>
+    private const int MaxAttributes = 32;
+
+    private Utf8XmlTokenizer _x;
     private readonly UftpXmlLimits _limits;
-    private readonly string[] _names = new string[32];
-    private readonly string[] _values = new string[32];
-    private readonly bool[] _used = new bool[32];
-    private int _count;
+    private ulong _used;
     private int _elements;
 
-    public XmlInput(XmlReader reader, UftpXmlLimits limits)
+    public XmlInput(ReadOnlySpan<byte> utf8, UftpXmlLimits limits, bool anyEncodingLabel)
     {
-        _reader = reader;
         _limits = limits;
+        _x = new Utf8XmlTokenizer(utf8, new Utf8XmlLimits(limits.MaxBytes, limits.MaxDepth, limits.MaxAttributeCharacters, 1024, 64), anyEncodingLabel)
+        {
+            SkipWhitespaceText = true,
+        };
     }
 
-    public XmlReader Reader => _reader;
+    public void Dispose() => _x.Dispose();
 
-    public int Line => _reader is IXmlLineInfo li && li.HasLineInfo() ? li.LineNumber : 0;
+    /// <summary>Line of the current token (1-based), worked out only for an error.</summary>
+    private readonly int Line => _x.LineInfo(_x.Kind is XmlTokenKind.StartElement or XmlTokenKind.EndElement ? _x.TokenStart + 1 : _x.TokenStart).Line;
 
-    public UftpFormatException Error(string rule, string path, string message) => new(rule, path, message, Line);
+    public readonly UftpFormatException Error(string rule, UftpPath path, string message) => new(rule, path.ToString(), message, Line);
 
-    /// <summary>Moves to the root element; fails on anything but whitespace, comments and the declaration before it.</summary>
+    /// <summary>The current element's local name (allocates: for messages whose children are of several kinds).</summary>
+    public readonly string LocalName => Encoding.UTF8.GetString(_x.LocalName);
+
+    /// <summary>True when the current element is <paramref name="name"/>.</summary>
+    public readonly bool Is(string name) => Ascii.Equals(_x.LocalName, name);
+
+    /// <summary>Moves to the root element; fails on anything but whitespace, comments, PIs and the declaration before it.</summary>
     public string ReadRoot()
     {
-        while (_reader.Read())
-        {
-            switch (_reader.NodeType)
-            {
-                case XmlNodeType.Element:
-                    CheckElement("");
-                    return _reader.LocalName;
-                case XmlNodeType.XmlDeclaration:
-                case XmlNodeType.Whitespace:
-                case XmlNodeType.Comment:
-                case XmlNodeType.ProcessingInstruction:
-                    continue;
-                case XmlNodeType.DocumentType:
-                    throw Error("dtd", "", "a DOCTYPE is not allowed in a UFTP message");
-                default:
-                    throw Error("xml", "", $"unexpected {_reader.NodeType} before the root element");
-            }
-        }
-        throw Error("xml", "", "the document has no root element");
+        // The tokenizer refuses a DTD (rule dtd) and anything else that is not well-formed before the root.
+        _x.Read();
+        CheckElement("");
+        return LocalName;
     }
 
-    /// <summary>After the root element: only whitespace and comments may follow.</summary>
+    /// <summary>After the root element: only whitespace, comments and PIs may follow (the tokenizer checks them).</summary>
     public void ReadEnd()
     {
-        while (_reader.Read())
-        {
-            if (_reader.NodeType is XmlNodeType.Whitespace or XmlNodeType.Comment or XmlNodeType.ProcessingInstruction) continue;
-            throw Error("xml", "", $"unexpected {_reader.NodeType} after the root element");
-        }
+        if (_x.Kind != XmlTokenKind.EndOfDocument) _x.Read();
     }
 
-    private void CheckElement(string parentPath)
+    private void CheckElement(UftpPath parentPath)
     {
-        if (_reader.NamespaceURI.Length != 0)
+        if (_x.NamespaceUri.Length != 0)
         {
-            throw Error("xsd", parentPath + "/" + _reader.LocalName, $"element '{_reader.LocalName}' is in namespace '{_reader.NamespaceURI}'; UFTP elements have no namespace");
+            var name = LocalName;
+            throw Error("xsd", parentPath + "/" + name, $"element '{name}' is in namespace '{_x.NamespaceUri}'; UFTP elements have no namespace");
         }
-        if (_reader.Depth + 1 > _limits.MaxDepth)
+        if (_x.Depth > _limits.MaxDepth)
         {
             throw Error("limits", parentPath, $"elements nested deeper than {_limits.MaxDepth}");
         }
@@ -83,62 +105,73 @@ internal sealed class XmlInput
         }
     }
 
-    /// <summary>Reads the current element's attributes into the bag (reader stays on the element).</summary>
-    public void ReadAttributes(string path)
+    /// <summary>Opens the current element's attribute bag (the tokenizer stays on the element).</summary>
+    /// <remarks>
+    /// Attributes in a namespace are never taken by <see cref="Optional"/> and the like, so <see cref="EndAttributes"/>
+    /// refuses them with the others the element does not define; namespace declarations are allowed.
+    /// </remarks>
+    public void ReadAttributes(UftpPath path)
     {
-        _count = 0;
-        if (_reader.MoveToFirstAttribute())
+        _used = 0;
+        if (_x.AttributeCount > MaxAttributes)
         {
-            do
+            var declarations = 0;
+            for (var i = 0; i < _x.AttributeCount; i++)
             {
-                if (ReferenceEquals(_reader.NamespaceURI, XmlnsNamespace) || _reader.NamespaceURI == XmlnsNamespace) continue;
-                if (_reader.NamespaceURI.Length != 0)
-                {
-                    throw Error("xsd", path + "/@" + _reader.Name, $"attribute '{_reader.Name}' is not allowed");
-                }
-                var value = _reader.Value;
-                if (value.Length > _limits.MaxAttributeCharacters)
-                {
-                    throw Error("limits", path + "/@" + _reader.LocalName, $"attribute longer than {_limits.MaxAttributeCharacters} characters");
-                }
-                if (_count == _names.Length)
-                {
-                    throw Error("xsd", path, "too many attributes");
-                }
-                _names[_count] = _reader.LocalName;
-                _values[_count] = value;
-                _used[_count] = false;
-                _count++;
+                if (ReferenceEquals(_x.AttributeNamespace(i), Utf8XmlTokenizer.XmlnsNamespace)) declarations++;
             }
-            while (_reader.MoveToNextAttribute());
-            _reader.MoveToElement();
+            if (_x.AttributeCount - declarations > MaxAttributes) throw Error("xsd", path, "too many attributes");
         }
+    }
+
+    private int Find(string name)
+    {
+        for (var i = 0; i < _x.AttributeCount; i++)
+        {
+            if ((_used & (1UL << i)) == 0 && _x.AttributeQualifiedNameLength(i) == name.Length && _x.AttributeNamespace(i).Length == 0
+                && Ascii.Equals(_x.AttributeQualifiedName(i), name))
+            {
+                _used |= 1UL << i;
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The unprefixed attribute <paramref name="name"/> not taken yet (marked taken now), or -1.</summary>
+    private int Find(ReadOnlySpan<byte> name)
+    {
+        for (var i = 0; i < _x.AttributeCount; i++)
+        {
+            if ((_used & (1UL << i)) == 0 && _x.AttributeQualifiedNameLength(i) == name.Length && _x.AttributeQualifiedName(i).SequenceEqual(name))
+            {
+                _used |= 1UL << i;
+                return i;
+            }
+        }
+        return -1;
     }
 
     public string? Optional(string name)
     {
-        for (var i = 0; i < _count; i++)
-        {
-            if (string.Equals(_names[i], name, StringComparison.Ordinal))
-            {
-                _used[i] = true;
-                return _values[i];
-            }
-        }
-        return null;
+        var i = Find(name);
+        return i < 0 ? null : _x.AttributeValue(i);
     }
 
-    public string Required(string name, string path) =>
+    public string Required(string name, UftpPath path) =>
         Optional(name) ?? throw Error("xsd", path, $"required attribute '{name}' is missing");
 
     /// <summary>Fails when an attribute was present that the element does not define.</summary>
-    public void EndAttributes(string path)
+    public readonly void EndAttributes(UftpPath path)
     {
-        for (var i = 0; i < _count; i++)
+        var count = _x.AttributeCount;
+        if (count == 0 || _used == (count == 64 ? ulong.MaxValue : (1UL << count) - 1)) return;
+        for (var i = 0; i < count; i++)
         {
-            if (!_used[i])
+            if ((_used & (1UL << i)) == 0 && !ReferenceEquals(_x.AttributeNamespace(i), Utf8XmlTokenizer.XmlnsNamespace))
             {
-                throw Error("xsd", path + "/@" + _names[i], $"attribute '{_names[i]}' is not allowed on this element");
+                var name = Encoding.UTF8.GetString(_x.AttributeQualifiedName(i));
+                throw Error("xsd", path + "/@" + name, $"attribute '{name}' is not allowed on this element");
             }
         }
     }
@@ -146,54 +179,37 @@ internal sealed class XmlInput
     /// <summary>Steps into the current element's content; false when it is empty (then already consumed).</summary>
     public bool Enter()
     {
-        if (_reader.IsEmptyElement)
-        {
-            _reader.Read();
-            return false;
-        }
-        _reader.Read();
-        return true;
+        var empty = _x.IsEmptyElement;
+        _x.Read();
+        return !empty;
     }
 
     /// <summary>Moves to the next child element; false at the parent's end tag (consumed).</summary>
-    public bool NextChild(string path)
+    public bool NextChild(UftpPath path)
     {
         while (true)
         {
-            switch (_reader.NodeType)
+            switch (_x.Kind)
             {
-                case XmlNodeType.Element:
+                case XmlTokenKind.StartElement:
                     CheckElement(path);
                     return true;
-                case XmlNodeType.EndElement:
-                    _reader.Read();
+                case XmlTokenKind.EndElement:
+                    _x.Read();
                     return false;
-                case XmlNodeType.Whitespace:
-                case XmlNodeType.SignificantWhitespace:
-                case XmlNodeType.Comment:
-                case XmlNodeType.ProcessingInstruction:
-                    _reader.Read();
+                case XmlTokenKind.Text when _x.IsWhitespace:
+                    _x.Read();
                     break;
-                case XmlNodeType.Text:
-                case XmlNodeType.CDATA:
-                    if (!string.IsNullOrWhiteSpace(_reader.Value))
-                    {
-                        throw Error("xsd", path, "text content is not allowed here");
-                    }
-                    _reader.Read();
-                    break;
-                case XmlNodeType.EntityReference:
-                    throw Error("dtd", path, "entity references are not allowed");
-                case XmlNodeType.None:
-                    throw Error("xml", path, "unexpected end of document");
+                case XmlTokenKind.Text:
+                    throw Error("xsd", path, "text content is not allowed here");
                 default:
-                    throw Error("xml", path, $"unexpected {_reader.NodeType}");
+                    throw Error("xml", path, "unexpected end of document");
             }
         }
     }
 
     /// <summary>Consumes an element that must have no children.</summary>
-    public void Leaf(string path)
+    public void Leaf(UftpPath path)
     {
         if (Enter() && NextChild(path))
         {
@@ -201,38 +217,129 @@ internal sealed class XmlInput
         }
     }
 
-    public UftpFormatException UnknownElement(string path) =>
-        Error("xsd", path + "/" + _reader.LocalName, $"element '{_reader.LocalName}' is not allowed here");
+    public readonly UftpFormatException UnknownElement(UftpPath path)
+    {
+        var name = LocalName;
+        return Error("xsd", path + "/" + name, $"element '{name}' is not allowed here");
+    }
 
-    public static UftpFormatException MissingElement(XmlInput input, string path, string name) =>
-        input.Error("xsd", path, $"at least one '{name}' element is required");
+    public readonly UftpFormatException MissingElement(UftpPath path, string name) => Error("xsd", path, $"at least one '{name}' element is required");
 
-    public UftpFormatException AttributeError(string rule, string path, string attribute, string message) => new(rule, path + "/@" + attribute, message, Line);
+    public readonly UftpFormatException AttributeError(string rule, UftpPath path, string attribute, string message) => new(rule, path + "/@" + attribute, message, Line);
+
+    // ---- integers straight from UTF-8 ----
+
+    /// <summary>A required xs:integer attribute, read without making a string.</summary>
+    public long RequiredInteger(ReadOnlySpan<byte> name, UftpPath path)
+    {
+        var i = Find(name);
+        if (i < 0) throw Missing(name, path);
+        return IntegerAt(i, name, path);
+    }
+
+    /// <summary>An xs:int (or xs:positiveInteger when <paramref name="positive"/>) attribute; <paramref name="absent"/> when missing.</summary>
+    public int OptionalInt32(ReadOnlySpan<byte> name, UftpPath path, bool positive, int absent)
+    {
+        var i = Find(name);
+        return i < 0 ? absent : Int32At(i, name, path, positive);
+    }
+
+    public int RequiredInt32(ReadOnlySpan<byte> name, UftpPath path, bool positive)
+    {
+        var i = Find(name);
+        if (i < 0) throw Missing(name, path);
+        return Int32At(i, name, path, positive);
+    }
+
+    private readonly UftpFormatException Missing(ReadOnlySpan<byte> name, UftpPath path) =>
+        Error("xsd", path, $"required attribute '{Encoding.UTF8.GetString(name)}' is missing");
+
+    private readonly int Int32At(int i, ReadOnlySpan<byte> name, UftpPath path, bool positive)
+    {
+        var n = IntegerAt(i, name, path);
+        if ((positive && n < 1) || n is > int.MaxValue or < int.MinValue) throw BadInt32(i, name, path, positive);
+        return (int)n;
+    }
+
+    private readonly UftpFormatException BadInt32(int i, ReadOnlySpan<byte> name, UftpPath path, bool positive)
+    {
+        var n = IntegerAt(i, name, path);
+        return positive && n < 1
+            ? AttributeError("xsd", path, Encoding.UTF8.GetString(name), $"'{Shorten(_x.AttributeValue(i))}' is not an xs:positiveInteger")
+            : AttributeError("limits", path, Encoding.UTF8.GetString(name), $"'{Shorten(_x.AttributeValue(i))}' is outside the supported range");
+    }
+
+    private readonly long IntegerAt(int i, ReadOnlySpan<byte> name, UftpPath path)
+    {
+        var status = ParseInteger(_x.AttributeValueUtf8(i), out var value);
+        return status == 0 ? value : throw BadInteger(i, name, path, status);
+    }
+
+    private readonly UftpFormatException BadInteger(int i, ReadOnlySpan<byte> name, UftpPath path, int status)
+    {
+        var text = Shorten(_x.AttributeValue(i));
+        var attribute = Encoding.UTF8.GetString(name);
+        return status < 0
+            ? AttributeError("xsd", path, attribute, $"'{text}' is not an xs:integer")
+            : AttributeError("limits", path, attribute, $"'{text}' is outside the supported range of a 64-bit integer");
+    }
+
+    /// <summary>
+    /// xs:integer (sign, digits, XML whitespace around): 0 when <paramref name="value"/> holds it, -1 when the text is
+    /// not an integer, 1 when it is one beyond 64 bits.
+    /// </summary>
+    internal static int ParseInteger(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        // Attribute values are normalised already: tabs and line ends are spaces by now.
+        while (text.Length > 0 && text[0] == ' ') text = text[1..];
+        while (text.Length > 0 && text[^1] == ' ') text = text[..^1];
+        var negative = false;
+        var i = 0;
+        if (text.Length > 0 && text[0] is (byte)'+' or (byte)'-')
+        {
+            negative = text[0] == '-';
+            i = 1;
+        }
+        if (i >= text.Length) return -1;
+        ulong magnitude = 0;
+        var overflow = false;
+        for (; i < text.Length; i++)
+        {
+            var d = (uint)(text[i] - '0');
+            if (d > 9) return -1;
+            if (magnitude > (ulong.MaxValue - d) / 10) overflow = true;
+            else magnitude = magnitude * 10 + d;
+        }
+        if (overflow || magnitude > (negative ? (ulong)long.MaxValue + 1 : long.MaxValue)) return 1;
+        value = negative ? (long)(0 - magnitude) : (long)magnitude;
+        return 0;
+    }
 
     // ---- simple types ----
 
-    public Guid Uuid(string value, string path, string attribute)
+    public readonly Guid Uuid(string value, UftpPath path, string attribute)
     {
         if (value.Length == 36 && Guid.TryParseExact(value, "D", out var g)) return g;
         throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a UUID");
     }
 
-    public string Domain(string value, string path, string attribute) =>
+    public readonly string Domain(string value, UftpPath path, string attribute) =>
         UftpSimpleTypes.IsInternetDomain(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an Internet domain (lower-case)");
 
-    public string Version(string value, string path, string attribute) =>
+    public readonly string Version(string value, UftpPath path, string attribute) =>
         UftpSimpleTypes.IsSpecVersion(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a version (major.minor.patch)");
 
-    public string Currency(string value, string path, string attribute) =>
+    public readonly string Currency(string value, UftpPath path, string attribute) =>
         UftpSimpleTypes.IsCurrency(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an ISO 4217 currency code");
 
-    public string TimeZoneName(string value, string path, string attribute) =>
+    public readonly string TimeZoneName(string value, UftpPath path, string attribute) =>
         UftpSimpleTypes.IsTimeZoneName(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a time zone name (Area/Location)");
 
-    public EntityAddress Address(string value, string path, string attribute) =>
+    public readonly EntityAddress Address(string value, UftpPath path, string attribute) =>
         EntityAddress.TryParse(value, out var a) ? a! : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an EntityAddress");
 
-    public DateTimeOffset DateTime(string value, string path, string attribute)
+    public readonly DateTimeOffset DateTime(string value, UftpPath path, string attribute)
     {
         var v = value.Trim();
         var t = v.IndexOf('T', StringComparison.Ordinal);
@@ -254,14 +361,14 @@ internal sealed class XmlInput
         throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:dateTime");
     }
 
-    public DateOnly Date(string value, string path, string attribute)
+    public readonly DateOnly Date(string value, UftpPath path, string attribute)
     {
         var v = value.Trim();
         if (v.Length == 10 && DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
         throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a date (yyyy-mm-dd, no time zone)");
     }
 
-    public TimeSpan Duration(string value, string path, string attribute)
+    public readonly TimeSpan Duration(string value, UftpPath path, string attribute)
     {
         var v = value.Trim();
         var t = v.IndexOf('T', StringComparison.Ordinal);
@@ -283,23 +390,16 @@ internal sealed class XmlInput
         throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:duration");
     }
 
-    public long Integer(string value, string path, string attribute)
+    public readonly long Integer(string value, UftpPath path, string attribute)
     {
-        var v = value.Trim();
-        if (!IsIntegerLexical(v)) throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:integer");
-        if (long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return n;
-        throw AttributeError("limits", path, attribute, $"'{Shorten(value)}' is outside the supported range of a 64-bit integer");
+        var status = ParseInteger(Encoding.UTF8.GetBytes(value), out var n);
+        if (status == 0) return n;
+        throw status < 0
+            ? AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:integer")
+            : AttributeError("limits", path, attribute, $"'{Shorten(value)}' is outside the supported range of a 64-bit integer");
     }
 
-    public int Int32(string value, string path, string attribute, bool positive)
-    {
-        var n = Integer(value, path, attribute);
-        if (positive && n < 1) throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:positiveInteger");
-        if (n is > int.MaxValue or < int.MinValue) throw AttributeError("limits", path, attribute, $"'{Shorten(value)}' is outside the supported range");
-        return (int)n;
-    }
-
-    public decimal Decimal(string value, string path, string attribute, int maxFractionDigits = 28)
+    public readonly decimal Decimal(string value, UftpPath path, string attribute, int maxFractionDigits = 28)
     {
         var v = value.Trim();
         if (!IsDecimalLexical(v)) throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:decimal");
@@ -315,35 +415,24 @@ internal sealed class XmlInput
         return d;
     }
 
-    public decimal ActivationFactor(string value, string path, string attribute)
+    public readonly decimal ActivationFactor(string value, UftpPath path, string attribute)
     {
         var d = Decimal(value, path, attribute, 2);
         if (d is < 0.01m or > 1.00m) throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not between 0.01 and 1.00");
         return d;
     }
 
-    public bool Boolean(string value, string path, string attribute) => value.Trim() switch
+    public readonly bool Boolean(string value, UftpPath path, string attribute) => value.Trim() switch
     {
         "true" or "1" => true,
         "false" or "0" => false,
         _ => throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an xs:boolean"),
     };
 
-    public TEnum Enum<TEnum>(string value, string path, string attribute) where TEnum : struct, Enum
+    public readonly TEnum Enum<TEnum>(string value, UftpPath path, string attribute) where TEnum : struct, Enum
     {
         if (EnumNames<TEnum>.ByName.TryGetValue(value.Trim(), out var e)) return e;
         throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}");
-    }
-
-    private static bool IsIntegerLexical(string v)
-    {
-        var i = v.Length > 0 && (v[0] == '+' || v[0] == '-') ? 1 : 0;
-        if (i >= v.Length) return false;
-        for (; i < v.Length; i++)
-        {
-            if (v[i] is < '0' or > '9') return false;
-        }
-        return true;
     }
 
     private static bool IsDecimalLexical(string v)

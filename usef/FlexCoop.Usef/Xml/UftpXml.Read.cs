@@ -1,10 +1,11 @@
+using System.Collections.Immutable;
 using FlexCoop.Usef.Internal;
 
 namespace FlexCoop.Usef.Xml;
 
 public static partial class UftpXml
 {
-    private static SignedMessage ReadSignedMessage(XmlInput x)
+    private static SignedMessage ReadSignedMessage(ref XmlInput x)
     {
         const string path = "/SignedMessage";
         x.ReadAttributes(path);
@@ -25,7 +26,7 @@ public static partial class UftpXml
         return new SignedMessage(domain, role, body);
     }
 
-    private static PayloadMessage ReadPayload(XmlInput x, string root)
+    private static PayloadMessage ReadPayload(ref XmlInput x, string root)
     {
         var info = UftpMessageTypes.FindByElement(root);
         if (info is null || info.Type == UftpMessageType.SignedMessage)
@@ -34,35 +35,35 @@ public static partial class UftpXml
         }
         var path = "/" + root;
         x.ReadAttributes(path);
-        var h = ReadHeader(x, path);
+        var h = ReadHeader(ref x, path);
         PayloadMessage message = info.Type switch
         {
-            UftpMessageType.TestMessage => Attrs(x, path, new TestMessage { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V }),
-            UftpMessageType.TestMessageResponse => Attrs(x, path, new TestMessageResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V }),
-            UftpMessageType.DPrognosis => ReadDPrognosis(x, path, h),
-            UftpMessageType.DPrognosisResponse => ReadDPrognosisResponse(x, path, h),
-            UftpMessageType.FlexReservationUpdate => ReadFlexReservationUpdate(x, path, h),
-            UftpMessageType.FlexReservationUpdateResponse => Attrs(x, path, new FlexReservationUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(x, path), RejectionReason = x.Optional("RejectionReason"), FlexReservationUpdateMessageId = Ref(x, path, "FlexReservationUpdateMessageID") }),
-            UftpMessageType.FlexRequest => ReadFlexRequest(x, path, h),
-            UftpMessageType.FlexRequestResponse => Attrs(x, path, new FlexRequestResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(x, path), RejectionReason = x.Optional("RejectionReason"), FlexRequestMessageId = Ref(x, path, "FlexRequestMessageID") }),
-            UftpMessageType.FlexOffer => ReadFlexOffer(x, path, h),
-            UftpMessageType.FlexOfferResponse => Attrs(x, path, new FlexOfferResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(x, path), RejectionReason = x.Optional("RejectionReason"), FlexOfferMessageId = Ref(x, path, "FlexOfferMessageID") }),
-            UftpMessageType.FlexOfferRevocation => Attrs(x, path, new FlexOfferRevocation { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, FlexOfferMessageId = Ref(x, path, "FlexOfferMessageID") }),
-            UftpMessageType.FlexOfferRevocationResponse => Attrs(x, path, new FlexOfferRevocationResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(x, path), RejectionReason = x.Optional("RejectionReason"), FlexOfferRevocationMessageId = Ref(x, path, "FlexOfferRevocationMessageID") }),
-            UftpMessageType.FlexOrder => ReadFlexOrder(x, path, h),
-            UftpMessageType.FlexOrderResponse => Attrs(x, path, new FlexOrderResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(x, path), RejectionReason = x.Optional("RejectionReason"), FlexOrderMessageId = Ref(x, path, "FlexOrderMessageID") }),
-            UftpMessageType.FlexSettlement => ReadFlexSettlement(x, path, h),
-            UftpMessageType.FlexSettlementResponse => ReadFlexSettlementResponse(x, path, h),
-            UftpMessageType.Metering => ReadMetering(x, path, h),
-            UftpMessageType.MeteringResponse => Attrs(x, path, new MeteringResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(x, path), RejectionReason = x.Optional("RejectionReason"), MeteringMessageId = Ref(x, path, "MeteringMessageID") }),
-            UftpMessageType.AGRPortfolioUpdate => ReadAgrPortfolioUpdate(x, path, h),
-            UftpMessageType.AGRPortfolioUpdateResponse => Attrs(x, path, new AgrPortfolioUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(x, path), RejectionReason = x.Optional("RejectionReason"), AgrPortfolioUpdateMessageId = Ref(x, path, "AGRPortfolioUpdateMessageID") }),
-            UftpMessageType.AGRPortfolioQuery => Attrs(x, path, new AgrPortfolioQuery { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = Tz(x, path), Period = x.Date(x.Required("Period", path), path, "Period") }),
-            UftpMessageType.AGRPortfolioQueryResponse => ReadAgrPortfolioQueryResponse(x, path, h),
-            UftpMessageType.DSOPortfolioUpdate => ReadDsoPortfolioUpdate(x, path, h),
-            UftpMessageType.DSOPortfolioUpdateResponse => Attrs(x, path, new DsoPortfolioUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(x, path), RejectionReason = x.Optional("RejectionReason"), DsoPortfolioUpdateMessageId = Ref(x, path, "DSOPortfolioUpdateResponseMessageID") }),
-            UftpMessageType.DSOPortfolioQuery => Attrs(x, path, new DsoPortfolioQuery { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = Tz(x, path), Period = x.Date(x.Required("Period", path), path, "Period"), EntityAddress = x.Address(x.Required("EntityAddress", path), path, "EntityAddress") }),
-            UftpMessageType.DSOPortfolioQueryResponse => ReadDsoPortfolioQueryResponse(x, path, h),
+            UftpMessageType.TestMessage => Attrs(ref x, path, new TestMessage { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V }),
+            UftpMessageType.TestMessageResponse => Attrs(ref x, path, new TestMessageResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V }),
+            UftpMessageType.DPrognosis => ReadDPrognosis(ref x, path, h),
+            UftpMessageType.DPrognosisResponse => ReadDPrognosisResponse(ref x, path, h),
+            UftpMessageType.FlexReservationUpdate => ReadFlexReservationUpdate(ref x, path, h),
+            UftpMessageType.FlexReservationUpdateResponse => Attrs(ref x, path, new FlexReservationUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexReservationUpdateMessageId = Ref(ref x, path, "FlexReservationUpdateMessageID") }),
+            UftpMessageType.FlexRequest => ReadFlexRequest(ref x, path, h),
+            UftpMessageType.FlexRequestResponse => Attrs(ref x, path, new FlexRequestResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexRequestMessageId = Ref(ref x, path, "FlexRequestMessageID") }),
+            UftpMessageType.FlexOffer => ReadFlexOffer(ref x, path, h),
+            UftpMessageType.FlexOfferResponse => Attrs(ref x, path, new FlexOfferResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOfferMessageId = Ref(ref x, path, "FlexOfferMessageID") }),
+            UftpMessageType.FlexOfferRevocation => Attrs(ref x, path, new FlexOfferRevocation { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, FlexOfferMessageId = Ref(ref x, path, "FlexOfferMessageID") }),
+            UftpMessageType.FlexOfferRevocationResponse => Attrs(ref x, path, new FlexOfferRevocationResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOfferRevocationMessageId = Ref(ref x, path, "FlexOfferRevocationMessageID") }),
+            UftpMessageType.FlexOrder => ReadFlexOrder(ref x, path, h),
+            UftpMessageType.FlexOrderResponse => Attrs(ref x, path, new FlexOrderResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOrderMessageId = Ref(ref x, path, "FlexOrderMessageID") }),
+            UftpMessageType.FlexSettlement => ReadFlexSettlement(ref x, path, h),
+            UftpMessageType.FlexSettlementResponse => ReadFlexSettlementResponse(ref x, path, h),
+            UftpMessageType.Metering => ReadMetering(ref x, path, h),
+            UftpMessageType.MeteringResponse => Attrs(ref x, path, new MeteringResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), MeteringMessageId = Ref(ref x, path, "MeteringMessageID") }),
+            UftpMessageType.AGRPortfolioUpdate => ReadAgrPortfolioUpdate(ref x, path, h),
+            UftpMessageType.AGRPortfolioUpdateResponse => Attrs(ref x, path, new AgrPortfolioUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), AgrPortfolioUpdateMessageId = Ref(ref x, path, "AGRPortfolioUpdateMessageID") }),
+            UftpMessageType.AGRPortfolioQuery => Attrs(ref x, path, new AgrPortfolioQuery { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = Tz(ref x, path), Period = x.Date(x.Required("Period", path), path, "Period") }),
+            UftpMessageType.AGRPortfolioQueryResponse => ReadAgrPortfolioQueryResponse(ref x, path, h),
+            UftpMessageType.DSOPortfolioUpdate => ReadDsoPortfolioUpdate(ref x, path, h),
+            UftpMessageType.DSOPortfolioUpdateResponse => Attrs(ref x, path, new DsoPortfolioUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), DsoPortfolioUpdateMessageId = Ref(ref x, path, "DSOPortfolioUpdateResponseMessageID") }),
+            UftpMessageType.DSOPortfolioQuery => Attrs(ref x, path, new DsoPortfolioQuery { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = Tz(ref x, path), Period = x.Date(x.Required("Period", path), path, "Period"), EntityAddress = x.Address(x.Required("EntityAddress", path), path, "EntityAddress") }),
+            UftpMessageType.DSOPortfolioQueryResponse => ReadDsoPortfolioQueryResponse(ref x, path, h),
             _ => throw x.Error("xsd", path, $"'{root}' is not a UFTP 3.1 message"),
         };
         return message;
@@ -71,7 +72,7 @@ public static partial class UftpXml
     /// <summary>Header attribute values, read first so every message type shares the checks.</summary>
     private readonly record struct Header(string V, string S, string R, DateTimeOffset T, Guid M, Guid C);
 
-    private static Header ReadHeader(XmlInput x, string path) => new(
+    private static Header ReadHeader(ref XmlInput x, UftpPath path) => new(
         x.Version(x.Required("Version", path), path, "Version"),
         x.Domain(x.Required("SenderDomain", path), path, "SenderDomain"),
         x.Domain(x.Required("RecipientDomain", path), path, "RecipientDomain"),
@@ -80,77 +81,85 @@ public static partial class UftpXml
         x.Uuid(x.Required("ConversationID", path), path, "ConversationID"));
 
     /// <summary>For messages without children: closes the attribute bag and the element.</summary>
-    private static T Attrs<T>(XmlInput x, string path, T message)
+    private static T Attrs<T>(ref XmlInput x, UftpPath path, T message)
     {
         x.EndAttributes(path);
         x.Leaf(path);
         return message;
     }
 
-    private static AcceptedRejected Result(XmlInput x, string path) => x.Enum<AcceptedRejected>(x.Required("Result", path), path, "Result");
+    private static AcceptedRejected Result(ref XmlInput x, UftpPath path) => x.Enum<AcceptedRejected>(x.Required("Result", path), path, "Result");
 
-    private static Guid Ref(XmlInput x, string path, string name) => x.Uuid(x.Required(name, path), path, name);
+    private static Guid Ref(ref XmlInput x, UftpPath path, string name) => x.Uuid(x.Required(name, path), path, name);
 
-    private static Guid? OptRef(XmlInput x, string path, string name) => x.Optional(name) is { } v ? x.Uuid(v, path, name) : null;
+    private static long? OptInteger(ref XmlInput x, UftpPath path, string name) => x.Optional(name) is { } v ? x.Integer(v, path, name) : null;
 
-    private static string Tz(XmlInput x, string path) => x.TimeZoneName(x.Required("TimeZone", path), path, "TimeZone");
+    private static Guid? OptRef(ref XmlInput x, UftpPath path, string name) => x.Optional(name) is { } v ? x.Uuid(v, path, name) : null;
 
-    private static DateOnly? OptDate(XmlInput x, string path, string name) => x.Optional(name) is { } v ? x.Date(v, path, name) : null;
+    private static string Tz(ref XmlInput x, UftpPath path) => x.TimeZoneName(x.Required("TimeZone", path), path, "TimeZone");
 
-    private static (TimeSpan Isp, string Tz, DateOnly Period, EntityAddress Cp) FlexHeader(XmlInput x, string path) => (
+    private static DateOnly? OptDate(ref XmlInput x, UftpPath path, string name) => x.Optional(name) is { } v ? x.Date(v, path, name) : null;
+
+    private static (TimeSpan Isp, string Tz, DateOnly Period, EntityAddress Cp) FlexHeader(ref XmlInput x, UftpPath path) => (
         x.Duration(x.Required("ISP-Duration", path), path, "ISP-Duration"),
-        Tz(x, path),
+        Tz(ref x, path),
         x.Date(x.Required("Period", path), path, "Period"),
         x.Address(x.Required("CongestionPoint", path), path, "CongestionPoint"));
 
-    /// <summary>Reads the children of the current element, all named <paramref name="name"/>, at least one.</summary>
-    private static ValueList<T> ReadList<T>(XmlInput x, string path, string name, Func<XmlInput, string, T> read, int min = 1)
+    /// <summary>Reads one item of a list; <paramref name="path"/> is the item's own path.</summary>
+    private delegate T ItemReader<T>(ref XmlInput x, UftpPath path);
+
+    /// <summary>Reads the children of the current element, all named <paramref name="name"/>, at least <paramref name="min"/>.</summary>
+    private static ValueList<T> ReadList<T>(ref XmlInput x, UftpPath path, string name, ItemReader<T> read, int min = 1)
     {
-        var items = new List<T>();
+        var items = ImmutableArray.CreateBuilder<T>();
         if (x.Enter())
         {
+            // The parent's path is made once per list, each item's only if an error names it.
+            string? parent = null;
             while (x.NextChild(path))
             {
-                if (!string.Equals(x.Reader.LocalName, name, StringComparison.Ordinal)) throw x.UnknownElement(path);
-                items.Add(read(x, $"{path}/{name}[{items.Count + 1}]"));
+                if (!x.Is(name)) throw x.UnknownElement(path);
+                parent ??= path.ToString();
+                items.Add(read(ref x, new UftpPath(parent, name, items.Count + 1)));
             }
         }
-        if (items.Count < min) throw XmlInput.MissingElement(x, path, name);
-        return new ValueList<T>(items);
+        if (items.Count < min) throw x.MissingElement(path, name);
+        return new ValueList<T>(items.DrainToImmutable());
     }
 
-    private static PowerIsp ReadPowerIsp(XmlInput x, string path, bool positiveStart)
+    private static PowerIsp ReadPowerIsp(ref XmlInput x, UftpPath path, bool positiveStart)
     {
         x.ReadAttributes(path);
         var isp = new PowerIsp(
-            x.Integer(x.Required("Power", path), path, "Power"),
-            x.Int32(x.Required("Start", path), path, "Start", positiveStart),
-            x.Optional("Duration") is { } d ? x.Int32(d, path, "Duration", positiveStart) : 1);
+            x.RequiredInteger("Power"u8, path),
+            x.RequiredInt32("Start"u8, path, positiveStart),
+            x.OptionalInt32("Duration"u8, path, positiveStart, 1));
         x.EndAttributes(path);
         x.Leaf(path);
         return isp;
     }
 
-    private static DPrognosis ReadDPrognosis(XmlInput x, string path, Header h)
+    private static DPrognosis ReadDPrognosis(ref XmlInput x, UftpPath path, Header h)
     {
-        var f = FlexHeader(x, path);
-        var revision = x.Integer(x.Required("Revision", path), path, "Revision");
+        var f = FlexHeader(ref x, path);
+        var revision = x.RequiredInteger("Revision"u8, path);
         x.EndAttributes(path);
         // D-PrognosisISPType uses xs:integer for Start and Duration.
-        var isps = ReadList(x, path, "ISP", (i, p) => ReadPowerIsp(i, p, positiveStart: false));
+        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) => ReadPowerIsp(ref i, p, positiveStart: false));
         return new DPrognosis { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, Revision = revision, Isps = isps };
     }
 
-    private static DPrognosisResponse ReadDPrognosisResponse(XmlInput x, string path, Header h)
+    private static DPrognosisResponse ReadDPrognosisResponse(ref XmlInput x, UftpPath path, Header h)
     {
-        var result = Result(x, path);
+        var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
-        var reference = Ref(x, path, "D-PrognosisMessageID");
+        var reference = Ref(ref x, path, "D-PrognosisMessageID");
         x.EndAttributes(path);
-        var statuses = ReadList(x, path, "FlexOrderStatus", (i, p) =>
+        var statuses = ReadList(ref x, path, "FlexOrderStatus", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
-            var s = new FlexOrderStatus(Ref(i, p, "FlexOrderMessageID"), i.Boolean(i.Required("IsValidated", p), p, "IsValidated"));
+            var s = new FlexOrderStatus(Ref(ref i, p, "FlexOrderMessageID"), i.Boolean(i.Required("IsValidated", p), p, "IsValidated"));
             i.EndAttributes(p);
             i.Leaf(p);
             return s;
@@ -158,33 +167,33 @@ public static partial class UftpXml
         return new DPrognosisResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, DPrognosisMessageId = reference, FlexOrderStatuses = statuses };
     }
 
-    private static FlexReservationUpdate ReadFlexReservationUpdate(XmlInput x, string path, Header h)
+    private static FlexReservationUpdate ReadFlexReservationUpdate(ref XmlInput x, UftpPath path, Header h)
     {
-        var f = FlexHeader(x, path);
+        var f = FlexHeader(ref x, path);
         var contract = x.Required("ContractID", path);
         var reference = x.Required("Reference", path);
         x.EndAttributes(path);
-        var isps = ReadList(x, path, "ISP", (i, p) => ReadPowerIsp(i, p, positiveStart: true));
+        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) => ReadPowerIsp(ref i, p, positiveStart: true));
         return new FlexReservationUpdate { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, ContractId = contract, Reference = reference, Isps = isps };
     }
 
-    private static FlexRequest ReadFlexRequest(XmlInput x, string path, Header h)
+    private static FlexRequest ReadFlexRequest(ref XmlInput x, UftpPath path, Header h)
     {
-        var f = FlexHeader(x, path);
-        var revision = x.Integer(x.Required("Revision", path), path, "Revision");
+        var f = FlexHeader(ref x, path);
+        var revision = x.RequiredInteger("Revision"u8, path);
         var expiration = x.DateTime(x.Required("ExpirationDateTime", path), path, "ExpirationDateTime");
         var contract = x.Optional("ContractID");
         var service = x.Optional("ServiceType");
         x.EndAttributes(path);
-        var isps = ReadList(x, path, "ISP", (i, p) =>
+        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var isp = new FlexRequestIsp(
                 i.Optional("Disposition") is { } d ? i.Enum<AvailableRequested>(d, p, "Disposition") : null,
-                i.Integer(i.Required("MinPower", p), p, "MinPower"),
-                i.Integer(i.Required("MaxPower", p), p, "MaxPower"),
-                i.Int32(i.Required("Start", p), p, "Start", true),
-                i.Optional("Duration") is { } du ? i.Int32(du, p, "Duration", true) : 1);
+                i.RequiredInteger("MinPower"u8, p),
+                i.RequiredInteger("MaxPower"u8, p),
+                i.RequiredInt32("Start"u8, p, true),
+                i.OptionalInt32("Duration"u8, p, true, 1));
             i.EndAttributes(p);
             i.Leaf(p);
             return isp;
@@ -192,38 +201,38 @@ public static partial class UftpXml
         return new FlexRequest { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, Revision = revision, ExpirationDateTime = expiration, ContractId = contract, ServiceType = service, Isps = isps };
     }
 
-    private static FlexOffer ReadFlexOffer(XmlInput x, string path, Header h)
+    private static FlexOffer ReadFlexOffer(ref XmlInput x, UftpPath path, Header h)
     {
-        var f = FlexHeader(x, path);
+        var f = FlexHeader(ref x, path);
         var expiration = x.DateTime(x.Required("ExpirationDateTime", path), path, "ExpirationDateTime");
         bool? unsolicited = x.Optional("Unsolicited") is { } u ? x.Boolean(u, path, "Unsolicited") : null;
-        var request = OptRef(x, path, "FlexRequestMessageID");
+        var request = OptRef(ref x, path, "FlexRequestMessageID");
         var contract = x.Optional("ContractID");
-        var prognosis = OptRef(x, path, "D-PrognosisMessageID");
+        var prognosis = OptRef(ref x, path, "D-PrognosisMessageID");
         var baseline = x.Optional("BaselineReference");
         var currency = x.Currency(x.Required("Currency", path), path, "Currency");
         x.EndAttributes(path);
-        var options = ReadList(x, path, "OfferOption", (i, p) =>
+        var options = ReadList(ref x, path, "OfferOption", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var reference = i.Required("OptionReference", p);
             var price = i.Decimal(i.Required("Price", p), p, "Price", 4);
             var factor = i.Optional("MinActivationFactor") is { } m ? i.ActivationFactor(m, p, "MinActivationFactor") : 1.00m;
             i.EndAttributes(p);
-            var isps = ReadList(i, p, "ISP", (j, q) => ReadPowerIsp(j, q, positiveStart: true));
+            var isps = ReadList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) => ReadPowerIsp(ref j, q, positiveStart: true));
             return new FlexOfferOption(reference, price, isps, factor);
         });
         return new FlexOffer { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, ExpirationDateTime = expiration, Unsolicited = unsolicited, FlexRequestMessageId = request, ContractId = contract, DPrognosisMessageId = prognosis, BaselineReference = baseline, Currency = currency, OfferOptions = options };
     }
 
-    private static FlexOrder ReadFlexOrder(XmlInput x, string path, Header h)
+    private static FlexOrder ReadFlexOrder(ref XmlInput x, UftpPath path, Header h)
     {
-        var f = FlexHeader(x, path);
+        var f = FlexHeader(ref x, path);
         bool? unsolicited = x.Optional("Unsolicited") is { } u ? x.Boolean(u, path, "Unsolicited") : null;
-        var offer = OptRef(x, path, "FlexOfferMessageID");
+        var offer = OptRef(ref x, path, "FlexOfferMessageID");
         var service = x.Optional("ServiceType");
         var contract = x.Optional("ContractID");
-        var prognosis = OptRef(x, path, "D-PrognosisMessageID");
+        var prognosis = OptRef(ref x, path, "D-PrognosisMessageID");
         var baseline = x.Optional("BaselineReference");
         var price = x.Decimal(x.Required("Price", path), path, "Price", 4);
         var currency = x.Currency(x.Required("Currency", path), path, "Currency");
@@ -231,13 +240,13 @@ public static partial class UftpXml
         var option = x.Optional("OptionReference");
         var factor = x.Optional("ActivationFactor") is { } a ? x.ActivationFactor(a, path, "ActivationFactor") : 1.00m;
         x.EndAttributes(path);
-        var isps = ReadList(x, path, "ISP", (i, p) => ReadPowerIsp(i, p, positiveStart: true));
+        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) => ReadPowerIsp(ref i, p, positiveStart: true));
         return new FlexOrder { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, Unsolicited = unsolicited, FlexOfferMessageId = offer, ServiceType = service, ContractId = contract, DPrognosisMessageId = prognosis, BaselineReference = baseline, Price = price, Currency = currency, OrderReference = order, OptionReference = option, ActivationFactor = factor, Isps = isps };
     }
 
-    private static FlexSettlement ReadFlexSettlement(XmlInput x, string path, Header h)
+    private static FlexSettlement ReadFlexSettlement(ref XmlInput x, UftpPath path, Header h)
     {
-        var result = Result(x, path);
+        var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
         var start = x.Date(x.Required("PeriodStart", path), path, "PeriodStart");
         var end = x.Date(x.Required("PeriodEnd", path), path, "PeriodEnd");
@@ -249,25 +258,25 @@ public static partial class UftpXml
         {
             while (x.NextChild(path))
             {
-                switch (x.Reader.LocalName)
+                switch (x.LocalName)
                 {
                     case "FlexOrderSettlement" when contracts.Count == 0:
-                        orders.Add(ReadFlexOrderSettlement(x, $"{path}/FlexOrderSettlement[{orders.Count + 1}]"));
+                        orders.Add(ReadFlexOrderSettlement(ref x, new UftpPath(path.ToString(), "FlexOrderSettlement", orders.Count + 1)));
                         break;
                     case "ContractSettlement" when orders.Count > 0:
-                        contracts.Add(ReadContractSettlement(x, $"{path}/ContractSettlement[{contracts.Count + 1}]"));
+                        contracts.Add(ReadContractSettlement(ref x, new UftpPath(path.ToString(), "ContractSettlement", contracts.Count + 1)));
                         break;
                     default:
                         throw x.UnknownElement(path);
                 }
             }
         }
-        if (orders.Count == 0) throw XmlInput.MissingElement(x, path, "FlexOrderSettlement");
-        if (contracts.Count == 0) throw XmlInput.MissingElement(x, path, "ContractSettlement");
+        if (orders.Count == 0) throw x.MissingElement(path, "FlexOrderSettlement");
+        if (contracts.Count == 0) throw x.MissingElement(path, "ContractSettlement");
         return new FlexSettlement { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, PeriodStart = start, PeriodEnd = end, Currency = currency, FlexOrderSettlements = orders, ContractSettlements = contracts };
     }
 
-    private static FlexOrderSettlement ReadFlexOrderSettlement(XmlInput x, string path)
+    private static FlexOrderSettlement ReadFlexOrderSettlement(ref XmlInput x, UftpPath path)
     {
         x.ReadAttributes(path);
         var s = new FlexOrderSettlement
@@ -275,7 +284,7 @@ public static partial class UftpXml
             OrderReference = x.Optional("OrderReference"),
             Period = x.Date(x.Required("Period", path), path, "Period"),
             ContractId = x.Optional("ContractID"),
-            DPrognosisMessageId = OptRef(x, path, "D-PrognosisMessageID"),
+            DPrognosisMessageId = OptRef(ref x, path, "D-PrognosisMessageID"),
             BaselineReference = x.Optional("BaselineReference"),
             CongestionPoint = x.Address(x.Required("CongestionPoint", path), path, "CongestionPoint"),
             Price = x.Decimal(x.Required("Price", path), path, "Price", 4),
@@ -284,16 +293,16 @@ public static partial class UftpXml
             Isps = ValueList<FlexOrderSettlementIsp>.Empty,
         };
         x.EndAttributes(path);
-        var isps = ReadList(x, path, "ISP", (i, p) =>
+        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var isp = new FlexOrderSettlementIsp(
-                i.Int32(i.Required("Start", p), p, "Start", true),
-                i.Optional("Duration") is { } d ? i.Int32(d, p, "Duration", true) : 1,
-                i.Integer(i.Required("BaselinePower", p), p, "BaselinePower"),
-                i.Integer(i.Required("OrderedFlexPower", p), p, "OrderedFlexPower"),
-                i.Integer(i.Required("ActualPower", p), p, "ActualPower"),
-                i.Integer(i.Required("DeliveredFlexPower", p), p, "DeliveredFlexPower"),
+                i.RequiredInt32("Start"u8, p, true),
+                i.OptionalInt32("Duration"u8, p, true, 1),
+                i.RequiredInteger("BaselinePower"u8, p),
+                i.RequiredInteger("OrderedFlexPower"u8, p),
+                i.RequiredInteger("ActualPower"u8, p),
+                i.RequiredInteger("DeliveredFlexPower"u8, p),
                 i.Optional("PowerDeficiency") is { } pd ? i.Integer(pd, p, "PowerDeficiency") : 0);
             i.EndAttributes(p);
             i.Leaf(p);
@@ -302,28 +311,27 @@ public static partial class UftpXml
         return s with { Isps = isps };
     }
 
-    private static ContractSettlement ReadContractSettlement(XmlInput x, string path)
+    private static ContractSettlement ReadContractSettlement(ref XmlInput x, UftpPath path)
     {
         x.ReadAttributes(path);
         var contract = x.Optional("ContractID");
         x.EndAttributes(path);
-        var periods = ReadList(x, path, "Period", (i, p) =>
+        var periods = ReadList(ref x, path, "Period", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var period = i.Date(i.Required("Period", p), p, "Period");
             i.EndAttributes(p);
-            var isps = ReadList(i, p, "ISP", (j, q) =>
+            var isps = ReadList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) =>
             {
                 j.ReadAttributes(q);
-                long? Opt(string n) => j.Optional(n) is { } v ? j.Integer(v, q, n) : null;
                 var isp = new ContractSettlementIsp(
-                    j.Int32(j.Required("Start", q), q, "Start", true),
-                    j.Optional("Duration") is { } d ? j.Int32(d, q, "Duration", true) : 1,
-                    j.Integer(j.Required("ReservedPower", q), q, "ReservedPower"),
-                    Opt("RequestedPower"),
-                    Opt("AvailablePower"),
-                    Opt("OfferedPower"),
-                    Opt("OrderedPower"));
+                    j.RequiredInt32("Start"u8, q, true),
+                    j.OptionalInt32("Duration"u8, q, true, 1),
+                    j.RequiredInteger("ReservedPower"u8, q),
+                    OptInteger(ref j, q, "RequestedPower"),
+                    OptInteger(ref j, q, "AvailablePower"),
+                    OptInteger(ref j, q, "OfferedPower"),
+                    OptInteger(ref j, q, "OrderedPower"));
                 j.EndAttributes(q);
                 j.Leaf(q);
                 return isp;
@@ -333,13 +341,13 @@ public static partial class UftpXml
         return new ContractSettlement(contract, periods);
     }
 
-    private static FlexSettlementResponse ReadFlexSettlementResponse(XmlInput x, string path, Header h)
+    private static FlexSettlementResponse ReadFlexSettlementResponse(ref XmlInput x, UftpPath path, Header h)
     {
-        var result = Result(x, path);
+        var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
-        var reference = Ref(x, path, "FlexSettlementMessageID");
+        var reference = Ref(ref x, path, "FlexSettlementMessageID");
         x.EndAttributes(path);
-        var statuses = ReadList(x, path, "FlexOrderSettlementStatus", (i, p) =>
+        var statuses = ReadList(ref x, path, "FlexOrderSettlementStatus", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var s = new FlexOrderSettlementStatus(i.Optional("OrderReference"), i.Enum<AcceptedDisputed>(i.Required("Disposition", p), p, "Disposition"), i.Optional("DisputeReason"));
@@ -350,26 +358,26 @@ public static partial class UftpXml
         return new FlexSettlementResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, FlexSettlementMessageId = reference, FlexOrderSettlementStatuses = statuses };
     }
 
-    private static Metering ReadMetering(XmlInput x, string path, Header h)
+    private static Metering ReadMetering(ref XmlInput x, UftpPath path, Header h)
     {
-        var revision = x.Integer(x.Required("Revision", path), path, "Revision");
+        var revision = x.RequiredInteger("Revision"u8, path);
         var isp = x.Duration(x.Required("ISP-Duration", path), path, "ISP-Duration");
-        var tz = Tz(x, path);
+        var tz = Tz(ref x, path);
         var currency = x.Optional("Currency") is { } c ? x.Currency(c, path, "Currency") : null;
         var period = x.Date(x.Required("Period", path), path, "Period");
         var ean = x.Required("EAN", path);
         if (!UftpSimpleTypes.IsMeteringEan(ean)) throw x.AttributeError("xsd", path, "EAN", $"'{XmlInput.Shorten(ean)}' is not an EAN (E followed by 16 or 18 digits)");
         x.EndAttributes(path);
-        var profiles = ReadList(x, path, "Profile", (i, p) =>
+        var profiles = ReadList(ref x, path, "Profile", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var type = i.Enum<MeteringProfileType>(i.Required("ProfileType", p), p, "ProfileType");
             var unit = i.Enum<MeteringUnit>(i.Required("Unit", p), p, "Unit");
             i.EndAttributes(p);
-            var isps = ReadList(i, p, "ISP", (j, q) =>
+            var isps = ReadList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) =>
             {
                 j.ReadAttributes(q);
-                var m = new MeteringIsp(j.Int32(j.Required("Start", q), q, "Start", false), j.Decimal(j.Required("Value", q), q, "Value"));
+                var m = new MeteringIsp(j.RequiredInt32("Start"u8, q, false), j.Decimal(j.Required("Value", q), q, "Value"));
                 j.EndAttributes(q);
                 j.Leaf(q);
                 return m;
@@ -379,14 +387,14 @@ public static partial class UftpXml
         return new Metering { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Revision = revision, IspDuration = isp, TimeZone = tz, Currency = currency, Period = period, Ean = ean, Profiles = profiles };
     }
 
-    private static AgrPortfolioUpdate ReadAgrPortfolioUpdate(XmlInput x, string path, Header h)
+    private static AgrPortfolioUpdate ReadAgrPortfolioUpdate(ref XmlInput x, UftpPath path, Header h)
     {
-        var tz = Tz(x, path);
+        var tz = Tz(ref x, path);
         x.EndAttributes(path);
-        var connections = ReadList(x, path, "Connection", (i, p) =>
+        var connections = ReadList(ref x, path, "Connection", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
-            var c = new AgrPortfolioUpdateConnection(i.Address(i.Required("EntityAddress", p), p, "EntityAddress"), i.Date(i.Required("StartPeriod", p), p, "StartPeriod"), OptDate(i, p, "EndPeriod"));
+            var c = new AgrPortfolioUpdateConnection(i.Address(i.Required("EntityAddress", p), p, "EntityAddress"), i.Date(i.Required("StartPeriod", p), p, "StartPeriod"), OptDate(ref i, p, "EndPeriod"));
             i.EndAttributes(p);
             i.Leaf(p);
             return c;
@@ -394,7 +402,7 @@ public static partial class UftpXml
         return new AgrPortfolioUpdate { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = tz, Connections = connections };
     }
 
-    private static PortfolioConnection ReadPortfolioConnection(XmlInput x, string path)
+    private static PortfolioConnection ReadPortfolioConnection(ref XmlInput x, UftpPath path)
     {
         x.ReadAttributes(path);
         var c = new PortfolioConnection(x.Address(x.Required("EntityAddress", path), path, "EntityAddress"));
@@ -403,15 +411,15 @@ public static partial class UftpXml
         return c;
     }
 
-    private static AgrPortfolioQueryResponse ReadAgrPortfolioQueryResponse(XmlInput x, string path, Header h)
+    private static AgrPortfolioQueryResponse ReadAgrPortfolioQueryResponse(ref XmlInput x, UftpPath path, Header h)
     {
-        var result = Result(x, path);
+        var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
-        var tz = Tz(x, path);
-        var reference = Ref(x, path, "AGRPortfolioQueryMessageID");
+        var tz = Tz(ref x, path);
+        var reference = Ref(ref x, path, "AGRPortfolioQueryMessageID");
         var period = x.Date(x.Required("Period", path), path, "Period");
         x.EndAttributes(path);
-        var views = ReadList(x, path, "DSO-View", (i, p) =>
+        var views = ReadList(ref x, path, "DSO-View", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             i.EndAttributes(p);
@@ -421,31 +429,31 @@ public static partial class UftpXml
             {
                 while (i.NextChild(p))
                 {
-                    switch (i.Reader.LocalName)
+                    switch (i.LocalName)
                     {
                         case "DSO-Portfolio" when connections.Count == 0:
-                            portfolios.Add(ReadDsoPortfolio(i, $"{p}/DSO-Portfolio[{portfolios.Count + 1}]"));
+                            portfolios.Add(ReadDsoPortfolio(ref i, new UftpPath(p.ToString(), "DSO-Portfolio", portfolios.Count + 1)));
                             break;
                         case "Connection" when portfolios.Count > 0:
-                            connections.Add(ReadPortfolioConnection(i, $"{p}/Connection[{connections.Count + 1}]"));
+                            connections.Add(ReadPortfolioConnection(ref i, new UftpPath(p.ToString(), "Connection", connections.Count + 1)));
                             break;
                         default:
                             throw i.UnknownElement(p);
                     }
                 }
             }
-            if (portfolios.Count == 0) throw XmlInput.MissingElement(i, p, "DSO-Portfolio");
+            if (portfolios.Count == 0) throw i.MissingElement(p, "DSO-Portfolio");
             return new DsoView(portfolios, connections);
         }, min: result == AcceptedRejected.Rejected ? 0 : 1); // a rejection has no view to give (the 3.1.0 XSD still asks for one)
         return new AgrPortfolioQueryResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, TimeZone = tz, AgrPortfolioQueryMessageId = reference, Period = period, DsoViews = views };
     }
 
-    private static DsoPortfolio ReadDsoPortfolio(XmlInput x, string path)
+    private static DsoPortfolio ReadDsoPortfolio(ref XmlInput x, UftpPath path)
     {
         x.ReadAttributes(path);
         var domain = x.Domain(x.Required("DSO-Domain", path), path, "DSO-Domain");
         x.EndAttributes(path);
-        var points = ReadList(x, path, "CongestionPoint", (i, p) =>
+        var points = ReadList(ref x, path, "CongestionPoint", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var address = i.Address(i.Required("EntityAddress", p), p, "EntityAddress");
@@ -453,30 +461,30 @@ public static partial class UftpXml
             var dayAhead = i.Enum<RedispatchBy>(i.Required("DayAheadRedispatchBy", p), p, "DayAheadRedispatchBy");
             RedispatchBy? intraday = i.Optional("IntradayRedispatchBy") is { } v ? i.Enum<RedispatchBy>(v, p, "IntradayRedispatchBy") : null;
             i.EndAttributes(p);
-            var connections = ReadList(i, p, "Connection", ReadPortfolioConnection);
+            var connections = ReadList(ref i, p, "Connection", ReadPortfolioConnection);
             return new AgrPortfolioCongestionPoint(address, mutex, dayAhead, intraday, connections);
         });
         return new DsoPortfolio(domain, points);
     }
 
-    private static DsoPortfolioUpdate ReadDsoPortfolioUpdate(XmlInput x, string path, Header h)
+    private static DsoPortfolioUpdate ReadDsoPortfolioUpdate(ref XmlInput x, UftpPath path, Header h)
     {
-        var tz = Tz(x, path);
+        var tz = Tz(ref x, path);
         x.EndAttributes(path);
-        var points = ReadList(x, path, "CongestionPoint", (i, p) =>
+        var points = ReadList(ref x, path, "CongestionPoint", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var address = i.Address(i.Required("EntityAddress", p), p, "EntityAddress");
             var start = i.Date(i.Required("StartPeriod", p), p, "StartPeriod");
-            var end = OptDate(i, p, "EndPeriod");
+            var end = OptDate(ref i, p, "EndPeriod");
             var mutex = i.Boolean(i.Required("MutexOffersSupported", p), p, "MutexOffersSupported");
             var dayAhead = i.Enum<RedispatchBy>(i.Required("DayAheadRedispatchBy", p), p, "DayAheadRedispatchBy");
             RedispatchBy? intraday = i.Optional("IntradayRedispatchBy") is { } v ? i.Enum<RedispatchBy>(v, p, "IntradayRedispatchBy") : null;
             i.EndAttributes(p);
-            var connections = ReadList(i, p, "Connection", (j, q) =>
+            var connections = ReadList(ref i, p, "Connection", (ref XmlInput j, UftpPath q) =>
             {
                 j.ReadAttributes(q);
-                var c = new DsoPortfolioUpdateConnection(j.Address(j.Required("EntityAddress", q), q, "EntityAddress"), j.Date(j.Required("StartPeriod", q), q, "StartPeriod"), OptDate(j, q, "EndPeriod"));
+                var c = new DsoPortfolioUpdateConnection(j.Address(j.Required("EntityAddress", q), q, "EntityAddress"), j.Date(j.Required("StartPeriod", q), q, "StartPeriod"), OptDate(ref j, q, "EndPeriod"));
                 j.EndAttributes(q);
                 j.Leaf(q);
                 return c;
@@ -486,20 +494,20 @@ public static partial class UftpXml
         return new DsoPortfolioUpdate { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = tz, CongestionPoints = points };
     }
 
-    private static DsoPortfolioQueryResponse ReadDsoPortfolioQueryResponse(XmlInput x, string path, Header h)
+    private static DsoPortfolioQueryResponse ReadDsoPortfolioQueryResponse(ref XmlInput x, UftpPath path, Header h)
     {
-        var result = Result(x, path);
+        var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
-        var reference = Ref(x, path, "DSOPortfolioQueryMessageID");
-        var tz = Tz(x, path);
+        var reference = Ref(ref x, path, "DSOPortfolioQueryMessageID");
+        var tz = Tz(ref x, path);
         var period = x.Date(x.Required("Period", path), path, "Period");
         x.EndAttributes(path);
-        var points = ReadList(x, path, "CongestionPoint", (i, p) =>
+        var points = ReadList(ref x, path, "CongestionPoint", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
             var address = i.Address(i.Required("EntityAddress", p), p, "EntityAddress");
             i.EndAttributes(p);
-            var connections = ReadList(i, p, "Connection", (j, q) =>
+            var connections = ReadList(ref i, p, "Connection", (ref XmlInput j, UftpPath q) =>
             {
                 j.ReadAttributes(q);
                 var c = new DsoPortfolioQueryConnection(j.Address(j.Required("EntityAddress", q), q, "EntityAddress"), j.Optional("AGR-Domain") is { } d ? j.Domain(d, q, "AGR-Domain") : null);

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Text;
 using System.Xml;
 using FlexCoop.Usef.Internal;
+using FlexCoop.Xml.Internal;
 
 namespace FlexCoop.Usef.Xml;
 
@@ -10,8 +12,9 @@ namespace FlexCoop.Usef.Xml;
 public sealed record UftpDocument(SignedMessage? Signed, PayloadMessage? Payload);
 
 /// <summary>
-/// The UFTP 3.1 XML codec: pure and synchronous, <see cref="XmlReader"/>/<see cref="XmlWriter"/>
-/// based, element and attribute names exactly as the XSDs spell them. DTDs are refused, nothing is
+/// The UFTP 3.1 XML codec: pure and synchronous, reading with the UTF-8 pull tokenizer it shares with
+/// FlexCoop.OpenAdr (no <see cref="XmlReader"/>, no string per element or path) and writing with
+/// <see cref="XmlWriter"/>, element and attribute names exactly as the XSDs spell them. DTDs are refused, nothing is
 /// resolved, sizes and depth are bounded; every failure is a <see cref="UftpFormatException"/>.
 /// </summary>
 public static partial class UftpXml
@@ -24,7 +27,22 @@ public static partial class UftpXml
     }
 
     /// <summary>Parses a payload message from a string.</summary>
-    public static PayloadMessage Parse(string xml, UftpXmlLimits? limits = null) => Parse(Encoding.UTF8.GetBytes(xml), limits);
+    public static PayloadMessage Parse(string xml, UftpXmlLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        limits ??= UftpXmlLimits.Default;
+        byte[]? rented = null;
+        try
+        {
+            // The characters are decoded already: the declaration's encoding label is not checked.
+            var doc = ParseUtf8(Utf8XmlInput.FromString(xml, limits.MaxBytes, out rented), limits, anyEncodingLabel: true);
+            return doc.Payload ?? throw new UftpFormatException("xsd", "/SignedMessage", "expected a payload message, found a SignedMessage envelope");
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>Parses a <c>SignedMessage</c> envelope.</summary>
     public static SignedMessage ParseSignedMessage(ReadOnlyMemory<byte> xml, UftpXmlLimits? limits = null)
@@ -44,48 +62,36 @@ public static partial class UftpXml
         {
             throw new UftpFormatException("limits", "", $"message of {xml.Length} bytes is larger than the limit of {limits.MaxBytes}");
         }
-        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(xml, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(xml.ToArray(), writable: false);
-        return ParseDocument(stream, limits);
-    }
-
-    private static UftpDocument ParseDocument(Stream stream, UftpXmlLimits limits)
-    {
+        byte[]? rented = null;
         try
         {
-            using var reader = XmlReader.Create(stream, ReaderSettings(limits));
-            var input = new XmlInput(reader, limits);
+            // UTF-8 is read as it is; UTF-16 and the other encodings .NET knows are transcoded first.
+            var utf8 = Utf8XmlInput.ToUtf8(xml.Span, limits.MaxBytes, out rented, out var transcoded);
+            return ParseUtf8(utf8, limits, transcoded);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static UftpDocument ParseUtf8(ReadOnlySpan<byte> utf8, UftpXmlLimits limits, bool anyEncodingLabel)
+    {
+        var input = new XmlInput(utf8, limits, anyEncodingLabel);
+        try
+        {
             var root = input.ReadRoot();
-            UftpDocument doc;
-            if (root == "SignedMessage")
-            {
-                doc = new UftpDocument(ReadSignedMessage(input), null);
-            }
-            else
-            {
-                doc = new UftpDocument(null, ReadPayload(input, root));
-            }
+            var doc = root == "SignedMessage"
+                ? new UftpDocument(ReadSignedMessage(ref input), null)
+                : new UftpDocument(null, ReadPayload(ref input, root));
             input.ReadEnd();
             return doc;
         }
-        catch (XmlException ex)
+        finally
         {
-            var rule = ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase) ? "dtd"
-                : ex.Message.Contains("MaxCharacters", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("exceeds", StringComparison.OrdinalIgnoreCase) ? "limits"
-                : "xml";
-            throw new UftpFormatException(rule, "", ex.Message, ex.LineNumber, ex);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new UftpFormatException("xml", "", "invalid character encoding: " + ex.Message, 0, ex);
+            input.Dispose();
         }
     }
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<UftpXmlLimits, XmlReaderSettings> Settings = new();
-
-    /// <summary>Reader settings are immutable once used: one instance per limits object.</summary>
-    private static XmlReaderSettings ReaderSettings(UftpXmlLimits limits) => Settings.GetValue(limits, l => l.CreateReaderSettings());
 
     /// <summary>Serialises a payload message as UTF-8 XML with a declaration.</summary>
     public static byte[] Serialize(PayloadMessage message, bool indent = false)

@@ -15,8 +15,8 @@ internal static class Ns
     public const string Atom = "http://www.w3.org/2005/Atom";
     public const string Ds = "http://www.w3.org/2000/09/xmldsig#";
     public const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
-    public const string Xmlns = "http://www.w3.org/2000/xmlns/";
-    public const string Xml = "http://www.w3.org/XML/1998/namespace";
+    public const string Xmlns = FlexCoop.Xml.Internal.Utf8XmlTokenizer.XmlnsNamespace;
+    public const string Xml = FlexCoop.Xml.Internal.Utf8XmlTokenizer.XmlNamespace;
 
     /// <summary>Prefix and namespace, in the order they are declared on the root of a serialised message.</summary>
     public static readonly (string Prefix, string Uri)[] Declared =

@@ -1,5 +1,5 @@
 using System.Xml;
-using FlexCoop.OpenAdr.Xml.Internal;
+using FlexCoop.Xml.Internal;
 using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Model.Internal;
 

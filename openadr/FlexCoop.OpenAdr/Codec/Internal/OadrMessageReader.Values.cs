@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FlexCoop.OpenAdr.Model;
 
 namespace FlexCoop.OpenAdr.Codec.Internal;
@@ -41,7 +42,36 @@ internal ref partial struct OadrMessageReader
     private DateTimeOffset DateTimeValue(ReadOnlySpan<byte> local, string ns)
     {
         var t = Value(local, ns);
-        return OadrText.TryParseDateTime(t, out var v) ? v : throw BadValue(t, "a UTC date and time (yyyy-mm-ddThh:mm:ss[.fff]Z)");
+        // Reports give one date-time per interval, mostly on one day: the plain form yyyy-mm-ddThh:mm:ssZ on the day
+        // read last takes only its time of day parsed.
+        if (t.Length == 20 && _lastDate != 0 && MemoryMarshal.Read<ulong>(t) == _lastDate && MemoryMarshal.Read<ushort>(t[8..]) == _lastDay
+            && t[10] == 'T' && t[13] == ':' && t[16] == ':' && t[19] == 'Z'
+            && TwoDigits(t, 11, out var hour) && TwoDigits(t, 14, out var minute) && TwoDigits(t, 17, out var second)
+            && hour < 24 && minute < 60 && second < 60)
+        {
+            return new DateTimeOffset(_lastDateTicks + (hour * 3600L + minute * 60L + second) * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        }
+        if (!OadrText.TryParseDateTime(t, out var v)) throw BadValue(t, "a UTC date and time (yyyy-mm-ddThh:mm:ss[.fff]Z)");
+        if (t.Length == 20 && v.Offset == TimeSpan.Zero && t[10] == 'T' && v.TimeOfDay.Ticks % TimeSpan.TicksPerSecond == 0)
+        {
+            // hh 24:00:00 is the next day's midnight: its day is not the written one, and is not cached.
+            var written = !t[11..13].SequenceEqual("24"u8);
+            if (written)
+            {
+                _lastDate = MemoryMarshal.Read<ulong>(t);
+                _lastDay = MemoryMarshal.Read<ushort>(t[8..]);
+                _lastDateTicks = v.UtcTicks - v.UtcTicks % TimeSpan.TicksPerDay;
+            }
+        }
+        return v;
+    }
+
+    private static bool TwoDigits(ReadOnlySpan<byte> t, int at, out int value)
+    {
+        var a = (uint)(t[at] - '0');
+        var b = (uint)(t[at + 1] - '0');
+        value = (int)(a * 10 + b);
+        return a <= 9 && b <= 9;
     }
 
     private DateTimeOffset? OptionalDateTimeValue(ReadOnlySpan<byte> local, string ns) => At(local, ns) ? DateTimeValue(local, ns) : null;

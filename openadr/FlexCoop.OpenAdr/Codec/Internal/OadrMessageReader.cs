@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Xml;
 using FlexCoop.OpenAdr.Xml;
-using FlexCoop.OpenAdr.Xml.Internal;
+using FlexCoop.Xml.Internal;
 
 namespace FlexCoop.OpenAdr.Codec.Internal;
 
@@ -37,6 +37,11 @@ internal ref partial struct OadrMessageReader
 
     // The last duration read: intervals mostly repeat one (PT1H, PT1M), which then is not parsed again.
     private Model.IsoDuration? _lastDuration;
+
+    // The date (first ten bytes, yyyy-mm-dd) of the last plain date-time read, and its midnight in UTC ticks.
+    private ulong _lastDate;
+    private ushort _lastDay;
+    private long _lastDateTicks;
 
     public OadrMessageReader(ReadOnlySpan<byte> utf8, OadrXmlLimits limits, bool anyEncodingLabel)
     {
@@ -242,7 +247,7 @@ internal ref partial struct OadrMessageReader
         Push(_x.TokenStart);
         if (_x.AttributeCount > 0) ReadAttributes(default, null);
         ReadOnlySpan<byte> value = default;
-        if (!_x.IsEmptyElement)
+        if (!_x.IsEmptyElement && !_x.TryReadSimpleContent(out value))
         {
             // Whitespace is content here (xs:string keeps it): ask for it.
             _x.SkipWhitespaceText = false;

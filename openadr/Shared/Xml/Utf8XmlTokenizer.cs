@@ -1,11 +1,26 @@
+// Compiled into FlexCoop.OpenAdr and FlexCoop.Usef as an internal type (no package of its own): one pull tokenizer for
+// both codecs. What differs per package (its exception type, its known namespaces, how it names an element path)
+// is in a small partial file in each: Utf8XmlTokenizer.OpenAdr.cs and Utf8XmlTokenizer.Usef.cs.
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using System.Xml;
-using FlexCoop.OpenAdr.Schema.Internal;
 
-namespace FlexCoop.OpenAdr.Xml.Internal;
+namespace FlexCoop.Xml.Internal;
+
+/// <summary>Bounds the tokenizer enforces (rule <c>limits</c>); each package maps its own limits record onto these.</summary>
+/// <param name="MaxCharacters">Longest document, in characters.</param>
+/// <param name="MaxDepth">Deepest element nesting (the root is depth 1).</param>
+/// <param name="MaxTokenCharacters">Longest text or attribute value, in characters.</param>
+/// <param name="MaxNameCharacters">Longest element or attribute name, prefix included.</param>
+/// <param name="MaxAttributes">Most attributes (namespace declarations included) on one element.</param>
+internal readonly record struct Utf8XmlLimits(long MaxCharacters, int MaxDepth, int MaxTokenCharacters, int MaxNameCharacters, int MaxAttributes)
+{
+    /// <summary>No bounds: for reading again a document already read within its bounds.</summary>
+    public static Utf8XmlLimits Unbounded => new(long.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue);
+}
 
 /// <summary>The node a <see cref="Utf8XmlTokenizer"/> stands on.</summary>
 internal enum XmlTokenKind : byte
@@ -20,13 +35,13 @@ internal enum XmlTokenKind : byte
 
 /// <summary>
 /// A pull tokenizer for namespace-aware XML 1.0 over UTF-8 bytes, written for reading untrusted messages fast:
-/// names stay byte ranges of the input, known namespace URIs resolve to the <see cref="Codec.Internal.Ns"/>
-/// constants, text is handed out as a slice of the input unless references, CDATA, comments or line ends need
+/// names stay byte ranges of the input, known namespace URIs resolve to the package's namespace string
+/// constants (<see cref="PackageNamespaces"/>), text is handed out as a slice of the input unless references, CDATA, comments or line ends need
 /// it rewritten. It checks well-formedness (UTF-8, legal characters, names, matching end tags, one root,
 /// unique attributes, declared prefixes, references, comments, CDATA, the XML declaration) and bounds depth,
-/// names, attributes, text and document size by <see cref="OadrXmlLimits"/>. Any DTD or markup declaration is
-/// refused (rule <c>dtd</c>); nothing is ever resolved. Every failure is an <see cref="OadrFormatException"/>
-/// (rule <c>xml</c>, <c>dtd</c> or <c>limits</c>) with the prefixed element path, line and column.
+/// names, attributes, text and document size by <see cref="Utf8XmlLimits"/>. Any DTD or markup declaration is
+/// refused (rule <c>dtd</c>); nothing is ever resolved. Every failure is the package's format exception
+/// (made by <see cref="CreateException"/>; rule <c>xml</c>, <c>dtd</c> or <c>limits</c>) with the prefixed element path, line and column.
 /// </summary>
 /// <remarks>
 /// Whitespace-only text comes out as <see cref="XmlTokenKind.Text"/> with <see cref="IsWhitespace"/> set; text
@@ -34,12 +49,19 @@ internal enum XmlTokenKind : byte
 /// <see cref="XmlTokenKind.StartElement"/> with <see cref="IsEmptyElement"/> and no end token, as
 /// <see cref="XmlReader"/> does.
 /// </remarks>
-internal ref struct Utf8XmlTokenizer
+internal ref partial struct Utf8XmlTokenizer
 {
     private const byte Lt = (byte)'<';
+    private const ulong EightSpaces = 0x2020202020202020UL;
+
+    /// <summary>The namespace the prefix <c>xml</c> is bound to.</summary>
+    public const string XmlNamespace = "http://www.w3.org/XML/1998/namespace";
+
+    /// <summary>The namespace of namespace declarations (<c>xmlns</c>, <c>xmlns:p</c>).</summary>
+    public const string XmlnsNamespace = "http://www.w3.org/2000/xmlns/";
 
     private readonly ReadOnlySpan<byte> _xml;
-    private readonly OadrXmlLimits _limits;
+    private readonly Utf8XmlLimits _limits;
     private readonly int _maxDepth;
     private readonly int _maxToken;
     private readonly int _maxName;
@@ -75,6 +97,7 @@ internal ref struct Utf8XmlTokenizer
     private int _bindingCount;
     private byte[]? _scratch;
     private PrefixCacheEntry[] _prefixCache;
+    private NameCacheEntry[] _nameCache;
     private int _bindingsVersion;
 
     /// <param name="utf8">The document (a UTF-8 byte order mark is skipped).</param>
@@ -83,12 +106,12 @@ internal ref struct Utf8XmlTokenizer
     /// True when the bytes were transcoded to UTF-8 by the caller (from UTF-16, a string, ...): the XML declaration's
     /// encoding label then names the original encoding and is not checked against UTF-8.
     /// </param>
-    public Utf8XmlTokenizer(ReadOnlySpan<byte> utf8, OadrXmlLimits limits, bool anyEncodingLabel = false)
+    public Utf8XmlTokenizer(ReadOnlySpan<byte> utf8, Utf8XmlLimits limits, bool anyEncodingLabel = false)
         : this(utf8, limits, anyEncodingLabel, describing: false)
     {
     }
 
-    private Utf8XmlTokenizer(ReadOnlySpan<byte> utf8, OadrXmlLimits limits, bool anyEncodingLabel, bool describing)
+    private Utf8XmlTokenizer(ReadOnlySpan<byte> utf8, Utf8XmlLimits limits, bool anyEncodingLabel, bool describing)
     {
         _xml = utf8;
         _limits = limits;
@@ -104,6 +127,8 @@ internal ref struct Utf8XmlTokenizer
         _bindings = ArrayPool<Binding>.Shared.Rent(16);
         _prefixCache = ArrayPool<PrefixCacheEntry>.Shared.Rent(PrefixCacheSize);
         _prefixCache.AsSpan(0, PrefixCacheSize).Clear();
+        _nameCache = ArrayPool<NameCacheEntry>.Shared.Rent(NameCacheSize);
+        _nameCache.AsSpan(0, NameCacheSize).Clear();
         _bindingsVersion = 1;
     }
 
@@ -133,7 +158,7 @@ internal ref struct Utf8XmlTokenizer
 
     public readonly ReadOnlySpan<byte> Prefix => _xml.Slice(_nameStart, _prefixLength);
 
-    /// <summary>The element's namespace: a <see cref="Codec.Internal.Ns"/> constant when known (compare by reference), "" for none.</summary>
+    /// <summary>The element's namespace: one of <see cref="PackageNamespaces"/> when known (compare by reference), "" for none.</summary>
     public readonly string NamespaceUri => _ns;
 
     /// <summary>True when the text holds nothing but literal whitespace (and comments or PIs).</summary>
@@ -146,6 +171,9 @@ internal ref struct Utf8XmlTokenizer
 
     public readonly ReadOnlySpan<byte> AttributeQualifiedName(int i) => _xml.Slice(_attrs[i].NameStart, _attrs[i].NameLength);
 
+    /// <summary>Length in bytes of the attribute's name as written, prefix included.</summary>
+    public readonly int AttributeQualifiedNameLength(int i) => _attrs[i].NameLength;
+
     public readonly ReadOnlySpan<byte> AttributeLocalName(int i)
     {
         ref readonly var a = ref _attrs[i];
@@ -154,7 +182,7 @@ internal ref struct Utf8XmlTokenizer
 
     public readonly ReadOnlySpan<byte> AttributePrefix(int i) => _xml.Slice(_attrs[i].NameStart, _attrs[i].PrefixLength);
 
-    /// <summary>The attribute's namespace: <see cref="Codec.Internal.Ns.Xmlns"/> for declarations, "" when unprefixed.</summary>
+    /// <summary>The attribute's namespace: <see cref="XmlnsNamespace"/> for declarations, "" when unprefixed.</summary>
     public readonly string AttributeNamespace(int i) => _attrs[i].Ns;
 
     /// <summary>The attribute's value, references replaced and whitespace normalised as XML says.</summary>
@@ -162,6 +190,16 @@ internal ref struct Utf8XmlTokenizer
     {
         var a = _attrs[i];
         return a.Rewrite ? Encoding.UTF8.GetString(Rewrite(a.ValueStart, a.ValueEnd, attribute: true)) : Encoding.UTF8.GetString(_xml[a.ValueStart..a.ValueEnd]);
+    }
+
+    /// <summary>
+    /// The attribute's value as UTF-8, references replaced and whitespace normalised: a slice of the input, or a
+    /// buffer that the next rewrite overwrites.
+    /// </summary>
+    public ReadOnlySpan<byte> AttributeValueUtf8(int i)
+    {
+        var a = _attrs[i];
+        return a.Rewrite ? Rewrite(a.ValueStart, a.ValueEnd, attribute: true) : _xml[a.ValueStart..a.ValueEnd];
     }
 
     /// <summary>
@@ -177,6 +215,8 @@ internal ref struct Utf8XmlTokenizer
         ArrayPool<Binding>.Shared.Return(_bindings, clearArray: true);
         ArrayPool<PrefixCacheEntry>.Shared.Return(_prefixCache, clearArray: true);
         _prefixCache = [];
+        ArrayPool<NameCacheEntry>.Shared.Return(_nameCache, clearArray: true);
+        _nameCache = [];
         if (_scratch is not null) ArrayPool<byte>.Shared.Return(_scratch);
         _attrs = [];
         _frames = [];
@@ -212,11 +252,31 @@ internal ref struct Utf8XmlTokenizer
                     return true;
                 }
             }
+            if (SkipWhitespaceText && SkipIndentation()) continue;
             if (ScanText())
             {
                 return true;
             }
         }
+    }
+
+    /// <summary>
+    /// Passes over a line end and spaces (indentation) when a start or end tag follows them; otherwise changes nothing
+    /// and <see cref="ScanText"/> reads the text. Only when whitespace text is skipped anyway.
+    /// </summary>
+    private bool SkipIndentation()
+    {
+        var xml = _xml;
+        var p = _pos;
+        if (xml[p] == '\n') p++;
+        while (p + sizeof(ulong) <= xml.Length && MemoryMarshal.Read<ulong>(xml[p..]) == EightSpaces) p += sizeof(ulong);
+        while (p < xml.Length && xml[p] is (byte)' ' or (byte)'\t') p++;
+        if (p + 1 < xml.Length && xml[p] == Lt && xml[p + 1] is not ((byte)'!' or (byte)'?'))
+        {
+            _pos = p;
+            return true;
+        }
+        return false;
     }
 
     private void Start()
@@ -263,10 +323,10 @@ internal ref struct Utf8XmlTokenizer
         var data = false;
         var xml = _xml;
         var p = _pos;
-        // Indentation, the most common text of all, goes in one vector search; then a value such as 0.2 is short
-        // enough that a table lookup per byte beats a vector search.
-        var lead = xml[p..].IndexOfAnyExcept((byte)' ', (byte)'\n', (byte)'\t');
-        p = lead < 0 ? xml.Length : p + lead;
+        // Indentation, the most common text of all: a line end, then spaces eight at a time; then a value such as
+        // 0.2 is short enough that a table lookup per byte beats a vector search.
+        if (p < xml.Length && xml[p] == '\n') p++;
+        while (p + sizeof(ulong) <= xml.Length && MemoryMarshal.Read<ulong>(xml[p..]) == EightSpaces) p += sizeof(ulong);
         var scalarEnd = Math.Min(xml.Length, p + 64);
         while (p < scalarEnd)
         {
@@ -381,7 +441,32 @@ internal ref struct Utf8XmlTokenizer
         var xml = _xml;
         var p = tagStart + 1;
         var nameStart = p;
-        p = ScanQName(p, out var prefixLength);
+        // Messages repeat a few names over and over: one seen before is recognised by comparing bytes, without scanning
+        // it again or resolving its prefix again. A cached name was checked when first seen; the byte after it must end
+        // a name here too.
+        int prefixLength;
+        var slot = -1;
+        var cachedNs = false;
+        if (p + sizeof(ulong) <= xml.Length)
+        {
+            slot = (int)((MemoryMarshal.Read<ulong>(xml[p..]) * 0x9E3779B97F4A7C15UL) >> 58);
+            ref readonly var known = ref _nameCache[slot];
+            var end = p + known.Length;
+            if (known.Length > 0 && end < xml.Length && IsNameEnd(xml[end]) && xml.Slice(p, known.Length).SequenceEqual(xml.Slice(known.Start, known.Length)))
+            {
+                p = end;
+                prefixLength = known.PrefixLength;
+                cachedNs = true;
+            }
+            else
+            {
+                p = ScanQName(p, out prefixLength);
+            }
+        }
+        else
+        {
+            p = ScanQName(p, out prefixLength);
+        }
         var nameLength = p - nameStart;
         _attrCount = 0;
         var empty = false;
@@ -424,7 +509,15 @@ internal ref struct Utf8XmlTokenizer
         }
         var bindingMark = _bindingCount;
         if (_attrCount > 0) DeclareNamespaces(tagStart);
-        _ns = prefixLength == 0 ? DefaultNamespace() : Resolve(nameStart, prefixLength, tagStart);
+        if (cachedNs && _nameCache[slot].Version == _bindingsVersion)
+        {
+            _ns = _nameCache[slot].Ns!;
+        }
+        else
+        {
+            _ns = prefixLength == 0 ? DefaultNamespace() : Resolve(nameStart, prefixLength, tagStart);
+            if (slot >= 0) _nameCache[slot] = new NameCacheEntry(nameStart, nameLength, prefixLength, _ns, _bindingsVersion);
+        }
         if (_attrCount > 0) ResolveAttributes(tagStart);
         if (_frameCount == _frames.Length) Grow(ref _frames);
         _frames[_frameCount++] = new Frame(nameStart, nameLength, prefixLength, bindingMark, _ns);
@@ -490,6 +583,53 @@ internal ref struct Utf8XmlTokenizer
         return p;
     }
 
+    /// <summary>
+    /// On a start tag just read (not empty): when its content is plain text (no markup, references, CDATA, carriage
+    /// returns or characters that need a closer look) directly followed by its own end tag, moves onto that end tag
+    /// (as <see cref="Read"/> would have in two steps) and gives the text, a slice of the input. Otherwise changes
+    /// nothing and returns false: the caller reads on with <see cref="Read"/>, which checks and reports everything.
+    /// </summary>
+    public bool TryReadSimpleContent(out ReadOnlySpan<byte> text)
+    {
+        text = default;
+        var xml = _xml;
+        var start = _pos;
+        var p = start;
+        var scalarEnd = Math.Min(xml.Length, p + 64);
+        while (p < scalarEnd && TextClass[xml[p]] != Special) p++;
+        if (p == scalarEnd)
+        {
+            var i = xml[p..].IndexOfAny(TextStops);
+            if (i < 0) return false;
+            p += i;
+        }
+        if (xml[p] != Lt || p + 1 >= xml.Length || xml[p + 1] != '/' || _frameCount == 0) return false;
+        ref readonly var top = ref _frames[_frameCount - 1];
+        var close = p + 2 + top.NameLength;
+        if (close >= xml.Length || xml[close] != '>' || !xml.Slice(p + 2, top.NameLength).SequenceEqual(xml.Slice(top.NameStart, top.NameLength)))
+        {
+            return false;
+        }
+        if (p - start > _maxToken && Encoding.UTF8.GetCharCount(xml[start..p]) > _maxToken) return false;
+        text = xml[start..p];
+        _pos = close + 1;
+        SetEndTag(p, top);
+        return true;
+    }
+
+    private void SetEndTag(int tagStart, in Frame top)
+    {
+        _kind = XmlTokenKind.EndElement;
+        _tokenStart = tagStart;
+        _nameStart = tagStart + 2;
+        _nameLength = top.NameLength;
+        _prefixLength = top.PrefixLength;
+        _isEmpty = false;
+        _depth = _frameCount;
+        _ns = top.Ns;
+        PopFrame();
+    }
+
     private void ReadEndTag()
     {
         var tagStart = _pos;
@@ -502,15 +642,7 @@ internal ref struct Utf8XmlTokenizer
             if (close < xml.Length && xml[close] == '>' && xml.Slice(tagStart + 2, top.NameLength).SequenceEqual(xml.Slice(top.NameStart, top.NameLength)))
             {
                 _pos = close + 1;
-                _kind = XmlTokenKind.EndElement;
-                _tokenStart = tagStart;
-                _nameStart = tagStart + 2;
-                _nameLength = top.NameLength;
-                _prefixLength = top.PrefixLength;
-                _isEmpty = false;
-                _depth = _frameCount;
-                _ns = top.Ns;
-                PopFrame();
+                SetEndTag(tagStart, top);
                 return;
             }
         }
@@ -555,22 +687,33 @@ internal ref struct Utf8XmlTokenizer
     /// <summary>Scans a QName (<c>prefix:local</c> or <c>local</c>) at <paramref name="p"/>; returns the offset after it.</summary>
     private readonly int ScanQName(int p, out int prefixLength)
     {
-        // Fast path: an ASCII name, found with one vectorised search for the first byte no ASCII name holds.
-        var rest = _xml[p..];
-        var n = rest.IndexOfAnyExcept(AsciiNameBytes);
-        if (n > 0 && rest[n] < 0x80 && n <= _maxName && (AsciiClass[rest[0]] & NameStartBit) != 0)
+        // Fast path: an ASCII name of the usual few bytes, by a table lookup per byte; anything unusual (non-ASCII,
+        // a second ':', a name at the very end or over the limit) is left to the slow path, which also reports errors.
+        var xml = _xml;
+        var end = Math.Min(xml.Length, p + _maxName + 1);
+        var q = p;
+        var colon = -1;
+        if (q < end && xml[q] < 0x80 && (AsciiClass[xml[q]] & NameStartBit) != 0)
         {
-            var name = rest[..n];
-            var colon = name.IndexOf((byte)':');
-            if (colon < 0)
+            q++;
+            while (q < end)
             {
-                prefixLength = 0;
-                return p + n;
+                var b = xml[q];
+                if (b >= 0x80) return ScanQNameSlow(p, out prefixLength);
+                if ((AsciiClass[b] & NameBit) != 0)
+                {
+                    q++;
+                    continue;
+                }
+                if (b != ':') break;
+                if (colon >= 0 || q + 1 >= end || xml[q + 1] >= 0x80 || (AsciiClass[xml[q + 1]] & NameStartBit) == 0) return ScanQNameSlow(p, out prefixLength);
+                colon = q;
+                q += 2;
             }
-            if (colon < n - 1 && (AsciiClass[name[colon + 1]] & NameStartBit) != 0 && name[(colon + 1)..].IndexOf((byte)':') < 0)
+            if (q < end)
             {
-                prefixLength = colon;
-                return p + n;
+                prefixLength = colon < 0 ? 0 : colon - p;
+                return q;
             }
         }
         return ScanQNameSlow(p, out prefixLength);
@@ -646,16 +789,16 @@ internal ref struct Utf8XmlTokenizer
             {
                 continue;
             }
-            a.Ns = Codec.Internal.Ns.Xmlns;
+            a.Ns = XmlnsNamespace;
             var uri = ResolveUri(a);
             var prefix = xml.Slice(prefixStart, prefixLength);
             if (prefix.SequenceEqual("xmlns"u8)) throw Error("xml", tagStart, "the prefix 'xmlns' cannot be declared", element: true);
             if (prefix.SequenceEqual("xml"u8))
             {
-                if (!ReferenceEquals(uri, Codec.Internal.Ns.Xml)) throw Error("xml", tagStart, "the prefix 'xml' cannot be bound to another namespace", element: true);
+                if (!ReferenceEquals(uri, XmlNamespace)) throw Error("xml", tagStart, "the prefix 'xml' cannot be bound to another namespace", element: true);
                 continue;
             }
-            if (ReferenceEquals(uri, Codec.Internal.Ns.Xml) || ReferenceEquals(uri, Codec.Internal.Ns.Xmlns))
+            if (ReferenceEquals(uri, XmlNamespace) || ReferenceEquals(uri, XmlnsNamespace))
             {
                 throw Error("xml", tagStart, $"the namespace '{uri}' cannot be bound to a prefix of one's choice", element: true);
             }
@@ -696,7 +839,7 @@ internal ref struct Utf8XmlTokenizer
             ref readonly var b = ref _bindings[i];
             if (b.PrefixLength == prefixLength && prefix.SequenceEqual(_xml.Slice(b.PrefixStart, prefixLength))) return b.Uri;
         }
-        if (prefix.SequenceEqual("xml"u8)) return Codec.Internal.Ns.Xml;
+        if (prefix.SequenceEqual("xml"u8)) return XmlNamespace;
         throw Error("xml", tagStart, $"the prefix '{Name(prefixStart, prefixLength)}' is not declared", element: true);
     }
 
@@ -724,7 +867,7 @@ internal ref struct Utf8XmlTokenizer
         }
     }
 
-    /// <summary>A declared namespace URI: the <see cref="Codec.Internal.Ns"/> constant when it is a known one.</summary>
+    /// <summary>A declared namespace URI: the package's constant when it is one it knows.</summary>
     private string ResolveUri(in AttrInfo a)
     {
         var value = a.Rewrite ? Rewrite(a.ValueStart, a.ValueEnd, attribute: true) : _xml[a.ValueStart..a.ValueEnd];
@@ -741,11 +884,9 @@ internal ref struct Utf8XmlTokenizer
     private static (byte[], string)[] BuildKnownNamespaces()
     {
         var list = new List<(byte[], string)>();
-        foreach (var (_, uri) in Codec.Internal.Ns.Declared) list.Add((Encoding.UTF8.GetBytes(uri), uri));
-        foreach (var uri in new[] { Codec.Internal.Ns.Ds, Codec.Internal.Ns.Xml, Codec.Internal.Ns.Xmlns })
-        {
-            list.Add((Encoding.UTF8.GetBytes(uri), uri));
-        }
+        foreach (var uri in PackageNamespaces) list.Add((Encoding.UTF8.GetBytes(uri), uri));
+        list.Add((Encoding.UTF8.GetBytes(XmlNamespace), XmlNamespace));
+        list.Add((Encoding.UTF8.GetBytes(XmlnsNamespace), XmlnsNamespace));
         return [.. list];
     }
 
@@ -1019,17 +1160,17 @@ internal ref struct Utf8XmlTokenizer
     /// A format error at byte <paramref name="offset"/>. The path is that of the element whose start tag is at
     /// <paramref name="offset"/> when <paramref name="element"/>, else of the innermost element open there.
     /// </summary>
-    public readonly OadrFormatException Error(string rule, int offset, string message, bool element = false)
+    public readonly Exception Error(string rule, int offset, string message, bool element = false)
     {
         var path = _describing ? "" : DescribePath(offset, element);
         var (line, column) = LineInfo(element || IsTagStart(offset) ? offset + 1 : offset);
         Exception? inner = rule == "limits" ? null : new XmlException(message, null, line, column);
-        return new OadrFormatException(rule, path, message, line, column, inner);
+        return CreateException(rule, path, message, line, column, inner);
     }
 
-    private readonly bool IsTagStart(int offset) => offset < _xml.Length && _xml[offset] == Lt;
+    internal readonly bool IsTagStart(int offset) => offset < _xml.Length && _xml[offset] == Lt;
 
-    private readonly OadrFormatException MarkupDeclaration(int p)
+    private readonly Exception MarkupDeclaration(int p)
     {
         var rest = _xml[p..];
         if (rest.StartsWith("<!DOCTYPE"u8) || rest.StartsWith("<!ENTITY"u8) || rest.StartsWith("<!ELEMENT"u8)
@@ -1063,58 +1204,7 @@ internal ref struct Utf8XmlTokenizer
         return (line, column);
     }
 
-    /// <summary>
-    /// The prefixed element path (as <see cref="ElementPath"/> writes it) at byte <paramref name="offset"/>: of the
-    /// element whose start tag is there when <paramref name="element"/>, else of the innermost element open there.
-    /// Found by reading the document again up to that point, so the fast path keeps no path at all.
-    /// </summary>
-    public readonly string DescribePath(int offset, bool element)
-    {
-        var unbounded = new OadrXmlLimits
-        {
-            MaxCharacters = long.MaxValue,
-            MaxDepth = int.MaxValue,
-            MaxTokenCharacters = int.MaxValue,
-            MaxNameCharacters = int.MaxValue,
-            MaxAttributes = int.MaxValue,
-        };
-        var path = new ElementPath();
-        var again = new Utf8XmlTokenizer(element ? _xml : _xml[..offset], unbounded, anyEncodingLabel: true, describing: true);
-        try
-        {
-            while (again.Read() && again._tokenStart <= offset)
-            {
-                if (again._kind == XmlTokenKind.StartElement)
-                {
-                    var name = Encoding.UTF8.GetString(again.QualifiedName);
-                    if (again._tokenStart == offset) return path.DescribeChild(name);
-                    path.Enter(name, again._isEmpty);
-                }
-                else if (again._kind == XmlTokenKind.EndElement)
-                {
-                    path.Leave();
-                }
-            }
-        }
-        catch (OadrFormatException)
-        {
-            // The document breaks down at the offset (the start tag itself is faulty, or the reading stopped there):
-            // the path so far stands, with the faulty element's name when there is one.
-            if (element && IsTagStart(offset))
-            {
-                var end = offset + 1;
-                while (end < _xml.Length && !IsBlank(_xml[end]) && _xml[end] is not ((byte)'/' or (byte)'>' or Lt)) end++;
-                if (end > offset + 1) return path.DescribeChild(Name(offset + 1, end - offset - 1));
-            }
-        }
-        finally
-        {
-            again.Dispose();
-        }
-        return path.Describe();
-    }
-
-    private readonly string Name(int start, int length) => Encoding.UTF8.GetString(_xml.Slice(start, length));
+    internal readonly string Name(int start, int length) => Encoding.UTF8.GetString(_xml.Slice(start, length));
 
     private readonly string Describe(int p)
     {
@@ -1171,8 +1261,12 @@ internal ref struct Utf8XmlTokenizer
         _ => -1,
     };
 
+    /// <summary>True for a byte that cannot continue a name (and so ends one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\n' or (byte)'\t' or (byte)'\r';
+    private static bool IsNameEnd(byte b) => b < 0x80 && b != ':' && (AsciiClass[b] & NameBit) == 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\n' or (byte)'\t' or (byte)'\r';
 
     private const byte NameStartBit = 1;
     private const byte NameBit = 2;
@@ -1205,9 +1299,6 @@ internal ref struct Utf8XmlTokenizer
         table[' '] = table['\t'] = table['\n'] = Blank;
         return table;
     }
-
-    private static readonly SearchValues<byte> AsciiNameBytes =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:"u8);
 
     private static readonly byte[] Controls = [0, 1, 2, 3, 4, 5, 6, 7, 8, 0xB, 0xC, 0xE, 0xF, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0xEF];
 
@@ -1248,4 +1339,12 @@ internal ref struct Utf8XmlTokenizer
     private const int PrefixCacheSize = 8;
 
     private readonly record struct PrefixCacheEntry(int Start, int Length, string Uri, int Version);
+
+    /// <summary>
+    /// A start tag's name seen before, keyed on the first eight bytes at the tag: its length and prefix, and the namespace
+    /// it resolved to under the bindings of <see cref="Version"/>.
+    /// </summary>
+    private readonly record struct NameCacheEntry(int Start, int Length, int PrefixLength, string? Ns, int Version);
+
+    private const int NameCacheSize = 64;
 }

@@ -1,7 +1,9 @@
+// Compiled into FlexCoop.OpenAdr and FlexCoop.Usef beside Utf8XmlTokenizer; each package gives the two errors
+// (Refused, TooLong) as its own exception type.
 using System.Buffers;
 using System.Text;
 
-namespace FlexCoop.OpenAdr.Xml.Internal;
+namespace FlexCoop.Xml.Internal;
 
 /// <summary>
 /// Turns a document in whatever form it came (bytes, a stream, a string) into the UTF-8 bytes
@@ -11,7 +13,7 @@ namespace FlexCoop.OpenAdr.Xml.Internal;
 /// <see cref="Encoding.RegisterProvider"/>) named by the XML declaration are decoded strictly and re-encoded
 /// as UTF-8 first. UTF-32 and unknown encodings are refused with rule <c>xml</c>.
 /// </summary>
-internal static class Utf8XmlInput
+internal static partial class Utf8XmlInput
 {
     /// <summary>The UTF-8 byte order mark, EF BB BF.</summary>
     public static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
@@ -22,13 +24,13 @@ internal static class Utf8XmlInput
     /// The document as UTF-8. When it had to be transcoded, <paramref name="rented"/> holds the pooled buffer behind
     /// the result (return it to <see cref="ArrayPool{T}.Shared"/>) and <paramref name="transcoded"/> is true.
     /// </summary>
-    /// <exception cref="OadrFormatException">Rule <c>xml</c> (encoding unsupported or bytes invalid in it) or <c>limits</c>.</exception>
-    public static ReadOnlySpan<byte> ToUtf8(ReadOnlySpan<byte> bytes, OadrXmlLimits limits, out byte[]? rented, out bool transcoded)
+    /// <remarks>Fails with the package's format exception: rule <c>xml</c> (encoding unsupported or bytes invalid in it) or <c>limits</c>.</remarks>
+    public static ReadOnlySpan<byte> ToUtf8(ReadOnlySpan<byte> bytes, long maxCharacters, out byte[]? rented, out bool transcoded)
     {
         rented = null;
         transcoded = false;
         // No supported encoding takes more than 4 bytes per character: anything longer is over the limit unread.
-        if (bytes.Length / 4 > limits.MaxCharacters) throw TooLong(limits);
+        if (bytes.Length / 4 > maxCharacters) throw TooLong(maxCharacters);
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0])
             || bytes.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, (byte)'<']) || bytes.StartsWith((ReadOnlySpan<byte>)[(byte)'<', 0, 0, 0]))
         {
@@ -51,7 +53,7 @@ internal static class Utf8XmlInput
             {
                 throw Refused("the bytes are not valid UTF-16");
             }
-            var utf8 = FromString(text, limits, out rented);
+            var utf8 = FromString(text, maxCharacters, out rented);
             transcoded = true;
             var label = SniffEncodingLabel(utf8);
             if (!label.IsEmpty && !IsUtf16Label(label))
@@ -81,16 +83,16 @@ internal static class Utf8XmlInput
             throw Refused($"the bytes are not valid {encoding.WebName}");
         }
         transcoded = true;
-        return FromString(decoded, limits, out rented);
+        return FromString(decoded, maxCharacters, out rented);
     }
 
     /// <summary>A string as UTF-8 (a leading U+FEFF dropped); <paramref name="rented"/> is the pooled buffer behind it.</summary>
-    public static ReadOnlySpan<byte> FromString(string text, OadrXmlLimits limits, out byte[]? rented)
+    public static ReadOnlySpan<byte> FromString(string text, long maxCharacters, out byte[]? rented)
     {
         rented = null;
         var chars = text.AsSpan();
         if (chars.Length > 0 && chars[0] == '\uFEFF') chars = chars[1..];
-        if (chars.Length > limits.MaxCharacters) throw TooLong(limits);
+        if (chars.Length > maxCharacters) throw TooLong(maxCharacters);
         int count;
         try
         {
@@ -106,16 +108,16 @@ internal static class Utf8XmlInput
     }
 
     /// <summary>Reads <paramref name="stream"/> to its end into a pooled buffer (returned through <paramref name="rented"/>).</summary>
-    public static ReadOnlySpan<byte> ReadToEnd(Stream stream, OadrXmlLimits limits, out byte[] rented)
+    public static ReadOnlySpan<byte> ReadToEnd(Stream stream, long maxCharacters, out byte[] rented)
     {
-        var max = (long)Math.Min(Array.MaxLength, Math.Min(limits.MaxCharacters, int.MaxValue) * 4L);
+        var max = (long)Math.Min(Array.MaxLength, Math.Min(maxCharacters, int.MaxValue) * 4L);
         rented = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var length = 0;
         while (true)
         {
             if (length == rented.Length)
             {
-                if (length >= max) throw TooLong(limits);
+                if (length >= max) throw TooLong(maxCharacters);
                 var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max, rented.Length * 2L));
                 rented.AsSpan(0, length).CopyTo(bigger);
                 ArrayPool<byte>.Shared.Return(rented);
@@ -124,7 +126,7 @@ internal static class Utf8XmlInput
             var n = stream.Read(rented, length, rented.Length - length);
             if (n == 0) break;
             length += n;
-            if (length > max) throw TooLong(limits);
+            if (length > max) throw TooLong(maxCharacters);
         }
         return rented.AsSpan(0, length);
     }
@@ -171,7 +173,9 @@ internal static class Utf8XmlInput
         return close < 0 ? default : rest.Slice(1, close);
     }
 
-    private static OadrFormatException Refused(string message) => new("xml", "", message);
+    /// <summary>The package's format error, rule <c>xml</c>, for an encoding refused.</summary>
+    private static partial Exception Refused(string message);
 
-    private static OadrFormatException TooLong(OadrXmlLimits limits) => new("limits", "", $"the document is longer than {limits.MaxCharacters} characters");
+    /// <summary>The package's format error, rule <c>limits</c>, for a document over <paramref name="maxCharacters"/>.</summary>
+    private static partial Exception TooLong(long maxCharacters);
 }
