@@ -85,12 +85,15 @@ internal sealed class PushDispatcher : IAsyncDisposable
                         if (_inFlight.Add(m.Id)) fresh.Add(m);
                     }
                 }
+                // Claim the whole batch in one transaction; a message whose turn comes late renews its own claim.
+                var leasedAt = _clock.GetUtcNow();
+                await _vtn.Store.LeaseManyAsync(fresh.Select(m => m.Id).ToList(), leasedAt + LeaseLength, token);
                 await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = _options.PushConcurrency, CancellationToken = token },
                     async (message, ct) =>
                     {
                         try
                         {
-                            await DeliverAsync(message, ct);
+                            await DeliverAsync(message, leasedAt, ct);
                         }
                         finally
                         {
@@ -123,7 +126,10 @@ internal sealed class PushDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync(OutboundMessage message, CancellationToken cancellationToken)
+    // Long enough for one attempt (the POST times out by then) and its first retry delay.
+    private TimeSpan LeaseLength => _options.PushTimeout + _options.PushRetryDelay;
+
+    private async Task DeliverAsync(OutboundMessage message, DateTimeOffset leasedAt, CancellationToken cancellationToken)
     {
         var ven = _vtn.FindVen(message.VenId);
         if (ven is null || !ven.IsRegistered || ven.TransportAddress is null)
@@ -133,8 +139,13 @@ internal sealed class PushDispatcher : IAsyncDisposable
         }
         try
         {
-            // Claim it first: what is saved from now on queues a new distribute rather than counting on this one.
-            await _vtn.Store.LeaseAsync(message.Id, _clock.GetUtcNow() + _options.PushTimeout + _options.PushRetryDelay, cancellationToken);
+            // Claimed before it is built: what is saved from now on queues a new distribute rather than
+            // counting on this one. The claim must outlast this attempt; renew it when the batch's has run short.
+            var now = _clock.GetUtcNow();
+            if (leasedAt + LeaseLength - now < _options.PushTimeout)
+            {
+                await _vtn.Store.LeaseAsync(message.Id, now + LeaseLength, cancellationToken);
+            }
             var body = _vtn.Seal(await _vtn.MaterialiseAsync(ven, message, cancellationToken));
             var reply = ven.TransportName == "xmpp"
                 ? await PushOverXmppAsync(ven.TransportAddress, body, cancellationToken)

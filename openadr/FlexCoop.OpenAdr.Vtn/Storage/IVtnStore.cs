@@ -108,6 +108,12 @@ public interface IVtnStore : IAsyncDisposable
     /// </summary>
     Task LeaseAsync(long id, DateTimeOffset until, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="LeaseAsync"/> for several messages in one transaction (the push dispatcher claims
+    /// what it takes from the queue at once rather than one write per message).
+    /// </summary>
+    Task LeaseManyAsync(IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken cancellationToken = default);
+
     /// <summary>Marks a message delivered.</summary>
     Task MarkDeliveredAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default);
 
