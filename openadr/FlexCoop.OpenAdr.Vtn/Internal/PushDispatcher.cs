@@ -24,6 +24,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<long> _inFlight = [];
+    private readonly SemaphoreSlim _slots;
     private Task? _loop;
 
     public PushDispatcher(OadrVtn vtn, VtnOptions options, TimeProvider clock, ILogger logger)
@@ -32,6 +33,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
         _options = options;
         _clock = clock;
         _logger = logger;
+        _slots = new SemaphoreSlim(Math.Max(1, options.PushConcurrency), Math.Max(1, options.PushConcurrency));
         var ssl = new SslClientAuthenticationOptions
         {
             EnabledSslProtocols = options.TlsProtocols,
@@ -87,19 +89,31 @@ internal sealed class PushDispatcher : IAsyncDisposable
                 }
                 // Claim the whole batch in one transaction; a message whose turn comes late renews its own claim.
                 var leasedAt = _clock.GetUtcNow();
-                await _vtn.Store.LeaseManyAsync(fresh.Select(m => m.Id).ToList(), leasedAt + LeaseLength, token);
-                await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = _options.PushConcurrency, CancellationToken = token },
-                    async (message, ct) =>
+                try
+                {
+                    await _vtn.Store.LeaseManyAsync(fresh.Select(m => m.Id).ToList(), leasedAt + LeaseLength, token);
+                }
+                catch
+                {
+                    Release(fresh, 0);
+                    throw;
+                }
+                // A rolling window of PushConcurrency deliveries: the next message starts as soon as any
+                // one ends, and the next batch is read once this one has all started (what is in flight
+                // is claimed, so not due), rather than waiting for the batch's slowest VEN.
+                for (var i = 0; i < fresh.Count; i++)
+                {
+                    try
                     {
-                        try
-                        {
-                            await DeliverAsync(message, leasedAt, ct);
-                        }
-                        finally
-                        {
-                            lock (_inFlight) _inFlight.Remove(message.Id);
-                        }
-                    });
+                        await _slots.WaitAsync(token);
+                    }
+                    catch
+                    {
+                        Release(fresh, i);
+                        throw;
+                    }
+                    _ = DeliverInSlotAsync(fresh[i], leasedAt, token);
+                }
                 if (due.Count < Batch)
                 {
                     // Wait for new work, or for the next retry to come due.
@@ -123,6 +137,37 @@ internal sealed class PushDispatcher : IAsyncDisposable
                     return;
                 }
             }
+        }
+    }
+
+    private void Release(List<OutboundMessage> messages, int from)
+    {
+        lock (_inFlight)
+        {
+            for (var i = from; i < messages.Count; i++) _inFlight.Remove(messages[i].Id);
+        }
+    }
+
+    private async Task DeliverInSlotAsync(OutboundMessage message, DateTimeOffset leasedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverAsync(message, leasedAt, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the message stays queued (claimed until its lease runs out).
+        }
+#pragma warning disable CA1031 // the queue is durable: a delivery that failed unexpectedly is logged and retried once its claim runs out
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            VtnLog.PushLoopFailed(_logger, ex);
+        }
+        finally
+        {
+            lock (_inFlight) _inFlight.Remove(message.Id);
+            _slots.Release();
         }
     }
 
@@ -222,8 +267,14 @@ internal sealed class PushDispatcher : IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
+            // Every delivery in flight has seen the cancellation: wait for them to end before the HTTP client goes.
+            for (var i = 0; i < Math.Max(1, _options.PushConcurrency); i++)
+            {
+                await _slots.WaitAsync();
+            }
         }
         _http.Dispose();
+        _slots.Dispose();
         _stop.Dispose();
         _wake.Dispose();
     }
