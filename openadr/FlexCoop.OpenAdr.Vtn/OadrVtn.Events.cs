@@ -256,6 +256,50 @@ public sealed partial class OadrVtn
     internal async Task<OadrDistributeEvent> BuildDistributeAsync(VenRecord ven, uint? replyLimit, CancellationToken cancellationToken)
     {
         var now = Now;
+        return Compose(await ChooseAsync(ven, replyLimit, now, cancellationToken), now, NewId("dist-"));
+    }
+
+    /// <summary>
+    /// The serialised distribute due to a VEN now, as <see cref="BuildDistributeAsync"/> builds it.
+    /// The document differs between VENs only in its requestID (it names no venID) and in which
+    /// events it carries, so it is serialised once per distinct selection (events, modification
+    /// numbers, statuses, current values) and each VEN's copy gets a fresh requestID spliced in.
+    /// </summary>
+    internal async Task<byte[]> DistributeBytesAsync(VenRecord ven, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var chosen = await ChooseAsync(ven, null, now, cancellationToken);
+        var key = SelectionKey(chosen, now);
+        if (!_distributeTemplates.TryGetValue(key, out var template))
+        {
+            // Selections change only when events do: a few at a time; start afresh should many pile up.
+            if (_distributeTemplates.Count >= 64) _distributeTemplates.Clear();
+            template = _distributeTemplates.GetOrAdd(key, _ => RequestIdTemplate.Create(id => Serialize(Compose(chosen, now, id))));
+        }
+        return template.For(NewId("dist-"));
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RequestIdTemplate> _distributeTemplates = new(StringComparer.Ordinal);
+
+    private static string SelectionKey(List<(VtnEvent Event, EventStatus Status)> chosen, DateTimeOffset now)
+    {
+        var key = new System.Text.StringBuilder();
+        foreach (var (e, status) in chosen)
+        {
+            key.Append(e.EventId.Length).Append(':').Append(e.EventId).Append('#').Append(e.ModificationNumber).Append('/').Append((int)status);
+            foreach (var signal in e.Signals)
+            {
+                // The one part that moves with the clock: the value in force while active.
+                key.Append('=').Append(CurrentValue(e, signal, status, now).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            key.Append(';');
+        }
+        return key.ToString();
+    }
+
+    /// <summary>The events due to the VEN now, in distribute order (rules 15, 41, 50, 52, 66).</summary>
+    private async Task<List<(VtnEvent Event, EventStatus Status)>> ChooseAsync(VenRecord ven, uint? replyLimit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var chosen = new List<(VtnEvent Event, EventStatus Status)>();
         foreach (var e in _events.Values)
         {
@@ -282,21 +326,22 @@ public sealed partial class OadrVtn
             EventStatus.Cancelled => 3,
             _ => 4,
         };
-        var ordered = chosen
+        return chosen
             .OrderBy(c => Rank(c.Status))
             .ThenBy(c => c.Event.Priority)
             .ThenBy(c => c.Event.DtStart)
             .ThenBy(c => c.Event.EventId, StringComparer.Ordinal)
             .Take(replyLimit is { } limit and > 0 ? (int)Math.Min(limit, int.MaxValue) : int.MaxValue)
-            .Select(c => VtnFaults.OnDistribute(Options, ToOadrEvent(c.Event, c.Status, now)));
-        return new OadrDistributeEvent
-        {
-            EiResponse = Response(ResponseCode.Ok, "", "OK"),
-            RequestId = NewId("dist-"),
-            VtnId = Options.VtnId,
-            Events = ValueList.From(ordered),
-        };
+            .ToList();
     }
+
+    private OadrDistributeEvent Compose(List<(VtnEvent Event, EventStatus Status)> chosen, DateTimeOffset now, string requestId) => new()
+    {
+        EiResponse = Response(ResponseCode.Ok, "", "OK"),
+        RequestId = requestId,
+        VtnId = Options.VtnId,
+        Events = ValueList.From(chosen.Select(c => VtnFaults.OnDistribute(Options, ToOadrEvent(c.Event, c.Status, now)))),
+    };
 
     private static OadrEvent ToOadrEvent(VtnEvent e, EventStatus status, DateTimeOffset now) => new()
     {
@@ -335,28 +380,12 @@ public sealed partial class OadrVtn
 
     private static EventSignal ToSignal(VtnEvent e, VtnEventSignal s, EventStatus status, DateTimeOffset now)
     {
-        // currentValue: the value of the interval in force while active, else 0 (rule 14 for SIMPLE).
-        double current = 0;
-        if (status == EventStatus.Active)
-        {
-            var offset = now - e.DtStart;
-            var start = TimeSpan.Zero;
-            foreach (var interval in s.Intervals)
-            {
-                if (offset >= start && (offset < start + interval.Duration || interval.Duration == TimeSpan.Zero))
-                {
-                    current = interval.Value;
-                    break;
-                }
-                start += interval.Duration;
-            }
-        }
         return new EventSignal
         {
             SignalName = new SignalName(s.SignalName),
             SignalType = s.SignalType,
             SignalId = s.SignalId,
-            CurrentValue = (float)(s.CurrentValue ?? current),
+            CurrentValue = CurrentValue(e, s, status, now),
             ItemBase = s.Item switch
             {
                 VtnItemKind.PowerReal => new PowerReal { Scale = s.Scale, Attributes = new PowerAttributes { Hertz = 50, Voltage = 230, Ac = true } },
@@ -377,6 +406,27 @@ public sealed partial class OadrVtn
                 Payloads = ValueList.Create<StreamPayload>([new SignalPayload { Payload = PayloadFloat.Of((float)interval.Value) }]),
             })),
         };
+    }
+
+    // currentValue: the value of the interval in force while active, else 0 (rule 14 for SIMPLE).
+    private static float CurrentValue(VtnEvent e, VtnEventSignal s, EventStatus status, DateTimeOffset now)
+    {
+        double current = 0;
+        if (status == EventStatus.Active)
+        {
+            var offset = now - e.DtStart;
+            var start = TimeSpan.Zero;
+            foreach (var interval in s.Intervals)
+            {
+                if (offset >= start && (offset < start + interval.Duration || interval.Duration == TimeSpan.Zero))
+                {
+                    current = interval.Value;
+                    break;
+                }
+                start += interval.Duration;
+            }
+        }
+        return (float)(s.CurrentValue ?? current);
     }
 
     private static EiTarget ToTarget(VtnTargets t) => t.IsEmpty ? EiTarget.Empty : new EiTarget

@@ -240,7 +240,7 @@ public sealed partial class OadrVtn
             return new VtnReply(null, _emptyPoll.For(ven.VenId));
         }
         var bytes = next.Body is null
-            ? Serialize(await BuildDistributeAsync(ven, null, cancellationToken))
+            ? await DistributeBytesAsync(ven, cancellationToken)
             : System.Text.Encoding.UTF8.GetBytes(next.Body);
         await AfterDeliveryAsync(ven, next.Kind, cancellationToken);
         return new VtnReply(null, bytes);
@@ -249,7 +249,7 @@ public sealed partial class OadrVtn
     /// <summary>The bytes of a queued message for its VEN (a distribute is built now).</summary>
     internal async Task<byte[]> MaterialiseAsync(VenRecord ven, OutboundMessage message, CancellationToken cancellationToken) =>
         message.Body is null
-            ? Serialize(await BuildDistributeAsync(ven, null, cancellationToken))
+            ? await DistributeBytesAsync(ven, cancellationToken)
             : System.Text.Encoding.UTF8.GetBytes(message.Body);
 
     internal void PushFailed(VenRecord ven, OutboundMessage message, string error) =>

@@ -24,6 +24,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<long> _inFlight = [];
+    private readonly SemaphoreSlim _slots;
     private Task? _loop;
 
     public PushDispatcher(OadrVtn vtn, VtnOptions options, TimeProvider clock, ILogger logger)
@@ -32,6 +33,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
         _options = options;
         _clock = clock;
         _logger = logger;
+        _slots = new SemaphoreSlim(Math.Max(1, options.PushConcurrency), Math.Max(1, options.PushConcurrency));
         var ssl = new SslClientAuthenticationOptions
         {
             EnabledSslProtocols = options.TlsProtocols,
@@ -85,18 +87,37 @@ internal sealed class PushDispatcher : IAsyncDisposable
                         if (_inFlight.Add(m.Id)) fresh.Add(m);
                     }
                 }
-                await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = _options.PushConcurrency, CancellationToken = token },
-                    async (message, ct) =>
+                // Claim the whole batch in one transaction; a message whose turn comes late renews its own claim.
+                var leasedAt = _clock.GetUtcNow();
+                try
+                {
+                    // Only what is still due is claimed: another VTN on the store may have taken some.
+                    var claimed = new HashSet<long>(await _vtn.Store.LeaseManyAsync(fresh.Select(m => m.Id).ToList(), leasedAt, leasedAt + LeaseLength, token));
+                    var taken = fresh.Where(m => !claimed.Contains(m.Id)).ToList();
+                    Release(taken, 0);
+                    fresh.RemoveAll(m => !claimed.Contains(m.Id));
+                }
+                catch
+                {
+                    Release(fresh, 0);
+                    throw;
+                }
+                // A rolling window of PushConcurrency deliveries: the next message starts as soon as any
+                // one ends, and the next batch is read once this one has all started (what is in flight
+                // is claimed, so not due), rather than waiting for the batch's slowest VEN.
+                for (var i = 0; i < fresh.Count; i++)
+                {
+                    try
                     {
-                        try
-                        {
-                            await DeliverAsync(message, ct);
-                        }
-                        finally
-                        {
-                            lock (_inFlight) _inFlight.Remove(message.Id);
-                        }
-                    });
+                        await _slots.WaitAsync(token);
+                    }
+                    catch
+                    {
+                        Release(fresh, i);
+                        throw;
+                    }
+                    _ = DeliverInSlotAsync(fresh[i], leasedAt, token);
+                }
                 if (due.Count < Batch)
                 {
                     // Wait for new work, or for the next retry to come due.
@@ -123,12 +144,42 @@ internal sealed class PushDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync(OutboundMessage message, CancellationToken cancellationToken)
+    private void Release(List<OutboundMessage> messages, int from)
     {
-        // Claim it first: of several VTNs on one store exactly one delivers it, and what is saved from
-        // now on queues a new distribute rather than counting on this one.
-        var now = _clock.GetUtcNow();
-        if (!await _vtn.Store.TryClaimPushAsync(message.Id, now, now + _options.PushTimeout + _options.PushRetryDelay, cancellationToken)) return;
+        lock (_inFlight)
+        {
+            for (var i = from; i < messages.Count; i++) _inFlight.Remove(messages[i].Id);
+        }
+    }
+
+    private async Task DeliverInSlotAsync(OutboundMessage message, DateTimeOffset leasedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverAsync(message, leasedAt, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the message stays queued (claimed until its lease runs out).
+        }
+#pragma warning disable CA1031 // the queue is durable: a delivery that failed unexpectedly is logged and retried once its claim runs out
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            VtnLog.PushLoopFailed(_logger, ex);
+        }
+        finally
+        {
+            lock (_inFlight) _inFlight.Remove(message.Id);
+            _slots.Release();
+        }
+    }
+
+    // Long enough for one attempt (the POST times out by then) and its first retry delay.
+    private TimeSpan LeaseLength => _options.PushTimeout + _options.PushRetryDelay;
+
+    private async Task DeliverAsync(OutboundMessage message, DateTimeOffset leasedAt, CancellationToken cancellationToken)
+    {
         // Registered through another VTN on the store: not in memory yet.
         var ven = _vtn.FindVen(message.VenId) ?? await _vtn.Store.GetVenAsync(message.VenId, cancellationToken);
         if (ven is null || !ven.IsRegistered || ven.TransportAddress is null)
@@ -138,6 +189,13 @@ internal sealed class PushDispatcher : IAsyncDisposable
         }
         try
         {
+            // Claimed before it is built: what is saved from now on queues a new distribute rather than
+            // counting on this one. The claim must outlast this attempt; renew it when the batch's has run short.
+            var now = _clock.GetUtcNow();
+            if (leasedAt + LeaseLength - now < _options.PushTimeout)
+            {
+                await _vtn.Store.LeaseAsync(message.Id, now + LeaseLength, cancellationToken);
+            }
             if (message.Body is null) await _vtn.CatchUpEventsAsync(message.CreatedAt, cancellationToken);
             var body = _vtn.Seal(await _vtn.MaterialiseAsync(ven, message, cancellationToken));
             var reply = ven.TransportName == "xmpp"
@@ -215,8 +273,14 @@ internal sealed class PushDispatcher : IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
+            // Every delivery in flight has seen the cancellation: wait for them to end before the HTTP client goes.
+            for (var i = 0; i < Math.Max(1, _options.PushConcurrency); i++)
+            {
+                await _slots.WaitAsync();
+            }
         }
         _http.Dispose();
+        _slots.Dispose();
         _stop.Dispose();
         _wake.Dispose();
     }

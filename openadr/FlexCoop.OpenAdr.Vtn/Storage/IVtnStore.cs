@@ -116,11 +116,12 @@ public interface IVtnStore : IAsyncDisposable
     Task LeaseAsync(long id, DateTimeOffset until, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims a pending push message for one delivery attempt until <paramref name="until"/>, only
-    /// if it is still due at <paramref name="now"/>: of several VTNs sharing the store, exactly one
-    /// gets true and delivers it.
+    /// Claims, in one transaction, those of <paramref name="ids"/> that are still pending and due at
+    /// <paramref name="now"/> until <paramref name="until"/>, and returns them: of several VTNs sharing
+    /// the store, exactly one claims a given message and delivers it (the push dispatcher claims what
+    /// it takes from the queue at once rather than one write per message).
     /// </summary>
-    Task<bool> TryClaimPushAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<long>> LeaseManyAsync(IReadOnlyList<long> ids, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a message delivered.</summary>
     Task MarkDeliveredAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default);

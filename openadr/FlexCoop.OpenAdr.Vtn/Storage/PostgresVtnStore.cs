@@ -26,6 +26,13 @@ public sealed class PostgresVtnStore : RelationalVtnStore
         try
         {
             builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema };
+            if (builder.MaxAutoPrepare == 0)
+            {
+                // The hot statements (outbox, event responses) are prepared on the server after their
+                // second use on a pooled connection, as the SQLite store keeps them compiled per connection.
+                builder.MaxAutoPrepare = 64;
+                builder.AutoPrepareMinUsages = 2;
+            }
         }
         catch (ArgumentException ex)
         {

@@ -20,6 +20,20 @@ public abstract class RelationalVtnStore : IVtnStore
     /// <summary>Opens a connection ready for use.</summary>
     private protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>Gives back a connection from <see cref="OpenConnectionAsync"/>: closes it, unless the store keeps it open for reuse.</summary>
+    private protected virtual ValueTask ReturnConnectionAsync(DbConnection connection) => connection.DisposeAsync();
+
+    private async ValueTask<ConnectionLease> RentAsync(CancellationToken cancellationToken) =>
+        new(this, await OpenConnectionAsync(cancellationToken));
+
+    /// <summary>A connection in use; given back when disposed.</summary>
+    private readonly struct ConnectionLease(RelationalVtnStore store, DbConnection connection) : IAsyncDisposable
+    {
+        public DbConnection Connection => connection;
+
+        public ValueTask DisposeAsync() => store.ReturnConnectionAsync(connection);
+    }
+
     /// <summary>Starts a write transaction (SQLite takes the write lock at once).</summary>
     private protected abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
@@ -398,7 +412,10 @@ public abstract class RelationalVtnStore : IVtnStore
         {
             if (m.Coalesce && m.Body is null)
             {
-                var existing = await ScalarAsync(c, tx, "SELECT id FROM outbox WHERE ven_id = @v AND kind = @k AND channel = @ch AND state = 0 AND body IS NULL AND next_attempt_at <= @now LIMIT 1", ct,
+                // "+next_attempt_at": no index on that term, so SQLite looks the VEN up by outbox_poll
+                // (ven_id, channel, state) instead of scanning every pending message of the channel
+                // through outbox_push, which made queuing one distribute per VEN quadratic in the VENs.
+                var existing = await ScalarAsync(c, tx, "SELECT id FROM outbox WHERE ven_id = @v AND kind = @k AND channel = @ch AND state = 0 AND body IS NULL AND +next_attempt_at <= @now LIMIT 1", ct,
                     ("v", m.VenId), ("k", m.Kind), ("ch", (long)m.Channel), ("now", Ms(now)));
                 if (existing is not null) continue;
             }
@@ -449,10 +466,26 @@ public abstract class RelationalVtnStore : IVtnStore
         WriteAsync((c, tx, ct) => ExecAsync(c, tx, "UPDATE outbox SET next_attempt_at = @u WHERE id = @id AND state = 0", ct, ("id", id), ("u", Ms(until))),
             prepare: false, cancellationToken);
 
-    public Task<bool> TryClaimPushAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default) =>
-        // Conditional on still being due: a second VTN's claim, waiting on the first's row lock, re-reads the row and matches nothing.
-        WriteAsync(async (c, tx, ct) => await ExecAsync(c, tx, "UPDATE outbox SET next_attempt_at = @u WHERE id = @id AND state = 0 AND channel = 1 AND next_attempt_at <= @now", ct,
-            ("id", id), ("u", Ms(until)), ("now", Ms(now))) == 1, prepare: false, cancellationToken);
+    public Task<IReadOnlyList<long>> LeaseManyAsync(IReadOnlyList<long> ids, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0) return Task.FromResult<IReadOnlyList<long>>([]);
+        return WriteAsync<IReadOnlyList<long>>(async (c, tx, ct) =>
+        {
+            // Conditional on still being due: a second VTN's claim, waiting on the first's row lock,
+            // re-reads the row and matches nothing.
+            var claimed = new List<long>(ids.Count);
+            foreach (var id in ids)
+            {
+                if (await ExecAsync(c, tx, "UPDATE outbox SET next_attempt_at = @u WHERE id = @id AND state = 0 AND channel = 1 AND next_attempt_at <= @now", ct,
+                        ("id", id), ("u", Ms(until)), ("now", Ms(now))) == 1)
+                {
+                    claimed.Add(id);
+                }
+            }
+            return claimed;
+        }, prepare: false, cancellationToken);
+    }
 
     public Task MarkDeliveredAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WriteAsync((c, tx, ct) => ExecAsync(c, tx, "UPDATE outbox SET state = 1, attempts = attempts + 1, next_attempt_at = @now WHERE id = @id", ct,
@@ -525,7 +558,8 @@ public abstract class RelationalVtnStore : IVtnStore
         try
         {
             using var gate = await EnterWriteAsync(CancellationToken.None);
-            await using var connection = await OpenConnectionAsync(CancellationToken.None);
+            await using var lease = await RentAsync(CancellationToken.None);
+            var connection = lease.Connection;
             await using var tx = await BeginWriteAsync(connection, CancellationToken.None);
             var done = new List<PendingWrite>(group.Count);
             if (group.Count == 1)
@@ -609,7 +643,8 @@ public abstract class RelationalVtnStore : IVtnStore
         try
         {
             using var gate = await EnterWriteAsync(cancellationToken);
-            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var lease = await RentAsync(cancellationToken);
+            var connection = lease.Connection;
             if (prepare) await PrepareAsync(connection, cancellationToken);
             await using var tx = await BeginWriteAsync(connection, cancellationToken);
             var result = await work(connection, tx, cancellationToken);
@@ -630,8 +665,8 @@ public abstract class RelationalVtnStore : IVtnStore
     {
         try
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken);
-            return await QueryInAsync(connection, null, sql, read, cancellationToken, parameters);
+            await using var lease = await RentAsync(cancellationToken);
+            return await QueryInAsync(lease.Connection, null, sql, read, cancellationToken, parameters);
         }
         catch (DbException ex)
         {
@@ -645,44 +680,144 @@ public abstract class RelationalVtnStore : IVtnStore
 
     private static async Task<IReadOnlyList<T>> QueryInAsync<T>(DbConnection c, DbTransaction? tx, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var cmd = Command(c, tx, sql, parameters);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<T>();
-        while (await reader.ReadAsync(ct))
+        var cmd = Command(c, tx, sql, parameters);
+        try
         {
-            list.Add(read(reader));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            var list = new List<T>();
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(read(reader));
+            }
+            return list;
         }
-        return list;
+        catch
+        {
+            Evict(c, sql, cmd);
+            throw;
+        }
+        finally
+        {
+            await DoneAsync(c, cmd);
+        }
     }
 
     private static async Task<int> ExecAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var cmd = Command(c, tx, sql, parameters);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        var cmd = Command(c, tx, sql, parameters);
+        try
+        {
+            return await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch
+        {
+            Evict(c, sql, cmd);
+            throw;
+        }
+        finally
+        {
+            await DoneAsync(c, cmd);
+        }
     }
 
     private static async Task<object?> ScalarAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var cmd = Command(c, tx, sql, parameters);
-        var value = await cmd.ExecuteScalarAsync(ct);
-        return value is DBNull ? null : value;
+        var cmd = Command(c, tx, sql, parameters);
+        try
+        {
+            var value = await cmd.ExecuteScalarAsync(ct);
+            return value is DBNull ? null : value;
+        }
+        catch
+        {
+            Evict(c, sql, cmd);
+            throw;
+        }
+        finally
+        {
+            await DoneAsync(c, cmd);
+        }
+    }
+
+    /// <summary>
+    /// The prepared statements of a connection that stays open in the store's own pool (SQLite),
+    /// by SQL text: each hot statement is compiled once per connection rather than on every call.
+    /// A connection not registered here gets a fresh command each time (PostgreSQL prepares on the
+    /// server through Npgsql's automatic preparation instead).
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Prepared = new();
+
+    /// <summary>Keeps this connection's commands for reuse; call once, on a connection the store keeps open.</summary>
+    private protected static void CacheCommands(DbConnection connection) => Prepared.AddOrUpdate(connection, new Dictionary<string, DbCommand>(StringComparer.Ordinal));
+
+    /// <summary>Disposes the cached commands of a connection the store closes.</summary>
+    private protected static void DropCommands(DbConnection connection)
+    {
+        if (!Prepared.TryGetValue(connection, out var cache)) return;
+        Prepared.Remove(connection);
+        foreach (var cmd in cache.Values) cmd.Dispose();
+        cache.Clear();
     }
 
     private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, (string Name, object? Value)[] parameters)
     {
-        var cmd = c.CreateCommand();
-#pragma warning disable CA2100 // every statement is a constant of this class; values travel as parameters
-        cmd.CommandText = sql;
-#pragma warning restore CA2100
-        cmd.Transaction = tx;
-        foreach (var (name, value) in parameters)
+        if (Prepared.TryGetValue(c, out var cache))
         {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(p);
+            // One user of a pooled connection at a time, so its cache needs no lock.
+            if (cache.TryGetValue(sql, out var known) && known.Parameters.Count == parameters.Length)
+            {
+                known.Transaction = tx;
+                for (var i = 0; i < parameters.Length; i++)
+                {
+                    var p = known.Parameters[i];
+                    if (!string.Equals(p.ParameterName, parameters[i].Name, StringComparison.Ordinal)) return Fresh();
+                    p.Value = parameters[i].Value ?? DBNull.Value;
+                }
+                return known;
+            }
+            var made = Fresh();
+            cache[sql] = made;
+            return made;
         }
-        return cmd;
+        return Fresh();
+
+        DbCommand Fresh()
+        {
+            var cmd = c.CreateCommand();
+#pragma warning disable CA2100 // every statement is a constant of this class; values travel as parameters
+            cmd.CommandText = sql;
+#pragma warning restore CA2100
+            cmd.Transaction = tx;
+            foreach (var (name, value) in parameters)
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value ?? DBNull.Value;
+                cmd.Parameters.Add(p);
+            }
+            return cmd;
+        }
+    }
+
+    // A cached command stays (its values cleared so no record is kept alive); any other is disposed.
+    private static ValueTask DoneAsync(DbConnection c, DbCommand cmd)
+    {
+        if (Prepared.TryGetValue(c, out var cache) && cache.TryGetValue(cmd.CommandText, out var cached) && ReferenceEquals(cached, cmd))
+        {
+            cmd.Transaction = null;
+            foreach (DbParameter p in cmd.Parameters) p.Value = DBNull.Value;
+            return ValueTask.CompletedTask;
+        }
+        return cmd.DisposeAsync();
+    }
+
+    // A statement that failed is compiled afresh next time (its state after an error is not relied on).
+    private static void Evict(DbConnection c, string sql, DbCommand cmd)
+    {
+        if (Prepared.TryGetValue(c, out var cache) && cache.TryGetValue(sql, out var cached) && ReferenceEquals(cached, cmd))
+        {
+            cache.Remove(sql);
+        }
     }
 
     private static long Flag(bool value) => value ? 1 : 0;

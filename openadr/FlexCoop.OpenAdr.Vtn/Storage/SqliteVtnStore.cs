@@ -19,6 +19,13 @@ public sealed class SqliteVtnStore : RelationalVtnStore
     private readonly string _connectionString;
     private readonly string _synchronous;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> _idle = [];
+    private int _idleCount;
+    private int _disposed;
+
+    // Open connections kept for reuse, each with its prepared statements: more than the readers and
+    // the one writer that run at once on a busy VTN; a connection beyond that is closed when given back.
+    private const int MaxIdle = 16;
 
     /// <summary>A store on <paramref name="path"/> (created when missing).</summary>
     public SqliteVtnStore(string path, SqliteStoreOptions? options = null)
@@ -44,6 +51,11 @@ public sealed class SqliteVtnStore : RelationalVtnStore
 
     private protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
+        if (_idle.TryTake(out var idle))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return idle;
+        }
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -51,6 +63,7 @@ public sealed class SqliteVtnStore : RelationalVtnStore
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=10000;";
             await cmd.ExecuteNonQueryAsync(cancellationToken);
+            CacheCommands(connection);
             return connection;
         }
         catch
@@ -58,6 +71,21 @@ public sealed class SqliteVtnStore : RelationalVtnStore
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    private protected override ValueTask ReturnConnectionAsync(DbConnection connection)
+    {
+        if (Volatile.Read(ref _disposed) == 0 && connection.State == System.Data.ConnectionState.Open)
+        {
+            if (Interlocked.Increment(ref _idleCount) <= MaxIdle)
+            {
+                _idle.Add((SqliteConnection)connection);
+                return ValueTask.CompletedTask;
+            }
+            Interlocked.Decrement(ref _idleCount);
+        }
+        DropCommands(connection);
+        return connection.DisposeAsync();
     }
 
     private protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
@@ -84,11 +112,16 @@ public sealed class SqliteVtnStore : RelationalVtnStore
         return new Release(_writer);
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        while (_idle.TryTake(out var connection))
+        {
+            DropCommands(connection);
+            await connection.DisposeAsync();
+        }
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         _writer.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private sealed class Release(SemaphoreSlim semaphore) : IDisposable
