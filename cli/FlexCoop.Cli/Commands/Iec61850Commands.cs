@@ -13,6 +13,7 @@ internal static class Iec61850Commands
         Iec61850ControlCommands.AddTo(command);
         Iec61850GooseCommands.AddTo(command);
         Iec61850LogFileCommands.AddTo(command);
+        Iec61850OperatorCommands.AddTo(command);
         return command;
     }
 }

@@ -152,9 +152,12 @@ internal static class Iec61850MmsCommands
         command.Options.Add(logCapacity);
         command.Options.Add(maxAssociations);
         command.Options.Add(fault);
+        var controlUrl = Iec61850OperatorCommands.ControlUrlOption();
+        command.Options.Add(controlUrl);
         command.SetAction((parseResult, cancellationToken) => GuardAsync(async () =>
         {
             var path = parseResult.GetValue(model)!;
+            var controlAt = parseResult.GetValue(controlUrl) is { } controlText ? Iec61850OperatorCommands.ParseLoopback(controlText) : null;
             if (!File.Exists(path)) throw new CliUsageException($"file not found: {path}");
             SclResolution resolution;
             try
@@ -222,6 +225,8 @@ internal static class Iec61850MmsCommands
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             if (faults != Iec61850ServerFaults.None) await Console.Error.WriteLineAsync($"WARNING: deliberate faults enabled: {faults}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"serving IED {iedModel.Name} ({iedModel.LogicalDevices.Count} logical devices, {iedModel.LogicalNodeCount} logical nodes, {iedModel.DataAttributeCount} attributes) on {ep.Address}:{ep.Port}").ConfigureAwait(false);
+            await using var operatorPanel = controlAt is null ? null : Iec61850OperatorCommands.StartControl(controlAt, server);
+            if (operatorPanel is not null) await Console.Out.WriteLineAsync($"operator control on {operatorPanel.Url}").ConfigureAwait(false);
             await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
             {

@@ -111,6 +111,14 @@ internal sealed class Iec61850ReportEngine : IDisposable
             lock (state.Gate)
             {
                 state.Owner = enable.Value ? context.Peer : null;
+                if (!state.Rcb.Buffered)
+                {
+                    // An unbuffered RCB reports only what changes while it is enabled: changes still waiting for the
+                    // buffer time belong to the session that ends (or to no session) and are not reported to the next.
+                    state.Pending = null;
+                    state.BufTimer?.Dispose();
+                    state.BufTimer = null;
+                }
                 state.Integrity?.Dispose();
                 state.Integrity = null;
                 if (enable.Value && _vmd.GetValue(state.Domain, state.ItemId + "$IntgPd") is MmsUnsigned { Value: > 0 } period && Trigger(state, ReasonIntegrity))

@@ -46,6 +46,9 @@ public sealed class Iec61850Server : IAsyncDisposable
     /// <summary>The deliberate defects this server was started with.</summary>
     public Iec61850ServerFaults Faults { get; }
 
+    /// <summary>Reports a buffered report control block keeps while disabled; one more and the next report says BufOvfl.</summary>
+    public const int ReportBufferCapacity = Iec61850ReportEngine.BufferCapacity;
+
     /// <summary>The controllable data objects (<c>LD/LN.DO</c> with CO attributes).</summary>
     public IEnumerable<string> ControlObjects => _controls.ControlObjects;
 
