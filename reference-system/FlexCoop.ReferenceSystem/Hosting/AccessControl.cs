@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using FlexCoop.OpenAdr.Security;
 using FlexCoop.ReferenceSystem.Internal;
 using FlexCoop.ReferenceSystem.Registry;
@@ -16,6 +18,9 @@ namespace FlexCoop.ReferenceSystem.Hosting;
 /// </summary>
 internal static class AccessControl
 {
+    /// <summary>The fingerprint of each connection's client certificate, computed once per connection rather than per request.</summary>
+    private static readonly ConditionalWeakTable<X509Certificate2, string> Fingerprints = [];
+
     /// <summary>Where an endpoint puts the reason for a refusal it decides itself.</summary>
     public const string RefusalReason = "flexcoop.refusal";
 
@@ -32,8 +37,13 @@ internal static class AccessControl
                 await LogAsync(context, store, clock, logger);
                 return;
             }
-            await next(context);
-            registry.Heard(OadrFingerprint.Of(certificate));
+            // A client certificate is the whole authentication of these services: their endpoint runs
+            // here, so no OpenADR request pays for bearer-token validation (OpenIddict's handlers and a
+            // DI scope) or the authorization middleware. Anything else under /OpenADR2 (no such
+            // service) goes down the pipeline as usual.
+            if (context.GetEndpoint()?.RequestDelegate is { } endpoint) await endpoint(context);
+            else await next(context);
+            registry.Heard(Fingerprints.GetValue(certificate, static c => OadrFingerprint.Of(c)));
             return;
         }
         await next(context);

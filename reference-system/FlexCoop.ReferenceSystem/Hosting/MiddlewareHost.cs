@@ -178,6 +178,10 @@ public sealed class MiddlewareHost : IAsyncDisposable
                     server.AddSigningKey(signingKey);
                     server.AddEncryptionKey(encryptionKey);
                     server.DisableAccessTokenEncryption();
+                    // Access tokens are self-contained signed JWTs checked by the local validation and
+                    // nothing revokes or introspects them: no database row per token issued (one EF Core
+                    // insert per OSB enrolment and per sign-in saved).
+                    server.DisableTokenStorage();
                     server.SetAccessTokenLifetime(options.AccessTokenLifetime);
                     server.UseAspNetCore().EnableTokenEndpointPassthrough();
                 })
@@ -229,6 +233,9 @@ public sealed class MiddlewareHost : IAsyncDisposable
             var app = builder.Build();
             owned.Push(app);
             var logger = loggerFactory.CreateLogger<MiddlewareHost>();
+            // Routing first, so the guard can run the certificate-authenticated OpenADR endpoints itself,
+            // ahead of the bearer-token pipeline (OpenIddict validation, a DI scope per request).
+            app.UseRouting();
             app.Use((context, next) => AccessControl.GuardAsync(context, next, store, registry, clock, logger));
             app.UseAuthentication();
             app.UseAuthorization();
