@@ -434,6 +434,17 @@ internal ref partial struct Utf8XmlTokenizer
         return true;
     }
 
+    /// <summary>The offset after the cached name in <paramref name="slot"/> when the input at <paramref name="p"/> repeats it, else 0.</summary>
+    private readonly int KnownName(int slot, int p)
+    {
+        var xml = _xml;
+        ref readonly var known = ref _nameCache[slot];
+        var end = p + known.Length;
+        return known.Length > 0 && end < xml.Length && IsNameEnd(xml[end]) && xml.Slice(p, known.Length).SequenceEqual(xml.Slice(known.Start, known.Length))
+            ? end
+            : 0;
+    }
+
     private void ReadStartTag()
     {
         var tagStart = _pos;
@@ -449,18 +460,30 @@ internal ref partial struct Utf8XmlTokenizer
         var cachedNs = false;
         if (p + sizeof(ulong) <= xml.Length)
         {
-            slot = (int)((MemoryMarshal.Read<ulong>(xml[p..]) * 0x9E3779B97F4A7C15UL) >> 58);
-            ref readonly var known = ref _nameCache[slot];
-            var end = p + known.Length;
-            if (known.Length > 0 && end < xml.Length && IsNameEnd(xml[end]) && xml.Slice(p, known.Length).SequenceEqual(xml.Slice(known.Start, known.Length)))
+            // Two ways per set: names that share their first bytes (oadr:oadr...) or their hash and alternate in every
+            // interval (xcal:dtstart, ei:interval) keep both their entries.
+            var set = (int)((MemoryMarshal.Read<ulong>(xml[p..]) * 0x9E3779B97F4A7C15UL) >> 58) * NameCacheWays;
+            var end = KnownName(set, p);
+            if (end > 0)
             {
+                slot = set;
+            }
+            else if ((end = KnownName(set + 1, p)) > 0)
+            {
+                slot = set + 1;
+            }
+            if (slot >= 0)
+            {
+                prefixLength = _nameCache[slot].PrefixLength;
                 p = end;
-                prefixLength = known.PrefixLength;
                 cachedNs = true;
             }
             else
             {
                 p = ScanQName(p, out prefixLength);
+                // The newcomer takes the first way; what was there moves to the second.
+                _nameCache[set + 1] = _nameCache[set];
+                slot = set;
             }
         }
         else
@@ -1346,5 +1369,7 @@ internal ref partial struct Utf8XmlTokenizer
     /// </summary>
     private readonly record struct NameCacheEntry(int Start, int Length, int PrefixLength, string? Ns, int Version);
 
-    private const int NameCacheSize = 64;
+    private const int NameCacheWays = 2;
+
+    private const int NameCacheSize = 64 * NameCacheWays;
 }
