@@ -91,6 +91,7 @@ internal ref partial struct Utf8XmlTokenizer
 
     private AttrInfo[] _attrs;
     private int _attrCount;
+    private bool _mayDeclare;
     private Frame[] _frames;
     private int _frameCount;
     private Binding[] _bindings;
@@ -183,7 +184,7 @@ internal ref partial struct Utf8XmlTokenizer
     public readonly ReadOnlySpan<byte> AttributePrefix(int i) => _xml.Slice(_attrs[i].NameStart, _attrs[i].PrefixLength);
 
     /// <summary>The attribute's namespace: <see cref="XmlnsNamespace"/> for declarations, "" when unprefixed.</summary>
-    public readonly string AttributeNamespace(int i) => _attrs[i].Ns;
+    public readonly string AttributeNamespace(int i) => _attrs[i].Ns ?? "";
 
     /// <summary>The attribute's value, references replaced and whitespace normalised as XML says.</summary>
     public string AttributeValue(int i)
@@ -434,6 +435,17 @@ internal ref partial struct Utf8XmlTokenizer
         return true;
     }
 
+    /// <summary>The offset after the cached name in <paramref name="slot"/> when the input at <paramref name="p"/> repeats it, else 0.</summary>
+    private readonly int KnownName(int slot, int p)
+    {
+        var xml = _xml;
+        ref readonly var known = ref _nameCache[slot];
+        var end = p + known.Length;
+        return known.Length > 0 && end < xml.Length && IsNameEnd(xml[end]) && xml.Slice(p, known.Length).SequenceEqual(xml.Slice(known.Start, known.Length))
+            ? end
+            : 0;
+    }
+
     private void ReadStartTag()
     {
         var tagStart = _pos;
@@ -449,18 +461,30 @@ internal ref partial struct Utf8XmlTokenizer
         var cachedNs = false;
         if (p + sizeof(ulong) <= xml.Length)
         {
-            slot = (int)((MemoryMarshal.Read<ulong>(xml[p..]) * 0x9E3779B97F4A7C15UL) >> 58);
-            ref readonly var known = ref _nameCache[slot];
-            var end = p + known.Length;
-            if (known.Length > 0 && end < xml.Length && IsNameEnd(xml[end]) && xml.Slice(p, known.Length).SequenceEqual(xml.Slice(known.Start, known.Length)))
+            // Two ways per set: names that share their first bytes (oadr:oadr...) or their hash and alternate in every
+            // interval (xcal:dtstart, ei:interval) keep both their entries.
+            var set = (int)((MemoryMarshal.Read<ulong>(xml[p..]) * 0x9E3779B97F4A7C15UL) >> 58) * NameCacheWays;
+            var end = KnownName(set, p);
+            if (end > 0)
             {
+                slot = set;
+            }
+            else if ((end = KnownName(set + 1, p)) > 0)
+            {
+                slot = set + 1;
+            }
+            if (slot >= 0)
+            {
+                prefixLength = _nameCache[slot].PrefixLength;
                 p = end;
-                prefixLength = known.PrefixLength;
                 cachedNs = true;
             }
             else
             {
                 p = ScanQName(p, out prefixLength);
+                // The newcomer takes the first way; what was there moves to the second.
+                _nameCache[set + 1] = _nameCache[set];
+                slot = set;
             }
         }
         else
@@ -469,6 +493,7 @@ internal ref partial struct Utf8XmlTokenizer
         }
         var nameLength = p - nameStart;
         _attrCount = 0;
+        _mayDeclare = false;
         var empty = false;
         while (true)
         {
@@ -508,7 +533,7 @@ internal ref partial struct Utf8XmlTokenizer
             throw Error("limits", tagStart, $"elements are nested deeper than {_maxDepth} levels", element: true);
         }
         var bindingMark = _bindingCount;
-        if (_attrCount > 0) DeclareNamespaces(tagStart);
+        if (_mayDeclare) DeclareNamespaces(tagStart);
         if (cachedNs && _nameCache[slot].Version == _bindingsVersion)
         {
             _ns = _nameCache[slot].Ns!;
@@ -531,6 +556,8 @@ internal ref partial struct Utf8XmlTokenizer
         var nameStart = p;
         p = ScanQName(p, out var prefixLength);
         var nameLength = p - nameStart;
+        // Only a name starting with 'x' can be xmlns or xmlns:p: a start tag without one skips the declaration pass.
+        if (xml[nameStart] == (byte)'x') _mayDeclare = true;
         while (p < xml.Length && IsBlank(xml[p])) p++;
         if (p >= xml.Length || xml[p] != '=') throw Error("xml", p, $"attribute '{Name(nameStart, nameLength)}' has no '=' and value");
         p++;
@@ -543,13 +570,24 @@ internal ref partial struct Utf8XmlTokenizer
         var rewrite = false;
         while (true)
         {
-            var i = xml[p..].IndexOfAny(stops);
-            if (i < 0) throw Error("xml", tagStart, "the document ends inside an attribute value");
-            p += i;
+            // Values are mostly short (a number, a date, an ID): a table lookup per byte beats a vector search there.
+            // The table stops at both quotes; the one that does not close this value is plain text.
+            var scalarEnd = Math.Min(xml.Length, p + 32);
+            while (p < scalarEnd && AttributeClass[xml[p]] == 0) p++;
+            if (p == scalarEnd)
+            {
+                var i = xml[p..].IndexOfAny(stops);
+                if (i < 0) throw Error("xml", tagStart, "the document ends inside an attribute value");
+                p += i;
+            }
             var b = xml[p];
             if (b == quote) break;
             switch (b)
             {
+                case (byte)'"':
+                case (byte)'\'':
+                    p++;
+                    break;
                 case Lt:
                     throw Error("xml", p, "'<' is not allowed in an attribute value");
                 case (byte)'&':
@@ -849,12 +887,13 @@ internal ref partial struct Utf8XmlTokenizer
         for (var i = 0; i < _attrCount; i++)
         {
             ref var a = ref _attrs[i];
-            if (a.Ns is null) a.Ns = a.PrefixLength == 0 ? "" : Resolve(a.NameStart, a.PrefixLength, tagStart);
+            // An unprefixed attribute is in no namespace: its Ns stays null (read as ""), nothing is stored.
+            if (a.Ns is null && a.PrefixLength > 0) a.Ns = Resolve(a.NameStart, a.PrefixLength, tagStart);
             var name = xml.Slice(a.NameStart, a.NameLength);
             for (var j = 0; j < i; j++)
             {
                 ref readonly var other = ref _attrs[j];
-                if (name.SequenceEqual(xml.Slice(other.NameStart, other.NameLength)))
+                if (other.NameLength == a.NameLength && name.SequenceEqual(xml.Slice(other.NameStart, other.NameLength)))
                 {
                     throw Error("xml", tagStart, $"attribute '{Name(a.NameStart, a.NameLength)}' appears twice", element: true);
                 }
@@ -1313,6 +1352,17 @@ internal ref partial struct Utf8XmlTokenizer
     /// <summary>Per byte in character data: <see cref="Special"/> for what <see cref="TextStops"/> holds, <see cref="Blank"/> for space, tab, LF.</summary>
     private static readonly byte[] TextClass = BuildTextClass();
 
+    /// <summary>Per byte in an attribute value: nonzero for what either quote's stops hold (both quotes included).</summary>
+    private static readonly byte[] AttributeClass = BuildAttributeClass();
+
+    private static byte[] BuildAttributeClass()
+    {
+        var table = new byte[256];
+        foreach (var b in Controls) table[b] = 1;
+        foreach (var b in "\"'<&\t\n\r"u8) table[b] = 1;
+        return table;
+    }
+
     private static void Grow<T>(ref T[] array)
     {
         var bigger = ArrayPool<T>.Shared.Rent(array.Length * 2);
@@ -1329,7 +1379,7 @@ internal ref partial struct Utf8XmlTokenizer
         public readonly int ValueStart = valueStart;
         public readonly int ValueEnd = valueEnd;
         public readonly bool Rewrite = rewrite;
-        public string Ns = null!;
+        public string? Ns;
     }
 
     private readonly record struct Frame(int NameStart, int NameLength, int PrefixLength, int BindingMark, string Ns);
@@ -1346,5 +1396,7 @@ internal ref partial struct Utf8XmlTokenizer
     /// </summary>
     private readonly record struct NameCacheEntry(int Start, int Length, int PrefixLength, string? Ns, int Version);
 
-    private const int NameCacheSize = 64;
+    private const int NameCacheWays = 2;
+
+    private const int NameCacheSize = 64 * NameCacheWays;
 }

@@ -302,6 +302,19 @@ internal ref struct XmlInput
             i = 1;
         }
         if (i >= text.Length) return -1;
+        if (text.Length - i <= 18)
+        {
+            // Up to 18 digits cannot overflow: no range check per digit.
+            long small = 0;
+            for (; i < text.Length; i++)
+            {
+                var d = (uint)(text[i] - '0');
+                if (d > 9) return -1;
+                small = small * 10 + d;
+            }
+            value = negative ? -small : small;
+            return 0;
+        }
         ulong magnitude = 0;
         var overflow = false;
         for (; i < text.Length; i++)

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using FlexCoop.Usef.Internal;
 
 namespace FlexCoop.Usef.Xml;
@@ -112,7 +114,10 @@ public static partial class UftpXml
     /// <summary>Reads the children of the current element, all named <paramref name="name"/>, at least <paramref name="min"/>.</summary>
     private static ValueList<T> ReadList<T>(ref XmlInput x, UftpPath path, string name, ItemReader<T> read, int min = 1)
     {
-        var items = ImmutableArray.CreateBuilder<T>();
+        // Items gather in a pooled buffer and are copied once into an array of the exact size (a builder would copy
+        // on every doubling and again to trim). A buffer not returned after an error is left to the GC.
+        T[]? buffer = null;
+        var count = 0;
         if (x.Enter())
         {
             // The parent's path is made once per list, each item's only if an error names it.
@@ -121,11 +126,26 @@ public static partial class UftpXml
             {
                 if (!x.Is(name)) throw x.UnknownElement(path);
                 parent ??= path.ToString();
-                items.Add(read(ref x, new UftpPath(parent, name, items.Count + 1)));
+                var item = read(ref x, new UftpPath(parent, name, count + 1));
+                if (buffer is null)
+                {
+                    buffer = ArrayPool<T>.Shared.Rent(16);
+                }
+                else if (count == buffer.Length)
+                {
+                    var bigger = ArrayPool<T>.Shared.Rent(count * 2);
+                    buffer.AsSpan(0, count).CopyTo(bigger);
+                    ArrayPool<T>.Shared.Return(buffer, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+                    buffer = bigger;
+                }
+                buffer[count++] = item;
             }
         }
-        if (items.Count < min) throw x.MissingElement(path, name);
-        return new ValueList<T>(items.DrainToImmutable());
+        if (count < min) throw x.MissingElement(path, name);
+        if (buffer is null) return new ValueList<T>(ImmutableArray<T>.Empty);
+        var items = ImmutableArray.Create<T>(buffer.AsSpan(0, count));
+        ArrayPool<T>.Shared.Return(buffer, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+        return new ValueList<T>(items);
     }
 
     private static PowerIsp ReadPowerIsp(ref XmlInput x, UftpPath path, bool positiveStart)
