@@ -64,6 +64,33 @@ public sealed class OadrConventionalPrefixesTests
     }
 
     [Fact]
+    public async Task Xmlsec1_agrees_the_prosody_vector_verifies_only_after_restoration()
+    {
+        var xmlsec = FlexCoop.Testing.TestEnvironment.RequireTool("xmlsec1", "xmlsec1");
+        var relayed = Vector("registration.prosody.xml");
+        var directory = Directory.CreateTempSubdirectory("flexcoop-prefixes-").FullName;
+        try
+        {
+            async Task<int> VerifyAsync(string name, byte[] message)
+            {
+                var path = Path.Combine(directory, name);
+                await File.WriteAllBytesAsync(path, message, TestContext.Current.CancellationToken);
+                // --insecure: the vector's CA is not kept; the signature and digests are what is checked here.
+                var (exit, _, _) = await FlexCoop.Testing.TestEnvironment.RunAsync(xmlsec,
+                    ["--verify", "--insecure", "--id-attr:Id", "http://openadr.org/oadr-2.0b/2012/07:oadrSignedObject", "--id-attr:Id", "http://www.w3.org/2000/09/xmldsig#:Object", path]);
+                return exit;
+            }
+
+            Assert.NotEqual(0, await VerifyAsync("relayed.xml", relayed));
+            Assert.Equal(0, await VerifyAsync("restored.xml", OadrConventionalPrefixes.Restore(relayed)));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Restore_declares_used_namespaces_once_on_the_root_in_the_profile_order()
     {
         var message = """
