@@ -71,7 +71,8 @@ public static class OadrConventionalPrefixes
 
     /// <summary>
     /// Returns a new document holding <paramref name="document"/> in the conventional-prefix form
-    /// (whitespace preserved). The input is not changed.
+    /// (whitespace preserved). The input is not changed. The work recurses once per nesting level:
+    /// read untrusted input with the byte overload (or another reader bounding the depth) first.
     /// </summary>
     public static XmlDocument Restore(XmlDocument document)
     {
