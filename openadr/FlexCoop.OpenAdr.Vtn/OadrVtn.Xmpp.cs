@@ -1,5 +1,6 @@
 using FlexCoop.OpenAdr.Codec;
 using FlexCoop.OpenAdr.Model;
+using FlexCoop.OpenAdr.Security;
 using FlexCoop.OpenAdr.Vtn.Internal;
 
 namespace FlexCoop.OpenAdr.Vtn;
@@ -29,6 +30,7 @@ public sealed partial class OadrVtn
     /// </summary>
     internal async Task<byte[]> HandleXmppAsync(byte[] body, string senderBareJid, CancellationToken cancellationToken)
     {
+        body = RestoreSignedForm(body);
         var identity = new ClientIdentity(XmppIdentity(senderBareJid), null);
         var endpoint = OadrEndpoint.EiRegisterParty;
         if (_security is null && RecognisePoll(body, identity) is not null)
@@ -49,6 +51,25 @@ public sealed partial class OadrVtn
         }
         var reply = await HandleAsync(endpoint, body, identity, pushedTo: null, cancellationToken);
         return Seal(reply.Raw ?? OadrCodec.SerializeToUtf8Bytes(reply.Message!, Wire));
+    }
+
+    /// <summary>
+    /// At high security, a payload that crossed the XMPP server is put back into the conventional-prefix
+    /// form the signer signed (the server rewrites namespace prefixes and drops unused declarations,
+    /// which Canonical XML does not forgive); see <see cref="OadrConventionalPrefixes"/>. Without
+    /// signatures, or for an unreadable payload (answered by the handler), the bytes stay as received.
+    /// </summary>
+    internal byte[] RestoreSignedForm(byte[] body)
+    {
+        if (_security is null) return body;
+        try
+        {
+            return OadrConventionalPrefixes.Restore(body, _limits);
+        }
+        catch (OadrFormatException)
+        {
+            return body;
+        }
     }
 
     private static OadrEndpoint EndpointFor(OadrMessage message) => message switch

@@ -18,7 +18,7 @@ internal sealed class VenPayloadSecurity
     {
         try
         {
-            _signer = new OadrSigner(options.ClientCertificate!, clock);
+            _signer = new OadrSigner(options.ClientCertificate!, clock) { ConventionalPrefixes = true }; // survives XMPP servers
         }
         catch (OadrSignatureException ex)
         {

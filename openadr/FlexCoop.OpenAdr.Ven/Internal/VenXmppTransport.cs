@@ -3,6 +3,7 @@ using System.Xml;
 using System.Xml.Linq;
 using FlexCoop.OpenAdr.Codec;
 using FlexCoop.OpenAdr.Model;
+using FlexCoop.OpenAdr.Security;
 using FlexCoop.OpenAdr.Xml;
 using FlexCoop.Xmpp;
 using Microsoft.Extensions.Logging;
@@ -70,7 +71,7 @@ internal sealed class VenXmppTransport : IVenTransport
         }
         var answer = result.Payload.FirstOrDefault(p => p.Name == PayloadName)
             ?? throw new VenTransportException($"the VTN's answer to {message.ElementName} carries no oadrPayload");
-        var body = Encoding.UTF8.GetBytes(answer.ToString(SaveOptions.DisableFormatting));
+        var body = RestoreSignedForm(Encoding.UTF8.GetBytes(answer.ToString(SaveOptions.DisableFormatting)));
         if (_security?.Verify(body) is { IsValid: false } signature)
         {
             throw new VenSignatureException($"answer to {message.ElementName}", signature.Status, signature.Message);
@@ -92,7 +93,7 @@ internal sealed class VenXmppTransport : IVenTransport
             // Only the VTN may push: anyone else gets not-authorized and is never acted on.
             throw new XmppStanzaException(new StanzaError(StanzaErrorType.Auth, "not-authorized", "only the VTN this VEN is registered with sends OpenADR payloads"));
         }
-        var body = Encoding.UTF8.GetBytes(iq.FirstPayload!.ToString(SaveOptions.DisableFormatting));
+        var body = RestoreSignedForm(Encoding.UTF8.GetBytes(iq.FirstPayload!.ToString(SaveOptions.DisableFormatting)));
         OadrMessage reply;
         if (_security?.Verify(body) is { IsValid: false } signature)
         {
@@ -119,6 +120,24 @@ internal sealed class VenXmppTransport : IVenTransport
         var bytes = OadrCodec.SerializeToUtf8Bytes(reply, Wire);
         if (_security is not null) bytes = _security.Sign(bytes);
         return ToXElement(bytes);
+    }
+
+    /// <summary>
+    /// At high security, a payload that crossed the XMPP server is put back into the conventional-prefix
+    /// form its signer signed: the server rewrites namespace prefixes and drops unused declarations
+    /// (see <see cref="OadrConventionalPrefixes"/>). An unreadable payload stays as received.
+    /// </summary>
+    private byte[] RestoreSignedForm(byte[] body)
+    {
+        if (_security is null) return body;
+        try
+        {
+            return OadrConventionalPrefixes.Restore(body, _limits);
+        }
+        catch (OadrFormatException)
+        {
+            return body;
+        }
     }
 
     private static XElement ToXElement(byte[] document)

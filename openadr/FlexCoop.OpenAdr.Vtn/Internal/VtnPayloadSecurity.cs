@@ -20,7 +20,7 @@ internal sealed class VtnPayloadSecurity
         var certificate = options.SigningCertificate ?? options.ServerCertificates[0];
         try
         {
-            _signer = new OadrSigner(certificate, clock);
+            _signer = new OadrSigner(certificate, clock) { ConventionalPrefixes = true }; // survives XMPP servers
         }
         catch (OadrSignatureException ex)
         {

@@ -78,7 +78,7 @@ internal sealed class VtnXmppBinding : IAsyncDisposable
             throw new XmppStanzaException(new StanzaError(StanzaErrorType.Cancel, "jid-malformed", $"'{transportAddress}' is not a JID"));
         }
         var result = await _client.SendIqAsync(new Iq(IqType.Set) { To = to, Payload = [OadrXmppPayload.ToXElement(body, long.MaxValue)] }, timeout, cancellationToken);
-        return result.Payload.FirstOrDefault(p => p.Name == OadrXmppPayload.Name) is { } answer ? OadrXmppPayload.ToBytes(answer) : [];
+        return result.Payload.FirstOrDefault(p => p.Name == OadrXmppPayload.Name) is { } answer ? _vtn.RestoreSignedForm(OadrXmppPayload.ToBytes(answer)) : [];
     }
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();

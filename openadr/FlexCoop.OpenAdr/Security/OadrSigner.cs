@@ -63,6 +63,15 @@ public sealed class OadrSigner
         }
     }
 
+    /// <summary>
+    /// When true the signed document is written in the conventional-prefix form of
+    /// <see cref="OadrConventionalPrefixes"/>, so that a receiver behind a relay that rewrites
+    /// namespace prefixes (an XMPP server) can restore exactly the bytes this signer signed; the VTN
+    /// and VEN engines sign so. When false (the default) the message keeps the prefixes and
+    /// declarations it came with, which verifies only where it travels byte for byte (HTTP).
+    /// </summary>
+    public bool ConventionalPrefixes { get; init; }
+
     /// <summary>The signature method this signer uses (RSA-SHA256 or ECDSA-SHA256).</summary>
     public string SignatureMethod => _signatureMethod;
 
@@ -84,8 +93,9 @@ public sealed class OadrSigner
     }
 
     /// <summary>
-    /// Signs <paramref name="document"/> in place when its root is <c>oadrPayload</c>; otherwise
-    /// returns a new document with the payload wrapped. See <see cref="Sign(ReadOnlySpan{byte}, string?, OadrXmlLimits?)"/>.
+    /// Signs <paramref name="document"/> and returns the signed document: the same instance, signed in
+    /// place, when its root is <c>oadrPayload</c> and <see cref="ConventionalPrefixes"/> is false;
+    /// otherwise a new document (the payload wrapped, or rewritten in the conventional-prefix form). See <see cref="Sign(ReadOnlySpan{byte}, string?, OadrXmlLimits?)"/>.
     /// </summary>
     public XmlDocument Sign(XmlDocument document, string? nonce = null)
     {
@@ -114,6 +124,15 @@ public sealed class OadrSigner
         var replayObject = CreateReplayObject(document, replayId, signatureId, timestamp, nonce);
         placeholder.AppendChild(replayObject);
         payload.InsertBefore(placeholder, payload.FirstChild);
+        if (ConventionalPrefixes)
+        {
+            // Signed as it will be written, prefixes and declarations included: the references'
+            // digests and the SignedInfo cover the conventional-prefix form.
+            document = OadrConventionalPrefixes.Restore(document);
+            payload = document.DocumentElement!;
+            placeholder = (XmlElement)payload.FirstChild!;
+            replayObject = (XmlElement)placeholder.FirstChild!;
+        }
 
         var signedXml = new OadrSignedXml(document) { SigningKey = _key };
         signedXml.Signature.Id = signatureId;
