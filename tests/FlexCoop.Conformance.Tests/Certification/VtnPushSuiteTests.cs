@@ -1,5 +1,6 @@
 using FlexCoop.Conformance.Certification;
 using FlexCoop.Conformance.Certification.OpenAdr;
+using FlexCoop.OpenAdr.Vtn;
 
 namespace FlexCoop.Conformance.Tests.Certification;
 
@@ -38,5 +39,29 @@ public sealed class VtnPushSuiteTests
         Assert.Contains(n5040.Timeline, t => t.Label.StartsWith("push EiRegisterParty", StringComparison.Ordinal));
         var r8010 = result.Results.Single(r => r.Case.Id == "R0_8010_TH_VEN");
         Assert.Contains(r8010.Timeline, t => t.Label.StartsWith("push EiReport", StringComparison.Ordinal) && t.Body.Contains("oadrCreateReport", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_VTN_that_pushes_without_content_type_fails_its_push_cases_on_rule_53_and_passes_pull()
+    {
+        const string Cases = "A_E2_0430,A_E2_0452,E0_6020";
+        await using (var dut = await VtnUnderTest.StartAsync(VtnFault.PushWithoutContentType, exchange: Exchange.Push))
+        {
+            var result = await dut.RunAsync(Cases);
+            Assert.Equal(3, result.Results.Count);
+            Assert.All(result.Results, r =>
+            {
+                Assert.True(r.Verdict == CaseVerdict.Fail, $"{r.Case.Id}: {r.Verdict} {r.Note}");
+                Assert.Equal("rule 53", r.FirstFailure!.Rule);
+                Assert.Contains("Content-Type", r.FirstFailure.Element ?? "", StringComparison.Ordinal);
+            });
+        }
+        // The same cases pulled: the fault is in push requests only.
+        await using (var pull = await VtnUnderTest.StartAsync(VtnFault.PushWithoutContentType))
+        {
+            var result = await pull.RunAsync("A_E3_0430,A_E3_0452,E1_1020");
+            Assert.True(result.AllApplicablePassed, VtnUnderTest.Describe(result));
+            Assert.Equal(3, result.Count(CaseVerdict.Pass));
+        }
     }
 }
