@@ -29,6 +29,9 @@ public enum VtnFault
 
     /// <summary><c>oadrCreatedEvent</c> naming an unknown eventID or a wrong modificationNumber is accepted (rule 48).</summary>
     AcceptsUnknownEvent = 16,
+
+    /// <summary>Push requests to a VEN's oadrTransportAddress carry no <c>Content-Type</c> header (rule 53); answers to polls keep theirs.</summary>
+    PushWithoutContentType = 32,
 }
 
 /// <summary>Names and effects of <see cref="VtnFault"/>.</summary>
@@ -41,6 +44,7 @@ public static partial class VtnFaults
         ["invalid-distribute"] = VtnFault.InvalidDistribute,
         ["stale-modification"] = VtnFault.StaleModification,
         ["accepts-unknown-event"] = VtnFault.AcceptsUnknownEvent,
+        ["push-without-content-type"] = VtnFault.PushWithoutContentType,
     };
 
     /// <summary>Every fault's command-line name.</summary>

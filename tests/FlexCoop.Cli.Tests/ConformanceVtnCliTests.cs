@@ -39,7 +39,8 @@ public sealed partial class ConformanceVtnCliTests
         Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "vtn", "--vtn", "http://127.0.0.1:1", "--no-xsd", "--exchange", "sideways")).ExitCode);
         Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "vtn", "--vtn", "http://127.0.0.1:1", "--no-xsd", "--cases", "Z9_*")).ExitCode);
         Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "vtn", "--vtn", "https://127.0.0.1:1", "--no-xsd")).ExitCode); // TLS without a certificate
-        Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "vtn", "--vtn", "http://127.0.0.1:1", "--no-xsd", "--exchange", "push")).ExitCode); // not scripted yet
+        Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "vtn", "--vtn", "http://127.0.0.1:1", "--no-xsd", "--push-listen", "http://127.0.0.1:0")).ExitCode); // a listener for pull
+        Assert.Equal(2, (await Flexcoop.RunAsync("conformance", "vtn", "--vtn", "http://127.0.0.1:1", "--no-xsd", "--exchange", "push", "--push-listen", "https://127.0.0.1:0")).ExitCode); // TLS listener, plain VTN
         Assert.Equal(2, (await Flexcoop.RunAsync("vtn", "serve", "--insecure-http", "--urls", "http://127.0.0.1:0", "--fault", "bogus")).ExitCode);
         Assert.Equal(2, (await Flexcoop.RunAsync("vtn", "conformance-action", "dance", "X1_0000")).ExitCode);
         var list = await Flexcoop.RunAsync("conformance", "vtn", "--vtn", "http://127.0.0.1:1", "--list");
@@ -92,7 +93,11 @@ public sealed partial class ConformanceVtnCliTests
     }
 
     /// <summary>Starts <c>vtn serve</c> (plain HTTP, two programs), runs <c>conformance vtn</c> against it with the hook, stops the VTN.</summary>
-    private static async Task<(int Code, string Output, string JUnit, string Html)> RunAgainstVtnServeAsync(string dir, string cases, params string[] vtnArgs)
+    private static Task<(int Code, string Output, string JUnit, string Html)> RunAgainstVtnServeAsync(string dir, string cases, params string[] vtnArgs) =>
+        RunAgainstVtnServeAsync(dir, cases, [], vtnArgs);
+
+    /// <summary>The same, with <paramref name="suiteArgs"/> added to <c>conformance vtn</c> (e.g. <c>--exchange push</c>).</summary>
+    private static async Task<(int Code, string Output, string JUnit, string Html)> RunAgainstVtnServeAsync(string dir, string cases, string[] suiteArgs, string[] vtnArgs)
     {
         var junit = Path.Combine(dir, "vtn.xml");
         var html = Path.Combine(dir, "vtn.html");
@@ -104,8 +109,8 @@ public sealed partial class ConformanceVtnCliTests
             var api = (await WaitForLineAsync(vtn, OperatorApi())).Groups[1].Value;
             _ = vtn.StandardOutput.ReadToEndAsync(Ct);
             var hook = $"dotnet \"{Flexcoop.DllPath}\" vtn conformance-action --api {api}";
-            var (code, stdout, stderr) = await Flexcoop.RunAsync("conformance", "vtn", "--vtn", url, "--no-xsd", "--time-scale", "0.1",
-                "--cases", cases, "--action-hook", hook, "--junit", junit, "--html", html);
+            var (code, stdout, stderr) = await Flexcoop.RunAsync(["conformance", "vtn", "--vtn", url, "--no-xsd", "--time-scale", "0.1",
+                "--cases", cases, "--action-hook", hook, "--junit", junit, "--html", html, .. suiteArgs]);
             return (code, stdout + stderr, junit, html);
         }
         finally

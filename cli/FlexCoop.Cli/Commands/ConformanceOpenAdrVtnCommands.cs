@@ -25,7 +25,8 @@ namespace FlexCoop.Cli.Commands
         public static Command Vtn()
         {
             var vtn = new Option<string>("--vtn") { Description = "The VTN under test: https://HOST:PORT (with --tls-cert/--tls-key/--ca), or http://HOST:PORT for development. The services are under /OpenADR2/Simple/2.0b/ of it.", Required = true };
-            var exchange = new Option<string>("--exchange") { Description = "pull (the harness polls). push (the VTN posts to the harness) is in the catalogue but not scripted yet.", DefaultValueFactory = _ => "pull" };
+            var exchange = new Option<string>("--exchange") { Description = "pull (the harness polls) or push (the harness VEN registers its own listener as oadrTransportAddress and the VTN posts to it; see --push-listen).", DefaultValueFactory = _ => "pull" };
+            var pushListen = new Option<string?>("--push-listen") { Description = "Push: where the harness VEN listens, e.g. https://127.0.0.1:9443 (same scheme as --vtn; over https it serves --tls-cert and requires the VTN's client certificate). Default: loopback on a port the OS assigns. The VTN must be able to reach it." };
             var cases = new Option<string?>("--cases") { Description = "Run only these cases: comma-separated globs on case IDs, e.g. 'A_E3_*,N1_0010' or 'R1_30??*'." };
             var pics = new Option<string?>("--pics") { Description = "PICS file (JSON or INI) naming the optional features the VTN claims; optional cases it does not claim are not applicable. Keys: " + string.Join(", ", VtnCatalogue.All.Select(c => c.OptionalFeature).OfType<string>().Append(VtnCatalogue.EventBaseline).Distinct()) + "; preconfigured-venid takes the venID as its value." };
             var tlsCert = new Option<string?>("--tls-cert") { Description = "The harness VEN's client certificate (PEM)." };
@@ -49,13 +50,16 @@ namespace FlexCoop.Cli.Commands
                 events, request and cancel reports, cancel a registration) prompt in the terminal, or run --action-hook.
                 Verdicts: pass, fail (with the rule and the bytes), not applicable (PICS), inconclusive, not implemented.
                 Exit code 0 only if every applicable case passed, 1 otherwise, 2 for usage or environment errors.
+                Push (--exchange push): the harness VEN registers with oadrHttpPullModel false and its own listener as
+                oadrTransportAddress; each push case runs the script of the pull case of its shape, with what the VTN pushes
+                checked like polled messages (plus rule 53 headers and TLS of the VTN's push connections).
                 Example (our own VTN, automated; the VTN runs the two market contexts the suite uses):
                   flexcoop vtn serve --insecure-http --urls http://127.0.0.1:8080 --api-url http://127.0.0.1:8081 \
                     --program http://flexcoop.test/mc/1 --program http://flexcoop.test/mc/2
                   flexcoop conformance vtn --vtn http://127.0.0.1:8080 --no-xsd --time-scale 0.1 \
                     --action-hook "flexcoop vtn conformance-action --api http://127.0.0.1:8081" --junit vtn.xml --html vtn.html
                 """);
-            foreach (var o in new Option[] { vtn, exchange, cases, pics, tlsCert, tlsKey, ca, junit, html, hook, timeScale, venName, marketContexts, schemas, noXsd, list })
+            foreach (var o in new Option[] { vtn, exchange, pushListen, cases, pics, tlsCert, tlsKey, ca, junit, html, hook, timeScale, venName, marketContexts, schemas, noXsd, list })
             {
                 command.Options.Add(o);
             }
@@ -70,9 +74,10 @@ namespace FlexCoop.Cli.Commands
                 if (parse.GetValue(list))
                 {
                     var scripted = OpenAdrVtnSuite.ScriptedPullCases.ToHashSet(StringComparer.Ordinal);
+                    // A push case runs the script of the pull case of its shape.
                     foreach (var c in VtnCatalogue.All.Where(c => c.Exchange == mode))
                     {
-                        var has = c.Exchange == Exchange.Pull && scripted.Contains(VtnCatalogue.ShortId(c));
+                        var has = scripted.Contains(VtnCatalogue.PullShapeOf(c));
                         Console.WriteLine($"{c.Id,-22} {c.Group,-13} {(has ? "scripted" : "not implemented"),-16} {c.OptionalFeature ?? "-",-24} {c.Title}");
                     }
                     return ExitCodes.Success;
@@ -101,6 +106,11 @@ namespace FlexCoop.Cli.Commands
                     SchemaDirectory = schemaDirectory,
                 };
                 if (parse.GetValue(venName) is { } name) options = options with { VenName = name };
+                if (parse.GetValue(pushListen) is { } listenText)
+                {
+                    if (!Uri.TryCreate(listenText, UriKind.Absolute, out var listenUrl)) throw new CliUsageException("--push-listen must be a URL such as https://127.0.0.1:9443");
+                    options = options with { PushListen = listenUrl };
+                }
                 if (contexts.Length == 2) options = options with { MarketContext1 = contexts[0], MarketContext2 = contexts[1] };
                 try
                 {

@@ -227,7 +227,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
     private async Task<byte[]> PostAsync(string transportAddress, string kind, byte[] body, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+        if (!_options.Has(VtnFault.PushWithoutContentType)) content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
         var target = new Uri(transportAddress.TrimEnd('/') + VtnServer.ServicePath + ServiceOf(kind));
         using var response = await _http.PostAsync(target, content, cancellationToken);
         if (!response.IsSuccessStatusCode)

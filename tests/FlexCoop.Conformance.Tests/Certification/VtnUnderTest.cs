@@ -44,7 +44,7 @@ internal sealed class VtnUnderTest : IAsyncDisposable
     /// <summary>What our VTN claims: startafter, x-eiRampUp and x-eiRecovery in events; its ECC certificate's host name.</summary>
     public static Pics OurPics { get; } = Pics.Parse($"event-timing-extras = yes\n{OpenAdrVtnSuite.TlsServerNameEcc} = {EccServerName}");
 
-    public static async Task<VtnUnderTest> StartAsync(VtnFault faults = VtnFault.None, bool tls = true)
+    public static async Task<VtnUnderTest> StartAsync(VtnFault faults = VtnFault.None, bool tls = true, Exchange exchange = Exchange.Pull)
     {
         var ct = TestContext.Current.CancellationToken;
         var pki = Pki.Value;
@@ -54,6 +54,7 @@ internal sealed class VtnUnderTest : IAsyncDisposable
         {
             Vtn = new Uri("http://127.0.0.1:1"), // replaced below once the VTN listens
             TimeScale = 0.1,
+            Exchange = exchange,
             SchemaDirectory = TestEnvironment.RequireShared("schemas/openadr20b"),
         };
         var dir = Directory.CreateTempSubdirectory("flexcoop-vtncert-");

@@ -73,7 +73,8 @@ internal sealed partial class HarnessVen
             ReportOnly = false,
             XmlSignature = false,
             VenName = _options.VenName,
-            HttpPullModel = true,
+            HttpPullModel = !IsPush,
+            TransportAddress = IsPush ? PushAddress!.ToString() : null,
         };
         var (created, index) = await SendAsync<OadrCreatedPartyRegistration>(create, ct);
         if (!created.EiResponse.ResponseCode.IsSuccess)
@@ -134,7 +135,7 @@ internal sealed partial class HarnessVen
     public Task<(OadrMessage Message, int Index)> PollAsync(CancellationToken ct) => SendAsync(new OadrPoll { VenId = VenId ?? "" }, ct);
 
     /// <summary>
-    /// Polls until the VTN hands over a <typeparamref name="T"/> matching <paramref name="match"/>; what else
+    /// Polls (push: waits for pushes) until the VTN hands over a <typeparamref name="T"/> matching <paramref name="match"/>; what else
     /// comes is answered as a plain VEN would (<see cref="HandleAsync"/>). Fails the case after <paramref name="timeout"/>.
     /// </summary>
     public async Task<(T Message, int Index)> PollForAsync<T>(string what, TimeSpan timeout, Func<T, bool>? match, CancellationToken ct, string? rule = null) where T : OadrMessage
@@ -142,7 +143,7 @@ internal sealed partial class HarnessVen
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
-            var (message, index) = await PollAsync(ct);
+            var (message, index) = await NextAsync(ct);
             if (message is T t && (match is null || match(t))) return (t, index);
             if (message is OadrResponse r && !r.EiResponse.ResponseCode.IsSuccess)
             {
@@ -153,7 +154,7 @@ internal sealed partial class HarnessVen
             {
                 throw R.Fail(rule ?? R.Case.Id.Replace("_TH_VEN", "", StringComparison.Ordinal), $"the VTN did not send {what} within {timeout.TotalSeconds:0} s of polling");
             }
-            if (!handled) await Task.Delay(PollPeriod, ct);
+            if (!handled && !IsPush) await Task.Delay(PollPeriod, ct);
         }
     }
 
@@ -163,7 +164,7 @@ internal sealed partial class HarnessVen
         var count = 0;
         for (var i = 0; i < 50; i++)
         {
-            var (message, _) = await PollAsync(ct);
+            var (message, _) = await NextAsync(ct);
             if (message is OadrResponse) return count;
             count++;
             await HandleAsync(message, ct);

@@ -87,9 +87,10 @@ internal sealed partial class HarnessVen : IAsyncDisposable
         {
             throw new CertificationSetupException($"cannot load the OpenADR schemas from {options.SchemaDirectory}: {ex.Message}", ex);
         }
-        await Task.Yield();
         cancellationToken.ThrowIfCancellationRequested();
-        return new HarnessVen(options, validator);
+        var harness = new HarnessVen(options, validator);
+        if (options.Exchange == Exchange.Push) await harness.StartListenerAsync(cancellationToken);
+        return harness;
     }
 
     // ---- cases ----
@@ -522,9 +523,9 @@ internal sealed partial class HarnessVen : IAsyncDisposable
 
     public static string Text(EventStatus status) => status.ToString().ToLowerInvariant();
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await StopListenerAsync();
         _http.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

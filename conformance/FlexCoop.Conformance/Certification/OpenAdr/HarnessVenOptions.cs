@@ -11,8 +11,14 @@ public sealed record HarnessVenOptions
     /// <summary>The VTN under test: its base URL (<c>https://host:port/</c>); the services are under <c>OpenADR2/Simple/2.0b/</c> of it unless the URL already ends there.</summary>
     public required Uri Vtn { get; init; }
 
-    /// <summary>Pull (the harness polls) or push (the VTN posts to the harness's listener; not scripted yet).</summary>
+    /// <summary>Pull (the harness polls) or push (the VTN posts to the harness VEN's listener, registered as its oadrTransportAddress).</summary>
     public Exchange Exchange { get; init; } = Exchange.Pull;
+
+    /// <summary>
+    /// Push: where the harness VEN listens (<c>https://127.0.0.1:0/</c>, port 0 for one the OS assigns); null listens on
+    /// loopback with the scheme of <see cref="Vtn"/>. Over https it serves the harness certificate and requires the VTN's.
+    /// </summary>
+    public Uri? PushListen { get; init; }
 
     /// <summary>The harness VEN's client certificate with private key (required for https).</summary>
     public X509Certificate2? Certificate { get; init; }
@@ -62,7 +68,11 @@ public sealed record HarnessVenOptions
         if (!UsesTls && Certificate is not null) throw new CertificationSetupException("a TLS certificate was given but --vtn is http://");
         if (Certificate is { HasPrivateKey: false }) throw new CertificationSetupException("the harness certificate has no private key");
         if (TimeScale is <= 0 or > 10 || double.IsNaN(TimeScale)) throw new CertificationSetupException("--time-scale must be in (0, 10]");
-        if (Exchange == Exchange.Push) throw new CertificationSetupException("the push exchange of the VTN suite is not scripted yet; run --exchange pull");
+        if (PushListen is { } listen && (listen.Scheme is not ("http" or "https") || listen.Scheme != Vtn.Scheme))
+        {
+            throw new CertificationSetupException($"--push-listen must be an {Vtn.Scheme}:// URL like --vtn (the harness VEN's listener uses the same security)");
+        }
+        if (PushListen is not null && Exchange != Exchange.Push) throw new CertificationSetupException("--push-listen is for --exchange push");
         if (string.IsNullOrWhiteSpace(VenName)) throw new CertificationSetupException("the VEN name is empty");
         return this;
     }

@@ -141,6 +141,22 @@ public static class VtnCatalogue
         return $"{pullId[0]}0_{number.ToString("D4", CultureInfo.InvariantCulture)}";
     }
 
+    private static readonly Dictionary<string, string> PullByPush = PullDefinitions
+        .Where(d => !d.Id.StartsWith("G1_", StringComparison.Ordinal))
+        .ToDictionary(d => PushIdOf(d.Id), d => d.Id, StringComparer.Ordinal)
+        .Concat(new Dictionary<string, string> { ["G0_9010"] = "G1_4010", ["G0_9020"] = "G1_4011" })
+        .ToDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The pull case whose shape a case has (its own short ID for a pull case): <c>N0_5010</c> → <c>N1_0010</c>,
+    /// <c>G0_9010</c> → <c>G1_4010</c> (event and modification under the security level), <c>G0_9020</c> → <c>G1_4011</c>.
+    /// </summary>
+    public static string PullShapeOf(CertificationCase @case)
+    {
+        var id = ShortId(@case);
+        return @case.Exchange == Exchange.Push && PullByPush.TryGetValue(id, out var pull) ? pull : id;
+    }
+
     /// <summary>The short ID of a case, without <c>_TH_VEN</c>.</summary>
     public static string ShortId(CertificationCase @case)
     {

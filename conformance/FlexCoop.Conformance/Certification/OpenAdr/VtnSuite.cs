@@ -1,7 +1,9 @@
 namespace FlexCoop.Conformance.Certification.OpenAdr;
 
 /// <summary>
-/// The OpenADR 2.0b certification suite for a VTN: the harness plays a VEN over simple HTTP (pull).
+/// The OpenADR 2.0b certification suite for a VTN: the harness plays a VEN over simple HTTP, pull or push.
+/// A push case runs the script of the pull case of the same shape (<see cref="VtnCatalogue.PullShapeOf"/>), with
+/// the VTN's requests pushed to the harness VEN's listener and checked there as polled ones are.
 /// Start it with <see cref="StartAsync"/> and run it with <see cref="CertificationRunner"/>; the
 /// operator actions it asks for are listed in <see cref="VtnActions"/>. Every case starts with the
 /// harness VEN registered (it registers on its own at the start of the run).
@@ -33,6 +35,7 @@ public sealed partial class OpenAdrVtnSuite : ICertificationSuite, IAsyncDisposa
     public IReadOnlyList<string> Notes =>
     [
         $"harness VEN '{_harness.Options.VenName}' against the VTN at {_harness.Options.ServiceBase}, {(_harness.Options.UsesTls ? "TLS 1.2 with a client certificate" : "plain HTTP (development only; TLS checks off)")}",
+        .. _harness.PushAddress is { } push ? [$"push: the harness VEN registers {push} as its oadrTransportAddress; the VTN's pushes are checked like polled messages and answered with the VEN's own requests"] : Array.Empty<string>(),
         _harness.ChecksSchema ? "every answer checked against the official 2.0b schema" : "schema check off (no schema directory): codec structure and profile rules only",
         $"time scale {_harness.Options.TimeScale:0.###}: the VTN has {_harness.Options.Scaled(_harness.Options.AsyncResponseTimeout).TotalSeconds:0} s to deliver what an operator action caused; market contexts {_harness.Options.MarketContext1} and {_harness.Options.MarketContext2}",
     ];
@@ -43,14 +46,14 @@ public sealed partial class OpenAdrVtnSuite : ICertificationSuite, IAsyncDisposa
     public bool HasScript(CertificationCase @case)
     {
         ArgumentNullException.ThrowIfNull(@case);
-        return @case.Exchange == Exchange.Pull && _scripts.ContainsKey(VtnCatalogue.ShortId(@case));
+        return _scripts.ContainsKey(VtnCatalogue.PullShapeOf(@case));
     }
 
     public async Task RunCaseAsync(CertificationCase @case, CaseRecorder recorder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(recorder);
-        var script = _scripts[VtnCatalogue.ShortId(@case)];
+        var script = _scripts[VtnCatalogue.PullShapeOf(@case)];
         _harness.BeginCase(recorder);
         var c = new VtnCase(_harness, recorder, cancellationToken);
         try

@@ -1,0 +1,36 @@
+using System.Xml.Linq;
+
+namespace FlexCoop.Cli.Tests;
+
+/// <summary><c>flexcoop conformance vtn --exchange push</c>: the VTN posts to the harness VEN's own listener.</summary>
+public sealed partial class ConformanceVtnCliTests
+{
+    [Fact]
+    public async Task Conformance_vtn_push_lists_82_cases_and_certifies_vtn_serve_with_exit_code_0()
+    {
+        var list = await Flexcoop.RunAsync("conformance", "vtn", "--vtn", "http://127.0.0.1:1", "--exchange", "push", "--list");
+        Assert.Equal(0, list.ExitCode);
+        var lines = list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(82, lines.Length);
+        // Unscripted: the push twins of the optional pull cases without a script, and G0_9020 (XML signatures).
+        Assert.Equal(["R0_8050_TH_VEN", "R0_8070_TH_VEN", "R0_8080_TH_VEN", "R0_8090_TH_VEN", "R0_8100_TH_VEN", "R0_8120_TH_VEN", "R0_8130_TH_VEN", "R0_8140_TH_VEN", "G0_9020_TH_VEN"],
+            lines.Where(l => l.Contains("not implemented", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]));
+
+        var dir = Directory.CreateTempSubdirectory("flexcoop-vtn-conformance-cli-").FullName;
+        try
+        {
+            var (code, text, junit, html) = await RunAgainstVtnServeAsync(dir, "N0_5010,A_E2_0452,E0_6020,R0_8010,P0_7010", ["--exchange", "push"], []);
+            Assert.True(code == 0, text);
+            var cases = XDocument.Load(junit).Descendants("testcase").ToList();
+            Assert.Equal(5, cases.Count);
+            Assert.All(cases, c => Assert.Empty(c.Elements("failure")));
+            var page = await File.ReadAllTextAsync(html, Ct);
+            Assert.Contains("push EiEvent", page, StringComparison.Ordinal);
+            Assert.Contains("push EiReport", page, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
