@@ -270,9 +270,9 @@ internal static class UftpCommands
             }
             catch (UftpFormatException ex)
             {
-                // The schema check already explains a schema-level failure; the codec's reason is added if it is different.
+                // The schema check already explains a schema-level failure or a refused DTD; the codec's reason is added if it is different.
                 var v = UftpViolation.Of(ex);
-                if (!violations.Any(x => x.Rule == v.Rule && (v.Rule == "xsd" || x.Message == v.Message))) violations.Add(v);
+                if (!violations.Any(x => x.Rule == v.Rule && (v.Rule is "xsd" or "dtd" || x.Message == v.Message))) violations.Add(v);
             }
             if (violations.Count == 0)
             {
