@@ -121,32 +121,14 @@ namespace FlexCoop.Cli.Commands
                     Console.WriteLine($"harness VTN listening on {suite.Url}");
                     foreach (var note in suite.Notes) Console.WriteLine("  " + note);
                     await Console.Out.FlushAsync(ct);
-                    var console = AnsiConsole.Console;
-                    var observer = new CertificationConsole(console);
-                    IOperatorActions actions = parse.GetValue(hook) is { } h
-                        ? new HookOperatorActions(h, options.Scaled(options.AsyncResponseTimeout) + TimeSpan.FromMinutes(1))
-                        : new ConsoleOperatorActions(Console.In, Console.Out);
-                    var result = await CertificationRunner.RunAsync(suite, new CertificationRunOptions
+                    var actions = ConformanceSuiteRun.Operator(parse.GetValue(hook), options.Scaled(options.AsyncResponseTimeout) + TimeSpan.FromMinutes(1));
+                    return await ConformanceSuiteRun.RunAsync(suite, new CertificationRunOptions
                     {
                         Pattern = parse.GetValue(cases),
                         Pics = claims,
                         Operator = actions,
-                        Observer = observer,
                         CaseTimeout = options.Scaled(TimeSpan.FromMinutes(30)) + TimeSpan.FromMinutes(2),
-                    }, ct);
-                    observer.WriteSummary(result);
-                    if (parse.GetValue(junit) is { } junitPath)
-                    {
-                        await using var file = File.Create(junitPath);
-                        CertificationJUnitReport.Write(result, file);
-                        Console.WriteLine($"JUnit XML written to {junitPath}");
-                    }
-                    if (parse.GetValue(html) is { } htmlPath)
-                    {
-                        await File.WriteAllTextAsync(htmlPath, CertificationHtmlReport.Render(result), ct);
-                        Console.WriteLine($"HTML report written to {htmlPath}");
-                    }
-                    return result.AllApplicablePassed ? ExitCodes.Success : ExitCodes.Invalid;
+                    }, parse.GetValue(junit), parse.GetValue(html), ct);
                 }
                 catch (CertificationSetupException ex)
                 {
