@@ -41,5 +41,10 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or a test host failed before any result could be counted as failed.
   failed=1
 fi
+if [ "$failed" -gt 0 ] && [ "${#trx_files[@]}" -gt 0 ] && command -v python3 >/dev/null 2>&1; then
+  # Name each failed test and the first lines of its message just above the count line, so a log
+  # that keeps only its tail still says what failed.
+  python3 scripts/trx-failures.py "${trx_files[@]}" || true
+fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
