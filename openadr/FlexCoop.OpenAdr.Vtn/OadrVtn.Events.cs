@@ -19,7 +19,7 @@ public sealed partial class OadrVtn
     private DateTimeOffset _eventsReadAt = DateTimeOffset.MinValue;
 
     /// <summary>
-    /// Before a push distribute queued at <paramref name="queuedAt"/> is built: it may have been queued
+    /// Before a distribute queued at <paramref name="queuedAt"/> is built (push or poll): it may have been queued
     /// by another engine on the store for an event change this one has not reloaded yet, so newer
     /// versions are read from the store first (once for all messages queued before that read).
     /// </summary>

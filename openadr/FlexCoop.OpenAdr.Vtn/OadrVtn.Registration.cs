@@ -239,18 +239,22 @@ public sealed partial class OadrVtn
             _pending.MarkClean(ven.VenId, seen);
             return new VtnReply(null, _emptyPoll.For(ven.VenId));
         }
-        var bytes = next.Body is null
-            ? await DistributeBytesAsync(ven, cancellationToken)
-            : System.Text.Encoding.UTF8.GetBytes(next.Body);
+        var bytes = await MaterialiseAsync(ven, next, cancellationToken);
         await AfterDeliveryAsync(ven, next.Kind, cancellationToken);
         return new VtnReply(null, bytes);
     }
 
-    /// <summary>The bytes of a queued message for its VEN (a distribute is built now).</summary>
-    internal async Task<byte[]> MaterialiseAsync(VenRecord ven, OutboundMessage message, CancellationToken cancellationToken) =>
-        message.Body is null
-            ? await DistributeBytesAsync(ven, cancellationToken)
-            : System.Text.Encoding.UTF8.GetBytes(message.Body);
+    /// <summary>
+    /// The bytes of a queued message for its VEN. A distribute is built now, from the events as they
+    /// stand in the store: another engine on the store may have queued it for an event whose notice has
+    /// not reached this one yet.
+    /// </summary>
+    internal async Task<byte[]> MaterialiseAsync(VenRecord ven, OutboundMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Body is not null) return System.Text.Encoding.UTF8.GetBytes(message.Body);
+        await CatchUpEventsAsync(message.CreatedAt, cancellationToken);
+        return await DistributeBytesAsync(ven, cancellationToken);
+    }
 
     internal void PushFailed(VenRecord ven, OutboundMessage message, string error) =>
         Raise(VtnActivityKind.PushFailed, ven.VenId, $"{message.Kind} #{message.Id}: {error}");

@@ -106,7 +106,7 @@ public sealed partial class OsbCliTests
         Assert.True(pki.ExitCode == 0, pki.StdErr);
         await File.WriteAllTextAsync(F("home.json"), """{ "homeId": "home-cli", "location": { "latitude": 52.1, "longitude": 5.1 } }""", Ct);
         var vtn = Start("vtn", "serve", "--urls", "https://127.0.0.1:0", "--api-url", "http://127.0.0.1:0", "--db", F("vtn.db"),
-            "--tls-cert", F("vtn-ecc.crt"), "--tls-key", F("vtn-ecc.key"), "--ca", F("ca-ecc.crt"), "--poll-frequency", "PT2S");
+            "--tls-cert", F("vtn-ecc.crt"), "--tls-key", F("vtn-ecc.key"), "--ca", F("ca-bundle.crt"), "--poll-frequency", "PT2S");
         Process? osb = null;
         Process? sim = null;
         try
@@ -115,7 +115,9 @@ public sealed partial class OsbCliTests
             var api = (await WaitForLineAsync(vtn, OperatorApi())).Groups[1].Value;
             _ = vtn.StandardOutput.ReadToEndAsync(Ct);
 
-            osb = Start("osb", "run", "--middleware", url, "--home", F("home.json"), "--cert", F("ven-ecc.crt"), "--key", F("ven-ecc.key"), "--ca", F("ca-ecc.crt"));
+            // The CA bundle starts with the RSA root: the ECC VEN and the ECC VTN are accepted only if every
+            // certificate of the bundle is read, not just its first.
+            osb = Start("osb", "run", "--middleware", url, "--home", F("home.json"), "--cert", F("ven-ecc.crt"), "--key", F("ven-ecc.key"), "--ca", F("ca-bundle.crt"));
             var venId = (await WaitForLineAsync(osb, Registered())).Groups[1].Value;
 
             sim = Start("simulate", "--homes", "20", "--middleware", url, "--ca", F("ca-ecc.crt"), "--issuer-cert", F("ca-ecc.crt"), "--issuer-key", F("ca-ecc.key"), "--start-spread", "PT0S");

@@ -208,15 +208,8 @@ internal static class OsbCommands
 
     private static List<X509Certificate2> Anchors(string? file)
     {
-        if (file is null) return [];
-        try
-        {
-            return [.. X509CertificateLoader.LoadCertificateFromFile(file) is { } one ? [one] : Array.Empty<X509Certificate2>()];
-        }
-        catch (System.Security.Cryptography.CryptographicException ex)
-        {
-            throw new CliUsageException($"cannot read the CA certificate {file}: {ex.Message}");
-        }
+        // A bundle (intermediate and root) is read whole.
+        return file is null ? [] : FlexCoop.Cli.Commands.ConformanceOpenAdrCommands.LoadCertificates([file]);
     }
 
     private static (string? Id, string? Secret) Credentials(string? id, string? secret, string? secretFile)

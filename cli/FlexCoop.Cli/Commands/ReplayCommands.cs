@@ -159,7 +159,7 @@ internal static class ReplayCommands
         }
         if (caFiles.Length > 0)
         {
-            var anchors = caFiles.Select(f => System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(f)).ToList();
+            var anchors = ConformanceOpenAdrCommands.LoadCertificates(caFiles);
             ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
                 if (certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 leaf) return false;

@@ -87,7 +87,7 @@ internal static class VtnCommands
                 OperatorUrls = [parse.GetValue(api)!],
                 InsecureHttp = insecureHttp,
                 ServerCertificates = certFiles.Zip(keyFiles, LoadPem).ToList(),
-                ClientCertificateAuthorities = (parse.GetValue(ca) ?? []).Select(f => X509CertificateLoader.LoadCertificateFromFile(f)).ToList(),
+                ClientCertificateAuthorities = ConformanceOpenAdrCommands.LoadCertificates(parse.GetValue(ca) ?? []),
                 Programs = programList,
                 RequestedPollFrequency = Duration(parse.GetValue(poll)!, "--poll-frequency"),
                 SchemaDirectory = parse.GetValue(schemas),
@@ -461,7 +461,7 @@ internal sealed class XmppCliOptions
             Port = port,
             Password = password,
             ClientCertificate = password is null ? certificate : null,
-            TrustedCertificates = anchors.Length == 0 ? null : [.. anchors.Select(f => X509CertificateLoader.LoadCertificateFromFile(f))],
+            TrustedCertificates = anchors.Length == 0 ? null : [.. ConformanceOpenAdrCommands.LoadCertificates(anchors)],
         };
     }
 }

@@ -196,7 +196,6 @@ internal sealed class PushDispatcher : IAsyncDisposable
             {
                 await _vtn.Store.LeaseAsync(message.Id, now + LeaseLength, cancellationToken);
             }
-            if (message.Body is null) await _vtn.CatchUpEventsAsync(message.CreatedAt, cancellationToken);
             var body = _vtn.Seal(await _vtn.MaterialiseAsync(ven, message, cancellationToken));
             var reply = ven.TransportName == "xmpp"
                 ? await PushOverXmppAsync(ven.TransportAddress, body, cancellationToken)
