@@ -15,7 +15,8 @@ using FlexCoop.OpenAdr.Vtn.Storage;
 /// <item>server: prints <c>READY vtnUrl baselineUrl</c> once the CA (with key) is in the work folder;
 /// answers <c>STAT</c> with <c>STAT managedBytes rssBytes cpuSeconds</c> (after a full GC); exits on <c>QUIT</c>.</item>
 /// <item>driver: issues its VEN certificates from that CA and prints <c>ISSUED</c>; then
-/// <c>REGISTER</c> → <c>REGISTERED</c>; <c>RUN vtn|baseline paced|peak SECONDS</c> → latencies written to
+/// <c>REGISTER [N]</c> (the next N VENs, or all the rest) → <c>REGISTERED</c>; <c>OLREGISTER url N</c> → N VENs registered
+/// on plain HTTP with the OpenLEADR VTN at url, <c>OLREGISTERED</c>; <c>RUN vtn|baseline|openleadr paced|peak SECONDS</c> → latencies written to
 /// <c>lat-N.bin</c> and <c>DONE count wallSeconds errors</c>; <c>CLOSE</c> → every connection closed,
 /// <c>CLOSED</c>; <c>WARM</c> → a TLS session per VEN opened to the baseline, <c>WARMED</c>; <c>QUIT</c>.</item>
 /// </list>
@@ -85,6 +86,20 @@ internal static class Distributed
 
             var empty = await StatAsync(server);
             var sw = Stopwatch.StartNew();
+            // The first VENs (--warm-vens, default 1 % and at least 20) pay for what is paid once:
+            // code paths, prepared statements, templates, pools. The heap with them registered and
+            // their connections closed is the floor the per-VEN figure is measured from.
+            var warm = xmpp ? 0 : Math.Min(vens / 2, Arg(args, "--warm-vens", Math.Max(20, vens / 100)));
+            Stat? floor = null;
+            if (warm > 0)
+            {
+                var warmShare = (warm + driverList.Count - 1) / driverList.Count;
+                await Task.WhenAll(driverList.Select(c => c.CommandAsync(string.Create(CultureInfo.InvariantCulture, $"REGISTER {warmShare}"), "REGISTERED")));
+                await Task.WhenAll(driverList.Select(c => c.CommandAsync("CLOSE", "CLOSED")));
+                warm = driverList.Count * warmShare;
+                await Task.Delay(TimeSpan.FromSeconds(2)); // let the VTN see the connections close
+                floor = await StatAsync(server);
+            }
             await Task.WhenAll(driverList.Select(c => c.CommandAsync("REGISTER", "REGISTERED")));
             Console.WriteLine($"registered {vens} VENs in {sw.Elapsed.TotalSeconds:F1} s");
             var registered = await StatAsync(server);
@@ -94,7 +109,7 @@ internal static class Distributed
 
             if (push)
             {
-                await PushPhaseAsync(server, driverList, dir, vens, empty, pushWait, xmpp ? "target over XMPP: p99 under 5,000 ms" : "target: all within 10,000 ms", measureClosed: !xmpp);
+                await PushPhaseAsync(server, driverList, dir, vens, empty, floor, warm, pushWait, xmpp ? "target over XMPP: p99 under 5,000 ms" : "target: all within 10,000 ms", measureClosed: !xmpp);
                 if (xmpp)
                 {
                     var rates = (await driverList[0].CommandAsync("IQRATE 5", "IQRATE")).Split(' ');
@@ -113,10 +128,16 @@ internal static class Distributed
             await Task.Delay(TimeSpan.FromSeconds(2)); // let the VTN see the connections close
             var closed = await StatAsync(server);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"VTN process alone: {vens} registered VENs, connections closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN, of which Kestrel's pinned buffer pool +{(closed.Pinned - empty.Pinned) / (double)vens / 1024:F2}; without it +{(closed.Managed - closed.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN (the VEN's state beyond its connection, target <= 2 KB; fixed costs weigh more at small N); RSS {closed.Rss / 1048576} MiB"));
+                $"VTN process alone: {vens} registered VENs, connections closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN, of which Kestrel's pinned buffer pool +{(closed.Pinned - empty.Pinned) / (double)vens / 1024:F2}; without it +{(closed.Managed - closed.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN (fixed costs included); RSS {closed.Rss / 1048576} MiB"));
+            PrintMarginal(closed, floor, vens, warm, "VENs");
             await Task.WhenAll(driverList.Select(c => c.CommandAsync("WARM", "WARMED")));
             var bare = await PhaseAsync("bare Kestrel peak", server, driverList, dir, $"RUN baseline peak {peakSeconds}");
-            Console.WriteLine($"peak VTN / bare Kestrel: {peak / bare:P0}; paced target {vens / (double)period:F0} polls/s, reached {paced:F0}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"peak VTN / bare Kestrel: {peak.Rate / bare.Rate:P0} (target >= 50 %); CPU per poll VTN / bare Kestrel: {peak.CpuMicrosPerPoll / bare.CpuMicrosPerPoll:F2}; paced target {vens / (double)period:F0} polls/s, reached {paced.Rate:F0}"));
+            if (OpenLeadrVtn.Locate(args) is { } openleadr)
+            {
+                await OpenLeadrPhaseAsync(openleadr, driverList, dir, Arg(args, "--openleadr-vens", 1000), peakSeconds, peak, vens);
+            }
             foreach (var c in children) await c.SendAsync("QUIT");
             foreach (var c in children) await c.WaitAsync();
             return 0;
@@ -130,7 +151,7 @@ internal static class Distributed
 
     // Push: what registration queued is delivered first; then one event for every VEN, timed from
     // just before the VTN creates it to each VEN's answer (its oadrCreatedEvent on the push's response).
-    private static async Task PushPhaseAsync(Child server, List<Child> drivers, string dir, int vens, Stat empty, int waitSeconds, string target, bool measureClosed)
+    private static async Task PushPhaseAsync(Child server, List<Child> drivers, string dir, int vens, Stat empty, Stat? floor, int warm, int waitSeconds, string target, bool measureClosed)
     {
         var quiet = Stopwatch.StartNew();
         await server.CommandAsync("QUIET", "QUIETED");
@@ -164,8 +185,50 @@ internal static class Distributed
             await Task.Delay(TimeSpan.FromSeconds(2)); // let the VTN see the connections close
             var closed = await StatAsync(server);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"VTN process alone: {vens} registered push VENs after the event, their connections to the VTN closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN; without Kestrel's pinned buffer pool +{(closed.Managed - closed.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN (target <= 2 KB; fixed costs weigh more at small N); RSS {closed.Rss / 1048576} MiB"));
+                $"VTN process alone: {vens} registered push VENs after the event, their connections to the VTN closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN; without Kestrel's pinned buffer pool +{(closed.Managed - closed.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN; RSS {closed.Rss / 1048576} MiB"));
+            PrintMarginal(closed, floor, vens, warm, "push VENs");
         }
+    }
+
+    // The per-VEN figure of issue 3: heap growth from the floor (the warm VENs registered, their
+    // connections closed) to all VENs registered with their connections closed, over the VENs added.
+    private static void PrintMarginal(Stat closed, Stat? floor, int vens, int warm, string what)
+    {
+        if (floor is null || vens <= warm) return;
+        var added = vens - warm;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"VTN memory per registered VEN beyond its connection: +{(closed.Managed - closed.Pinned - floor.Managed + floor.Pinned) / (double)added:F0} bytes/VEN of managed heap (the {added} {what} after the first {warm}, connections closed, Kestrel's pinned buffer pool +{(closed.Pinned - floor.Pinned) / (double)added:F0} bytes/VEN apart; target <= 2048); RSS +{(closed.Rss - floor.Rss) / (double)added / 1024:F2} KiB/VEN"));
+    }
+
+    // The OpenLEADR VTN, same machine, same run: its VENs (plain HTTP, one keep-alive connection
+    // each) register, drain what registration queued, then poll back to back as in our peak phase.
+    private static async Task OpenLeadrPhaseAsync(string openleadrDir, List<Child> drivers, string dir, int olVens, int peakSeconds, Phase ourPeak, int ourVens)
+    {
+        await using var openleadr = await OpenLeadrVtn.StartAsync(openleadrDir);
+        var share = (olVens + drivers.Count - 1) / drivers.Count;
+        var counts = Enumerable.Range(0, drivers.Count).Select(d => Math.Max(0, Math.Min(share, olVens - d * share))).ToArray();
+        var used = drivers.Where((_, d) => counts[d] > 0).ToList();
+        var empty = openleadr.Stat();
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            await Task.WhenAll(used.Select((c, d) => c.CommandAsync(string.Create(CultureInfo.InvariantCulture, $"OLREGISTER {openleadr.Url} {counts[d]}"), "OLREGISTERED")));
+        }
+        catch (InvalidOperationException)
+        {
+            Console.WriteLine("OpenLEADR VTN: registration failed; what it said last:" + Environment.NewLine + openleadr.LastErrors());
+            throw;
+        }
+        var registered = openleadr.Stat();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"OpenLEADR VTN ({openleadrDir}, plain HTTP, one Python process): {olVens} VENs registered in {sw.Elapsed.TotalSeconds:F1} s; its RSS +{(registered.Rss - empty.Rss) / (double)olVens / 1024:F2} KiB/VEN with their connections open (RSS {registered.Rss / 1048576} MiB; it keeps nothing durable)"));
+        var olPeak = await PhaseAsync("OpenLEADR peak", () =>
+        {
+            var (rss, cpu) = openleadr.Stat();
+            return Task.FromResult(new Stat(0, rss, cpu, 0));
+        }, used, dir, $"RUN openleadr peak {peakSeconds}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"peak VTN (mutual TLS, {ourVens} VENs) / OpenLEADR VTN (plain HTTP, {olVens} VENs): {ourPeak.Rate / olPeak.Rate:F1}x (target >= 10x); server CPU per poll OpenLEADR / VTN: {olPeak.CpuMicrosPerPoll / ourPeak.CpuMicrosPerPoll:F1}x"));
     }
 
     // Thousands of sessions need thousands of descriptors: the soft limit goes up to the hard one
@@ -199,13 +262,18 @@ internal static class Distributed
             long.Parse(parts[4], CultureInfo.InvariantCulture));
     }
 
-    private static async Task<double> PhaseAsync(string name, Child server, List<Child> drivers, string dir, string command)
+    private sealed record Phase(double Rate, double CpuMicrosPerPoll);
+
+    private static Task<Phase> PhaseAsync(string name, Child server, List<Child> drivers, string dir, string command) =>
+        PhaseAsync(name, () => StatAsync(server), drivers, dir, command);
+
+    private static async Task<Phase> PhaseAsync(string name, Func<Task<Stat>> stat, List<Child> drivers, string dir, string command)
     {
-        var before = await StatAsync(server);
+        var before = await stat();
         var wall = Stopwatch.StartNew();
         var done = await Task.WhenAll(drivers.Select(c => c.CommandAsync(command, "DONE")));
         wall.Stop();
-        var after = await StatAsync(server);
+        var after = await stat();
         var latencies = new List<double>();
         long count = 0, errors = 0;
         var longest = 0.0;
@@ -220,9 +288,11 @@ internal static class Distributed
         var sorted = latencies.Order().ToArray();
         var rate = count / longest;
         var cpu = (after.CpuSeconds - before.CpuSeconds) / wall.Elapsed.TotalSeconds / Environment.ProcessorCount;
+        // CPU time per poll: what a busy machine disturbs least.
+        var perPoll = (after.CpuSeconds - before.CpuSeconds) * 1e6 / Math.Max(1, count);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-18} {rate,8:F0} polls/s  p50 {Wire.Percentile(sorted, 0.50),7:F2} ms  p99 {Wire.Percentile(sorted, 0.99),7:F2} ms  server process CPU {cpu,4:P0} of {Environment.ProcessorCount} cores  RSS {after.Rss / 1048576} MiB  errors {errors}"));
-        return rate;
+            $"{name,-18} {rate,8:F0} polls/s  p50 {Wire.Percentile(sorted, 0.50),7:F2} ms  p99 {Wire.Percentile(sorted, 0.99),7:F2} ms  server process CPU {cpu,4:P0} of {Environment.ProcessorCount} cores, {perPoll:F0} us per poll  RSS {after.Rss / 1048576} MiB  errors {errors}"));
+        return new Phase(rate, perPoll);
     }
 
     /// <summary>A child process of this program, spoken to line by line.</summary>
@@ -364,6 +434,11 @@ internal static class Distributed
         await using var xmppVens = xmppEnv is null ? null : XmppVens.Create(ProsodyEnv.Load(xmppEnv), FlexCoop.Xmpp.Jid.Parse(Str(args, "--vtn-jid")!), from, count);
         await using var listener = push && xmppVens is null ? await PushListener.StartAsync(Pki.Issue(ca, "localhost"), count) : null;
         var recorder = xmppVens?.Recorder ?? listener?.Recorder;
+        // The OpenLEADR comparison's VENs (plain HTTP), when the coordinator asks for them.
+        var registeredCount = 0;
+        HttpClient[] olClients = [];
+        byte[][] olPolls = [];
+        Uri? olUrl = null;
         Console.WriteLine("ISSUED");
         while (Console.ReadLine() is { } command && command != "QUIT")
         {
@@ -379,7 +454,10 @@ internal static class Distributed
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"IQRATE {pings:F1} {iqPolls:F1}"));
                     break;
                 case "REGISTER":
-                    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, ct) => RegisterWithRetryAsync(i, ct));
+                    // REGISTER N: the next N of this driver's VENs; REGISTER: all the rest.
+                    var upTo = words.Length > 1 ? Math.Min(count, registeredCount + int.Parse(words[1], CultureInfo.InvariantCulture)) : count;
+                    await Parallel.ForEachAsync(Enumerable.Range(registeredCount, upTo - registeredCount), new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, ct) => RegisterWithRetryAsync(i, ct));
+                    registeredCount = upTo;
                     Console.WriteLine("REGISTERED");
                     break;
 
@@ -428,6 +506,38 @@ internal static class Distributed
                         {
                         }
                     }
+                case "OLREGISTER":
+                    olUrl = new Uri(words[1]);
+                    var olCount = int.Parse(words[2], CultureInfo.InvariantCulture);
+                    olClients = Enumerable.Range(0, olCount).Select(_ => Wire.PlainClient()).ToArray();
+                    olPolls = new byte[olCount][];
+                    await Parallel.ForEachAsync(Enumerable.Range(0, olCount), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+                    {
+                        var reply = await Wire.PostAsync(olClients[i], olUrl, "EiRegisterParty", new OadrCreatePartyRegistration
+                        {
+                            RequestId = "r",
+                            ProfileName = OadrProfileName.Profile20b,
+                            TransportName = OadrTransportName.SimpleHttp,
+                            ReportOnly = false,
+                            XmlSignature = false,
+                            VenName = $"openleadr-load-{from + i}",
+                            HttpPullModel = true,
+                        }, ct);
+                        var venId = (reply as OadrCreatedPartyRegistration)?.VenId
+                            ?? throw new InvalidOperationException($"OpenLEADR answered the registration with {reply.ElementName} and no venID");
+                        olPolls[i] = OadrCodec.SerializeToUtf8Bytes(new OadrPoll { VenId = venId }, OadrSerializerOptions.Default with { Indent = false });
+                        for (var n = 0; await Wire.PostAsync(olClients[i], olUrl, "OadrPoll", new OadrPoll { VenId = venId }, ct) is not OadrResponse; n++)
+                        {
+                            if (n == 10) throw new InvalidOperationException("OpenLEADR keeps answering polls with messages after registration");
+                        }
+                    });
+                    Console.WriteLine("OLREGISTERED");
+                    break;
+                case "RUN" when words[1] == "openleadr" && olUrl is not null:
+                    var olRun = await PollRunner.RunAsync(olClients, olPolls, new Uri(olUrl, ServicePath + "OadrPoll"), words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture)));
+                    await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(olRun.Latencies)).ToArray());
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {olRun.Latencies.Count} {olRun.Wall.TotalSeconds:F3} {olRun.Errors}"));
+                    break;
                 case "RUN":
                     var target = new Uri(words[1] == "vtn" ? vtn : baseline, ServicePath + "OadrPoll");
                     var run = await PollRunner.RunAsync(clients, polls, target, words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture)));
@@ -463,6 +573,7 @@ internal static class Distributed
             }
         }
         foreach (var c in clients) c.Dispose();
+        foreach (var c in olClients) c.Dispose();
         return 0;
     }
 }

@@ -24,6 +24,14 @@ internal static class Wire
     })
     { Timeout = TimeSpan.FromSeconds(60) };
 
+    /// <summary>A plain-HTTP client with one keep-alive connection (the OpenLEADR comparison).</summary>
+    public static HttpClient PlainClient() => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+    })
+    { Timeout = TimeSpan.FromSeconds(60) };
+
     public static async Task<OadrMessage> PostAsync(HttpClient client, Uri vtn, string service, OadrMessage message, CancellationToken ct)
     {
         using var content = new ByteArrayContent(OadrCodec.SerializeToUtf8Bytes(message));

@@ -213,7 +213,7 @@ public sealed partial class OadrVtn
 
     private async Task SaveAndDistributeAsync(VtnEvent e, string what, CancellationToken cancellationToken)
     {
-        var recipients = _vens.Values.Where(v => v.IsRegistered && !v.ReportOnly && IsFor(e, v)).ToList();
+        var recipients = _vens.All.Where(v => v.IsRegistered && !v.ReportOnly && IsFor(e, v)).ToList();
         var notify = recipients.Select(v => ToOutbound(v, null)).ToList();
         await _store.SaveEventAsync(e, notify, cancellationToken);
         _events = _events.SetItem(e.EventId, e);
@@ -240,7 +240,7 @@ public sealed partial class OadrVtn
         {
             _eventGate.Release();
         }
-        Notify(_vens.Values.Where(v => v.IsRegistered && IsFor(e, v)), raise: false);
+        Notify(_vens.All.Where(v => v.IsRegistered && IsFor(e, v)), raise: false);
     }
 
     /// <summary>Whether the VTN sends the event to the VEN: everyone, unless venIDs are targeted (other criteria are for the VEN to match, rule 22).</summary>

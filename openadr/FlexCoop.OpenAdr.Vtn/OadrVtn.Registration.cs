@@ -17,8 +17,8 @@ public sealed partial class OadrVtn
     };
 
     private VenRecord? Identify(ClientIdentity identity, string? claimedVenId) =>
-        identity.Fingerprint is { } fp ? _vensByFingerprint.GetValueOrDefault(fp)
-        : claimedVenId is null ? null : _vens.GetValueOrDefault(claimedVenId);
+        identity.Fingerprint is { } fp ? _vens.FindByFingerprint(fp)
+        : claimedVenId is null ? null : _vens.Find(claimedVenId);
 
     private async Task<OadrCreatedPartyRegistration> QueryRegistrationAsync(OadrQueryRegistration query, ClientIdentity identity, CancellationToken cancellationToken)
     {
@@ -109,7 +109,7 @@ public sealed partial class OadrVtn
             await _store.CancelRegistrationAsync(known.VenId, previous, now, cancellationToken);
         }
         await _store.SaveVenAsync(ven, cancellationToken);
-        Remember(ven);
+        ven = Remember(ven);
         // After registering, the VEN learns the VTN's reports (METADATA) and the events it is due.
         await EnqueueAsync(ven, [VtnMetadataRegistration(ven), null], cancellationToken);
         VtnLog.Registered(_logger, ven.VenId, ven.RegistrationId!, ven.IsPush ? "push" : "pull");
@@ -162,12 +162,12 @@ public sealed partial class OadrVtn
     }
 
     private VenRecord RequireRegistered(string venId) =>
-        _vens.TryGetValue(venId, out var ven) && ven.IsRegistered ? ven : throw new VtnOperationException($"no registered VEN {venId}");
+        _vens.Find(venId) is { IsRegistered: true } ven ? ven : throw new VtnOperationException($"no registered VEN {venId}");
 
     /// <summary>Called when a queued message has reached its VEN.</summary>
     private async Task AfterDeliveryAsync(VenRecord ven, string kind, CancellationToken cancellationToken)
     {
-        if (kind == "oadrCancelPartyRegistration" && _vens.TryGetValue(ven.VenId, out var current))
+        if (kind == "oadrCancelPartyRegistration" && _vens.Find(ven.VenId) is { } current)
         {
             await EndRegistrationAsync(current, "VTN", cancellationToken);
         }
@@ -196,7 +196,7 @@ public sealed partial class OadrVtn
         foreach (var ven in vens)
         {
             if (ven.IsPush) anyPush = true;
-            else _pending.Bump(ven.VenId);
+            else _vens.Bump(ven.VenId);
             if (raise) Raise(VtnActivityKind.Queued, ven.VenId, "");
         }
         if (anyPush) _push?.Wake();
@@ -210,17 +210,16 @@ public sealed partial class OadrVtn
     {
         var ven = await _store.GetVenAsync(venId, cancellationToken);
         if (ven is null) return;
-        Remember(ven);
+        ven = Remember(ven);
         Notify([ven], raise: false);
     }
 
     /// <summary>The VEN holding this certificate: from memory, else from the store (registered through another engine on the same store).</summary>
     private async ValueTask<VenRecord?> FindByFingerprintAsync(string fingerprint, CancellationToken cancellationToken)
     {
-        if (_vensByFingerprint.TryGetValue(fingerprint, out var ven)) return ven;
-        ven = await _store.GetVenByFingerprintAsync(fingerprint, cancellationToken);
-        if (ven is not null) Remember(ven);
-        return ven;
+        if (_vens.FindByFingerprint(fingerprint) is { } known) return known;
+        var ven = await _store.GetVenByFingerprintAsync(fingerprint, cancellationToken);
+        return ven is null ? null : Remember(ven);
     }
 
     // ---- poll ----
@@ -228,15 +227,15 @@ public sealed partial class OadrVtn
     private async Task<VtnReply> PollAsync(VenRecord ven, CancellationToken cancellationToken)
     {
         Raise(VtnActivityKind.Polled, ven.VenId, "oadrPoll");
-        if (!_pending.MayHavePending(ven.VenId))
+        if (!_vens.MayHavePending(ven.VenId))
         {
             return new VtnReply(null, _emptyPoll.For(ven.VenId));
         }
-        var seen = _pending.Version(ven.VenId);
+        var seen = _vens.Version(ven.VenId);
         var next = await _store.TakeNextForPollAsync(ven.VenId, Now, cancellationToken);
         if (next is null)
         {
-            _pending.MarkClean(ven.VenId, seen);
+            _vens.MarkClean(ven.VenId, seen);
             return new VtnReply(null, _emptyPoll.For(ven.VenId));
         }
         var bytes = await MaterialiseAsync(ven, next, cancellationToken);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FlexCoop.OpenAdr.Codec;
 using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Schema;
@@ -24,10 +23,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     private readonly ILogger _logger;
     private readonly OadrSchemaValidator? _validator;
     private readonly OadrXmlLimits _limits;
-    private readonly ConcurrentDictionary<string, VenRecord> _vens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, VenRecord> _vensByFingerprint = new(StringComparer.Ordinal);
-    private readonly PendingHints _pending = new();
-    private readonly PollMemo _pollMemo = new();
+    private readonly VenDirectory _vens = new();
     private readonly EmptyPollResponse _emptyPoll = new(Wire);
     private readonly VtnPayloadSecurity? _security;
     private PushDispatcher? _push;
@@ -78,20 +74,13 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     internal void AttachPush(PushDispatcher push) => _push = push;
 
     /// <summary>The VENs known, from memory.</summary>
-    public IReadOnlyList<VenRecord> Vens => _vens.Values.OrderBy(v => v.VenId, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<VenRecord> Vens => _vens.All.OrderBy(v => v.VenId, StringComparer.Ordinal).ToList();
 
     /// <summary>A VEN by venID, from memory.</summary>
-    public VenRecord? FindVen(string venId) => _vens.GetValueOrDefault(venId);
+    public VenRecord? FindVen(string venId) => _vens.Find(venId);
 
-    private void Remember(VenRecord ven)
-    {
-        if (_vens.TryGetValue(ven.VenId, out var old) && old.Fingerprint.Length > 0 && old.Fingerprint != ven.Fingerprint)
-        {
-            _vensByFingerprint.TryRemove(old.Fingerprint, out _);
-        }
-        _vens[ven.VenId] = ven;
-        if (ven.Fingerprint.Length > 0) _vensByFingerprint[ven.Fingerprint] = ven;
-    }
+    // The record as the directory keeps it (strings it need not hold twice shared).
+    private VenRecord Remember(VenRecord ven) => _vens.Remember(ven);
 
     private void Raise(VtnActivityKind kind, string? venId, string detail) =>
         Activity?.Invoke(this, new VtnActivityEventArgs(new VtnActivity(kind, venId, detail)));
@@ -171,7 +160,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
         var claimed = VenIdOf(message);
         VenRecord? ven = pushedTo ?? (identity.Fingerprint is { } fp
             ? await FindByFingerprintAsync(fp, cancellationToken)
-            : claimed is null ? null : _vens.GetValueOrDefault(claimed));
+            : claimed is null ? null : _vens.Find(claimed));
         if (ven is null)
         {
             return Refuse(ResponseCode.NotRegisteredOrAuthorized, identity.Fingerprint is null ? "unknown venID" : "no VEN registered with this certificate", RequestIdOf(message), claimed, message.ElementName);
@@ -216,15 +205,14 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     /// </summary>
     private VenRecord? RecognisePoll(ReadOnlySpan<byte> body, ClientIdentity identity)
     {
-        if (identity.Fingerprint is not { } sender || _pollMemo.Recognise(sender, body) is not { } venId) return null;
-        var ven = _vensByFingerprint.GetValueOrDefault(sender);
-        return ven is not null && ven.IsRegistered && string.Equals(ven.VenId, venId, StringComparison.Ordinal) ? ven : null;
+        return identity.Fingerprint is { } sender ? _vens.RecognisePoll(sender, body) : null;
     }
 
     private Task<VtnReply> FirstPollAsync(VenRecord ven, ReadOnlySpan<byte> body, ClientIdentity identity, CancellationToken cancellationToken)
     {
-        // Only an authenticated sender's unsigned poll is remembered (see PollMemo).
-        if (_security is null && identity.Fingerprint is { } sender) _pollMemo.Remember(sender, body, ven.VenId);
+        // Only an authenticated sender's unsigned poll is remembered: a signed poll is never the same
+        // twice, and each one's signature and nonce must be checked (see VenDirectory, PollShape).
+        if (_security is null && identity.Fingerprint is { } sender) _vens.RememberPoll(sender, body, ven.VenId);
         return PollAsync(ven, cancellationToken);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using FlexCoop.OpenAdr.Codec;
 using FlexCoop.OpenAdr.Model;
 using FlexCoop.OpenAdr.Vtn.Internal;
+using FlexCoop.OpenAdr.Vtn.Storage;
 
 namespace FlexCoop.OpenAdr.Engine.Tests.EndToEnd;
 
@@ -107,16 +108,52 @@ public sealed class PollHotPathTests
     }
 
     [Fact]
-    public void Poll_memo_recognises_only_the_same_bytes_from_the_same_sender()
+    public void Poll_memo_recognises_only_the_same_bytes_from_the_same_certificate()
     {
-        var memo = new PollMemo();
-        var poll = Encoding.UTF8.GetBytes(PollXml("ven-a"));
-        memo.Remember("AA:BB", poll, "ven-a");
+        var vens = new VenDirectory();
+        vens.Remember(Record("AA:BB", "AA:BB"));
+        vens.Remember(Record("ven-b", "CC:DD"));
+        var poll = Encoding.UTF8.GetBytes(PollXml("AA:BB"));
+        vens.RememberPoll("AA:BB", poll, "AA:BB");
 
-        Assert.Equal("ven-a", memo.Recognise("AA:BB", poll));
-        Assert.Null(memo.Recognise("CC:DD", poll));
-        Assert.Null(memo.Recognise("AA:BB", Encoding.UTF8.GetBytes(PollXml("ven-b"))));
-        memo.Forget("AA:BB");
-        Assert.Null(memo.Recognise("AA:BB", poll));
+        Assert.Equal("AA:BB", vens.RecognisePoll("AA:BB", poll)?.VenId);
+        Assert.Null(vens.RecognisePoll("CC:DD", poll));
+        Assert.Null(vens.RecognisePoll("AA:BB", Encoding.UTF8.GetBytes(PollXml("ven-b"))));
+        vens.ForgetPoll("AA:BB");
+        Assert.Null(vens.RecognisePoll("AA:BB", poll));
     }
+
+    [Fact]
+    public void Poll_memo_is_not_kept_for_a_venid_that_is_not_the_certificates_ven()
+    {
+        var vens = new VenDirectory();
+        vens.Remember(Record("ven-a", "AA:BB"));
+        var poll = Encoding.UTF8.GetBytes(PollXml("ven-x"));
+
+        vens.RememberPoll("AA:BB", poll, "ven-x");
+
+        Assert.Null(vens.RecognisePoll("AA:BB", poll));
+    }
+
+    [Fact]
+    public void Poll_memo_ends_with_the_registration_and_with_a_new_certificate()
+    {
+        var vens = new VenDirectory();
+        vens.Remember(Record("ven-a", "AA:BB"));
+        var poll = Encoding.UTF8.GetBytes(PollXml("ven-a"));
+        vens.RememberPoll("AA:BB", poll, "ven-a");
+
+        vens.Remember(Record("ven-a", "AA:BB") with { RegistrationId = null });
+        Assert.Null(vens.RecognisePoll("AA:BB", poll));
+        vens.Remember(Record("ven-a", "EE:FF"));
+        Assert.Null(vens.RecognisePoll("AA:BB", poll));
+        Assert.Null(vens.RecognisePoll("EE:FF", poll));
+    }
+
+    internal static VenRecord Record(string venId, string fingerprint) => new()
+    {
+        VenId = venId,
+        Fingerprint = fingerprint,
+        RegistrationId = "reg-" + venId,
+    };
 }
