@@ -178,7 +178,9 @@ internal sealed class XmppConnection : IAsyncDisposable
             await _stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
             await _stream.FlushAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
+#pragma warning disable CA1031 // whatever ends a write must complete the batch's callers, or they would wait forever
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             failure = new XmppConnectionException("the connection was lost while writing", e);
         }
