@@ -10,13 +10,11 @@ using FlexCoop.OpenAdr.Model;
 using FlexCoop.Xmpp;
 
 /// <summary>
-/// The Prosody server started by scripts/ci/prosody.sh, from the env file it writes
-/// (FLEXCOOP_TEST_XMPP_ENV, default /tmp/flexcoop-prosody.env).
+/// A Prosody server described by an env file: the private load instance's (<see cref="LoadProsody"/>)
+/// or the one scripts/ci/prosody.sh writes (named with --xmpp-env).
 /// </summary>
 internal sealed record ProsodyEnv(Dictionary<string, string> Values)
 {
-    public static string DefaultPath => Environment.GetEnvironmentVariable("FLEXCOOP_TEST_XMPP_ENV") is { Length: > 0 } e ? e : "/tmp/flexcoop-prosody.env";
-
     public static ProsodyEnv Load(string path)
     {
         if (!File.Exists(path)) throw new InvalidOperationException($"no Prosody: {path} not found; run scripts/ci/prosody.sh start first");
