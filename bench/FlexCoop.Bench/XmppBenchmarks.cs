@@ -11,7 +11,8 @@ namespace FlexCoop.Bench;
 /// env file from FLEXCOOP_TEST_XMPP_ENV or /tmp/flexcoop-prosody.env). The baseline is a
 /// ping answered by Prosody itself (XEP-0199, one hop): the floor for any IQ. The others go
 /// client → Prosody → second client (handler) → Prosody → client, one at a time and 16 in
-/// flight. Without Prosody, setup fails with a message saying so. Also the codec alone.
+/// flight, and a 3 KB document 64 in flight as a tree or as bytes serialised once (the VTN's push).
+/// Without Prosody, setup fails with a message saying so. Also the codec alone.
 /// Run: dotnet run -c Release --project bench/FlexCoop.Bench -- --filter '*Xmpp*' --job short
 /// </summary>
 [MemoryDiagnoser]
@@ -21,6 +22,8 @@ public class XmppBenchmarks
     private XmppClient? _alice;
     private XmppClient? _bob;
     private byte[] _stanzaBytes = [];
+    private XElement _document = new(Bench + "doc");
+    private byte[] _documentBytes = [];
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -47,6 +50,11 @@ public class XmppBenchmarks
         await _alice.ConnectAsync();
         await _bob.ConnectAsync();
         _bob.SetIqHandler(Bench + "echo", (iq, _) => ValueTask.FromResult<XElement?>(new XElement(Bench + "echo", iq.FirstPayload!.Value)));
+        // About the size and shape of an oadrDistributeEvent (3 KB, 60 elements): what a VTN pushes to every VEN.
+        _document = new XElement(Bench + "doc", Enumerable.Range(0, 20).Select(i =>
+            new XElement(Bench + "interval", new XAttribute("uid", i), new XElement(Bench + "duration", "PT15M"), new XElement(Bench + "value", i * 1.5))));
+        _documentBytes = Encoding.UTF8.GetBytes(_document.ToString(SaveOptions.DisableFormatting));
+        _bob.SetIqHandler(Bench + "doc", (_, _) => ValueTask.FromResult<XElement?>(new XElement(Bench + "ok")));
     }
 
     [GlobalCleanup]
@@ -67,6 +75,16 @@ public class XmppBenchmarks
     public Task IqToPeer16InFlight() =>
         Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
             _alice!.SendIqAsync(new Iq(IqType.Get) { To = _bob!.Jid, Payload = [new XElement(Bench + "echo", "hello")] })));
+
+    [Benchmark(OperationsPerInvoke = 64, Description = "3 KB document IQ to a peer, 64 in flight, as an XElement")]
+    public Task DocumentTree64InFlight() =>
+        Task.WhenAll(Enumerable.Range(0, 64).Select(_ =>
+            _alice!.SendIqAsync(new Iq(IqType.Set) { To = _bob!.Jid, Payload = [_document] })));
+
+    [Benchmark(OperationsPerInvoke = 64, Description = "3 KB document IQ to a peer, 64 in flight, serialised once")]
+    public Task DocumentBytes64InFlight() =>
+        Task.WhenAll(Enumerable.Range(0, 64).Select(_ =>
+            _alice!.SendIqAsync(_bob!.Jid, IqType.Set, _documentBytes)));
 
     [Benchmark(Description = "codec: read one IQ stanza")]
     public Stanza ReadStanza()

@@ -50,11 +50,12 @@ internal static class Distributed
         var seconds = Arg(args, "--seconds", 30);
         var peakSeconds = Arg(args, "--peak-seconds", 10);
         var xmpp = Str(args, "--transport") == "xmpp";
-        var xmppEnv = Str(args, "--xmpp-env") ?? ProsodyEnv.DefaultPath;
+        // XMPP: a private Prosody tuned for load (LoadProsody) unless --xmpp-env names a running one.
+        var xmppEnv = Str(args, "--xmpp-env");
         var push = args.Contains("--push") || xmpp;
         var pushWait = Arg(args, "--push-wait", 60);
         Console.WriteLine(xmpp
-            ? $"load driver (multi-process, XMPP): {vens} VEN sessions through the Prosody of {xmppEnv} (SASL EXTERNAL, registered as push VENs) in {drivers} driver processes, VTN alone in its process with one session; {Environment.ProcessorCount} cores"
+            ? $"load driver (multi-process, XMPP): {vens} VEN sessions through the Prosody of {xmppEnv ?? "a private load instance"} (SASL EXTERNAL, registered as push VENs) in {drivers} driver processes, VTN alone in its process with one session; {Environment.ProcessorCount} cores"
             : push
             ? $"load driver (multi-process, push): {vens} push VENs in {drivers} driver processes (one listener each, keyed by path), VTN alone in its process; {Environment.ProcessorCount} cores"
             : $"load driver (multi-process): {vens} VENs in {drivers} driver processes, VTN alone in its process; poll period {period} s, paced run {seconds} s, peak run {peakSeconds} s, {Environment.ProcessorCount} cores");
@@ -62,10 +63,17 @@ internal static class Distributed
         var dir = Str(args, "--work-dir") is { } work ? Directory.CreateDirectory(Path.Combine(work, "flexcoop-load-" + Guid.NewGuid().ToString("N")[..8])).FullName
             : Directory.CreateTempSubdirectory("flexcoop-load-").FullName;
         var children = new List<Child>();
+        LoadProsody? prosody = null;
         try
         {
+            if (xmpp && xmppEnv is null)
+            {
+                prosody = await LoadProsody.StartAsync(dir);
+                xmppEnv = prosody.EnvFile;
+                Console.WriteLine($"private Prosody (pid {prosody.ProcessId}) with the load configuration: {xmppEnv}");
+            }
             var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture),
-                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv } : [])]);
+                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv! } : [])]);
             children.Add(server);
             var ready = (await server.ExpectAsync("READY")).Split(' ');
             var (vtnUrl, baselineUrl, vtnJid) = (ready[1], ready[2], ready[3]);
@@ -78,13 +86,14 @@ internal static class Distributed
                 var driver = Child.Start($"driver-{d}", ["--role", "driver", "--dir", dir, "--index", d.ToString(CultureInfo.InvariantCulture),
                     "--from", (d * share).ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
                     "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture), .. (push ? new[] { "--push" } : []),
-                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv, "--vtn-jid", vtnJid } : [])]);
+                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv!, "--vtn-jid", vtnJid } : [])]);
                 children.Add(driver);
                 driverList.Add(driver);
             }
             await Task.WhenAll(driverList.Select(c => c.ExpectAsync("ISSUED")));
 
             var empty = await StatAsync(server);
+            prosody?.Report(null, TimeSpan.Zero);
             var sw = Stopwatch.StartNew();
             // The first VENs (--warm-vens, default 1 % and at least 20) pay for what is paid once:
             // code paths, prepared statements, templates, pools. The heap with them registered and
@@ -102,6 +111,7 @@ internal static class Distributed
             }
             await Task.WhenAll(driverList.Select(c => c.CommandAsync("REGISTER", "REGISTERED")));
             Console.WriteLine($"registered {vens} VENs in {sw.Elapsed.TotalSeconds:F1} s");
+            prosody?.Report("registration", sw.Elapsed);
             var registered = await StatAsync(server);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server process CPU during registration: {(registered.CpuSeconds - empty.CpuSeconds) / sw.Elapsed.TotalSeconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -109,7 +119,10 @@ internal static class Distributed
 
             if (push)
             {
+                var pushWatch = Stopwatch.StartNew();
+                prosody?.Report(null, TimeSpan.Zero);
                 await PushPhaseAsync(server, driverList, dir, vens, empty, floor, warm, pushWait, xmpp ? "target over XMPP: p99 under 5,000 ms" : "target: all within 10,000 ms", measureClosed: !xmpp);
+                prosody?.Report("the push phase (post-registration queue, event, answers)", pushWatch.Elapsed);
                 if (xmpp)
                 {
                     var rates = (await driverList[0].CommandAsync("IQRATE 5", "IQRATE")).Split(' ');
@@ -145,6 +158,7 @@ internal static class Distributed
         finally
         {
             foreach (var c in children) c.Dispose();
+            if (prosody is not null) await prosody.DisposeAsync();
             Directory.Delete(dir, recursive: true);
         }
     }

@@ -10,13 +10,11 @@ using FlexCoop.OpenAdr.Model;
 using FlexCoop.Xmpp;
 
 /// <summary>
-/// The Prosody server started by scripts/ci/prosody.sh, from the env file it writes
-/// (FLEXCOOP_TEST_XMPP_ENV, default /tmp/flexcoop-prosody.env).
+/// A Prosody server described by an env file: the private load instance's (<see cref="LoadProsody"/>)
+/// or the one scripts/ci/prosody.sh writes (named with --xmpp-env).
 /// </summary>
 internal sealed record ProsodyEnv(Dictionary<string, string> Values)
 {
-    public static string DefaultPath => Environment.GetEnvironmentVariable("FLEXCOOP_TEST_XMPP_ENV") is { Length: > 0 } e ? e : "/tmp/flexcoop-prosody.env";
-
     public static ProsodyEnv Load(string path)
     {
         if (!File.Exists(path)) throw new InvalidOperationException($"no Prosody: {path} not found; run scripts/ci/prosody.sh start first");
@@ -29,16 +27,37 @@ internal sealed record ProsodyEnv(Dictionary<string, string> Values)
 
     public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(Values["FLEXCOOP_TEST_XMPP_CA"]);
 
-    /// <summary>The VTN's session: the second test account (password login on the main domain).</summary>
-    public XmppClientOptions VtnOptions(string resource) => new()
+    /// <summary>
+    /// The VTN's session: on a private load Prosody (<see cref="LoadProsody"/>) a certificate for
+    /// <c>load-vtn@external.localhost</c> (SASL EXTERNAL, no account); on the test Prosody the second
+    /// test account (password login on the main domain).
+    /// </summary>
+    public XmppClientOptions VtnOptions(string resource)
     {
-        Jid = Jid.Create(Values["FLEXCOOP_TEST_XMPP_USER2"], Values["FLEXCOOP_TEST_XMPP_DOMAIN"], resource),
-        Password = Values["FLEXCOOP_TEST_XMPP_PASSWORD2"],
-        Host = Host,
-        Port = Port,
-        TrustedCertificates = [Ca],
-        IqTimeout = TimeSpan.FromSeconds(60),
-    };
+        if (Values.TryGetValue("FLEXCOOP_LOAD_VTN_EXTERNAL", out var local))
+        {
+            var (ca, domain) = ExternalIssuer();
+            var bare = $"{local}@{domain}";
+            return new XmppClientOptions
+            {
+                Jid = Jid.Parse($"{bare}/{resource}"),
+                Host = Host,
+                Port = Port,
+                TrustedCertificates = [Ca],
+                ClientCertificate = IssueXmppCertificate(ca, bare),
+                IqTimeout = TimeSpan.FromSeconds(60),
+            };
+        }
+        return new()
+        {
+            Jid = Jid.Create(Values["FLEXCOOP_TEST_XMPP_USER2"], Values["FLEXCOOP_TEST_XMPP_DOMAIN"], resource),
+            Password = Values["FLEXCOOP_TEST_XMPP_PASSWORD2"],
+            Host = Host,
+            Port = Port,
+            TrustedCertificates = [Ca],
+            IqTimeout = TimeSpan.FromSeconds(60),
+        };
+    }
 
     /// <summary>
     /// VEN accounts need no registration: on the SASL EXTERNAL host Prosody takes the account from the
@@ -52,10 +71,15 @@ internal sealed record ProsodyEnv(Dictionary<string, string> Values)
         return (X509Certificate2.CreateFromPemFile(crt, key), Values["FLEXCOOP_TEST_XMPP_EXTERNAL_DOMAIN"]);
     }
 
-    /// <summary>A client certificate whose xmppAddr (RFC 6120 §13.7.1.4) is <paramref name="bareJid"/>, signed by the test CA.</summary>
+    // Key pairs are reused across certificates (a few per process): generating one per VEN costs more than
+    // issuing the certificate, and what is measured is the sessions, not key generation.
+    private static readonly ECDsa[] KeyPool = [.. Enumerable.Range(0, 16).Select(_ => ECDsa.Create(ECCurve.NamedCurves.nistP256))];
+    private static int _nextKey = -1;
+
+    /// <summary>A client certificate whose xmppAddr (RFC 6120 §13.7.1.4) is <paramref name="bareJid"/>, signed by the CA (RSA or ECDSA key).</summary>
     public static X509Certificate2 IssueXmppCertificate(X509Certificate2 ca, string bareJid)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = KeyPool[(uint)Interlocked.Increment(ref _nextKey) % (uint)KeyPool.Length];
         var request = new CertificateRequest($"CN={bareJid}", key, HashAlgorithmName.SHA256);
         var san = new AsnWriter(AsnEncodingRules.DER);
         using (san.PushSequence())
@@ -73,9 +97,10 @@ internal sealed record ProsodyEnv(Dictionary<string, string> Values)
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         // Prosody checks the chain for the TLS server purpose as well: both usages, as prosody.sh issues them.
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2"), new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var caKey = ca.GetRSAPrivateKey() ?? throw new InvalidOperationException("the test CA's key is not RSA");
-        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1),
-            DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7), RandomNumberGenerator.GetBytes(12));
+        using var ecCaKey = ca.GetECDsaPrivateKey();
+        using var rsaCaKey = ecCaKey is null ? ca.GetRSAPrivateKey() ?? throw new InvalidOperationException("the CA's key is neither ECDSA nor RSA") : null;
+        var generator = ecCaKey is not null ? X509SignatureGenerator.CreateForECDsa(ecCaKey) : X509SignatureGenerator.CreateForRSA(rsaCaKey!, RSASignaturePadding.Pkcs1);
+        using var issued = request.Create(ca.SubjectName, generator, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7), RandomNumberGenerator.GetBytes(12));
         return issued.CopyWithPrivateKey(key);
     }
 }
@@ -87,6 +112,9 @@ internal sealed class XmppVens(XmppClient[] sessions, Jid vtn, PushRecorder reco
     private static readonly XName Payload = XName.Get("oadrPayload", "http://openadr.org/oadr-2.0b/2012/07");
 
     public PushRecorder Recorder { get; } = recorder;
+
+    /// <summary>Sessions set up at once per driver process (TCP, STARTTLS, SASL EXTERNAL, bind, stream management, registration).</summary>
+    public static int ConnectConcurrency { get; set; } = 32;
 
     public static XmppVens Create(ProsodyEnv env, Jid vtn, int from, int count)
     {
@@ -124,7 +152,7 @@ internal sealed class XmppVens(XmppClient[] sessions, Jid vtn, PushRecorder reco
 
     /// <summary>Connects every session (a few at a time, as a fleet coming online) and registers it with the VTN as a push VEN.</summary>
     public Task ConnectAndRegisterAsync(CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(Enumerable.Range(0, sessions.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, sessions.Length), new ParallelOptions { MaxDegreeOfParallelism = ConnectConcurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var session = sessions[i];
             await session.ConnectAsync(ct);

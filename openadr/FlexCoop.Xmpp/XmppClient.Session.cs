@@ -53,7 +53,7 @@ public sealed partial class XmppClient
             await _sendLock.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                var toResend = new List<XElement>();
+                var toResend = new List<byte[]>();
                 var resumed = false;
                 if (resume && _smResumeId is not null && offersSm)
                 {
@@ -103,7 +103,7 @@ public sealed partial class XmppClient
                 _connection = connection;
                 if (!resumed && _options.SendInitialPresence)
                 {
-                    await SendStanzaLockedAsync(connection, new Presence().ToXElement(), ct).ConfigureAwait(false);
+                    await SendStanzaLockedAsync(connection, XmppStreamWriter.ToUtf8(new Presence().ToXElement()), ct).ConfigureAwait(false);
                 }
                 foreach (var element in toResend)
                 {
@@ -131,7 +131,7 @@ public sealed partial class XmppClient
     }
 
     /// <summary>Moves the unacknowledged stanzas into <paramref name="toResend"/>, first dropping those the server's <c>h</c> covers.</summary>
-    private void TakeUnacked(XElement? answer, List<XElement> toResend)
+    private void TakeUnacked(XElement? answer, List<byte[]> toResend)
     {
         if (uint.TryParse((string?)answer?.Attribute("h"), NumberStyles.None, CultureInfo.InvariantCulture, out var h))
         {
@@ -143,7 +143,7 @@ public sealed partial class XmppClient
         }
         lock (_unacked)
         {
-            toResend.AddRange(_unacked.Select(u => u.Element));
+            toResend.AddRange(_unacked.Select(u => u.Bytes));
             _unacked.Clear();
         }
     }

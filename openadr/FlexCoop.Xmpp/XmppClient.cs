@@ -54,7 +54,8 @@ public sealed partial class XmppClient : IAsyncDisposable
     private Exception? _terminalError;
 
     // Stream management (XEP-0198), guarded by _sendLock for the outbound side.
-    private readonly Queue<(uint Sequence, XElement Element)> _unacked = new();
+    private readonly Queue<(uint Sequence, byte[] Bytes)> _unacked = new();
+    private static readonly byte[] RequestAck = XmppStreamWriter.ToUtf8(new XElement(XmppNames.StreamManagement + "r"));
     private string? _smResumeId;
     private bool _smEnabled;
     private uint _smOutbound;
@@ -153,7 +154,7 @@ public sealed partial class XmppClient : IAsyncDisposable
     /// throws <see cref="XmppStanzaException"/>; no response within the timeout throws
     /// <see cref="XmppTimeoutException"/>.
     /// </summary>
-    public async Task<Iq> SendIqAsync(Iq request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<Iq> SendIqAsync(Iq request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Type is not (IqType.Get or IqType.Set))
@@ -161,14 +162,40 @@ public sealed partial class XmppClient : IAsyncDisposable
             throw new ArgumentException("only get and set IQs expect a response; send results with SendAsync", nameof(request));
         }
         var id = request.Id ?? NextId();
+        return ExchangeIqAsync(id, () => XmppStreamWriter.ToUtf8((request with { Id = id }).ToXElement()), timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends an IQ <c>get</c> or <c>set</c> whose one payload is an element already serialised as UTF-8
+    /// (an XML declaration or byte order mark in front is dropped) and returns the <c>result</c>, as
+    /// <see cref="SendIqAsync(Iq, TimeSpan?, CancellationToken)"/> does. The bytes go on the wire as they
+    /// are, without building a tree and serialising it again: one payload serialised once can be sent to
+    /// thousands of recipients. They are checked first to be exactly one well-formed element with no DTD,
+    /// entity, comment or processing instruction (RFC 6120 §11.1), at most <see cref="XmppClientOptions.MaxStanzaBytes"/>
+    /// and <see cref="XmppClientOptions.MaxDepth"/> deep; otherwise <see cref="ArgumentException"/>.
+    /// An element without a namespace of its own is in <c>jabber:client</c>, as if written inside the stanza.
+    /// </summary>
+    public Task<Iq> SendIqAsync(Jid? to, IqType type, ReadOnlyMemory<byte> payload, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (type is not (IqType.Get or IqType.Set))
+        {
+            throw new ArgumentException("only get and set IQs expect a response; send results with SendAsync", nameof(type));
+        }
+        var element = RawPayload.Checked(payload, _options.MaxStanzaBytes, _options.MaxDepth);
+        var id = NextId();
+        return ExchangeIqAsync(id, () => RawPayload.Iq(to, type == IqType.Get ? "get" : "set", id, element.Span), timeout, cancellationToken);
+    }
+
+    private async Task<Iq> ExchangeIqAsync(string id, Func<byte[]> serialize, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         var tcs = new TaskCompletionSource<Iq>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_pendingIqs.TryAdd(id, tcs))
         {
-            throw new ArgumentException($"an IQ with id '{id}' is already pending", nameof(request));
+            throw new ArgumentException($"an IQ with id '{id}' is already pending");
         }
         try
         {
-            await SendAsync(request with { Id = id }, cancellationToken).ConfigureAwait(false);
+            await SendBytesAsync(serialize(), cancellationToken).ConfigureAwait(false);
             Iq response;
             try
             {
@@ -201,9 +228,15 @@ public sealed partial class XmppClient : IAsyncDisposable
     /// stream management a stanza written to a connection that then fails is sent again after
     /// the reconnect, so the call succeeds; without it the failure is thrown.
     /// </summary>
-    public async Task SendAsync(Stanza stanza, CancellationToken cancellationToken = default)
+    public Task SendAsync(Stanza stanza, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stanza);
+        // Serialised once, outside the lock: these bytes are written and, with stream management, kept for a resend.
+        return SendBytesAsync(XmppStreamWriter.ToUtf8((stanza.Id is null && stanza is not Presence ? stanza with { Id = NextId() } : stanza).ToXElement()), cancellationToken);
+    }
+
+    private async Task SendBytesAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (_terminalError is not null)
         {
@@ -213,24 +246,32 @@ public sealed partial class XmppClient : IAsyncDisposable
         {
             throw new InvalidOperationException("call ConnectAsync first");
         }
-        var element = (stanza.Id is null && stanza is not Presence ? stanza with { Id = NextId() } : stanza).ToXElement();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         while (true)
         {
             await _connectedGate.Task.WaitAsync(linked.Token).ConfigureAwait(false);
             await _sendLock.WaitAsync(linked.Token).ConfigureAwait(false);
+            XmppConnection? connection;
+            XmppConnection.QueuedWrite queued = default;
             try
             {
                 // The connection may have been lost between the gate and the lock: wait for the next session.
-                if (_connection is { } connection)
+                connection = _connection;
+                if (connection is not null)
                 {
-                    await SendStanzaLockedAsync(connection, element, linked.Token).ConfigureAwait(false);
-                    return;
+                    // Only the sequence number and the queueing are under the lock: the write itself is
+                    // shared with every sender that queues meanwhile (no per-stanza write or flush).
+                    queued = QueueStanzaLocked(connection, bytes);
                 }
             }
             finally
             {
                 _sendLock.Release();
+            }
+            if (connection is not null)
+            {
+                await CompleteStanzaAsync(connection, queued, linked.Token).ConfigureAwait(false);
+                return;
             }
         }
     }
@@ -371,32 +412,44 @@ public sealed partial class XmppClient : IAsyncDisposable
 
     private string NextId() => _idPrefix + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
 
-    private async Task SendStanzaLockedAsync(XmppConnection connection, XElement element, CancellationToken cancellationToken)
+    /// <summary>Numbers the stanza (stream management), keeps it until acknowledged and queues it, with an ack request every few stanzas. Under <see cref="_sendLock"/>.</summary>
+    private XmppConnection.QueuedWrite QueueStanzaLocked(XmppConnection connection, byte[] bytes)
     {
         if (_smEnabled)
         {
             lock (_unacked)
             {
                 _smOutbound++;
-                _unacked.Enqueue((_smOutbound, element));
+                _unacked.Enqueue((_smOutbound, bytes));
             }
         }
+        var queued = connection.Enqueue(bytes);
+        // Ask for an acknowledgement only every few stanzas: an <r/> after each one makes the
+        // server answer <a/> first, and Nagle then holds the real answer until our delayed ACK.
+        if (_smEnabled && !_smAckRequested && UnacknowledgedCount >= _options.AckRequestThreshold)
+        {
+            _smAckRequested = true;
+            // Queued behind the stanza, in the same batch: the stanza's completion covers it.
+            _ = connection.Enqueue(RequestAck);
+        }
+        return queued;
+    }
+
+    private async Task CompleteStanzaAsync(XmppConnection connection, XmppConnection.QueuedWrite queued, CancellationToken cancellationToken)
+    {
         try
         {
-            await connection.SendAsync(element, cancellationToken).ConfigureAwait(false);
-            // Ask for an acknowledgement only every few stanzas: an <r/> after each one makes the
-            // server answer <a/> first, and Nagle then holds the real answer until our delayed ACK.
-            if (_smEnabled && !_smAckRequested && UnacknowledgedCount >= _options.AckRequestThreshold)
-            {
-                _smAckRequested = true;
-                await connection.SendAsync(new XElement(XmppNames.StreamManagement + "r"), cancellationToken).ConfigureAwait(false);
-            }
+            var written = connection.CompleteAsync(queued);
+            await (cancellationToken.CanBeCanceled && !written.IsCompleted ? written.WaitAsync(cancellationToken) : written).ConfigureAwait(false);
         }
         catch (XmppConnectionException) when (_smEnabled && _smResumeId is not null && _options.Reconnect)
         {
             // Kept in the unacknowledged queue: sent again when the session is resumed or re-established.
         }
     }
+
+    private Task SendStanzaLockedAsync(XmppConnection connection, byte[] bytes, CancellationToken cancellationToken) =>
+        CompleteStanzaAsync(connection, QueueStanzaLocked(connection, bytes), cancellationToken);
 
     private void OnAck(uint handled)
     {

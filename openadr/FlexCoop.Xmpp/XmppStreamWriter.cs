@@ -35,6 +35,13 @@ public static class XmppStreamWriter
         Encoding.UTF8.GetBytes(element.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces), output);
     }
 
+    /// <summary>One top-level element as UTF-8 bytes, without formatting (what <see cref="WriteElement"/> writes).</summary>
+    public static byte[] ToUtf8(XElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        return Encoding.UTF8.GetBytes(element.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces));
+    }
+
     /// <summary>The closing <c>&lt;/stream:stream&gt;</c>.</summary>
     public static void WriteClose(IBufferWriter<byte> output)
     {

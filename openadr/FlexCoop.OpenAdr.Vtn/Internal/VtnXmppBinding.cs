@@ -77,7 +77,17 @@ internal sealed class VtnXmppBinding : IAsyncDisposable
         {
             throw new XmppStanzaException(new StanzaError(StanzaErrorType.Cancel, "jid-malformed", $"'{transportAddress}' is not a JID"));
         }
-        var result = await _client.SendIqAsync(new Iq(IqType.Set) { To = to, Payload = [OadrXmppPayload.ToXElement(body, long.MaxValue)] }, timeout, cancellationToken);
+        // The document goes into the stanza as serialised (once per distinct event, see DistributeBytesAsync):
+        // no tree is built and written again per VEN.
+        Iq result;
+        try
+        {
+            result = await _client.SendIqAsync(to, IqType.Set, body, timeout, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new XmppStanzaException(new StanzaError(StanzaErrorType.Modify, "bad-request", $"the payload cannot be sent: {ex.Message}"));
+        }
         return result.Payload.FirstOrDefault(p => p.Name == OadrXmppPayload.Name) is { } answer ? _vtn.RestoreSignedForm(OadrXmppPayload.ToBytes(answer)) : [];
     }
 
