@@ -27,7 +27,8 @@ if (a.Has("--help"))
     Console.WriteLine("""
         FlexCoop.ReferenceSystem.LoadDriver: N simulated homes against flexcoop serve node(s).
           --homes N               homes to simulate (default 1000)
-          --poll-period ISO       poll period of the nodes (default PT60S; passed to the nodes started with --serve). Serve asks
+          --poll-period ISO       poll period of the nodes (default PT60S; passed to the nodes started with --serve; with
+                                  --middleware give the period the nodes were started with). Serve asks
                                   the homes for TELEMETRY_USAGE and TELEMETRY_STATUS at the same period, and the freshness
                                   target is two of them. OpenADR VENs commonly poll every 1 to 5 minutes; one minute keeps
                                   the registry's status at most two minutes old with 3 requests per home per minute
