@@ -27,10 +27,14 @@ if (a.Has("--help"))
     Console.WriteLine("""
         FlexCoop.ReferenceSystem.LoadDriver: N simulated homes against flexcoop serve node(s).
           --homes N               homes to simulate (default 1000)
-          --seconds S             measured steady-state time after the warm-up (default 60)
+          --poll-period ISO       poll period of the nodes (default PT60S; passed to the nodes started with --serve; with
+                                  --middleware give the period the nodes were started with). Serve asks
+                                  the homes for TELEMETRY_USAGE and TELEMETRY_STATUS at the same period, and the freshness
+                                  target is two of them. OpenADR VENs commonly poll every 1 to 5 minutes; one minute keeps
+                                  the registry's status at most two minutes old with 3 requests per home per minute
+          --seconds S             measured steady-state time after the warm-up (default: three poll periods, at least 60)
           --warmup S              seconds between the last home registered and the measurement (default: three poll periods)
-          --poll-period ISO       poll period of the nodes (default PT10S; passed to the nodes started with --serve)
-          --concurrency K         homes enrolling and registering at once (default 32)
+          --concurrency K         homes enrolling and registering at once (default 32; 64 for 10,000 homes)
           --seed S                seed of the generated homes (default 1)
           --out FILE              also write the figures as JSON
         Nodes already running:
@@ -42,24 +46,29 @@ if (a.Has("--help"))
           --postgres CONN         PostgreSQL connection string for the nodes (a fresh schema prefix each run)
           --mqtt URL              MQTT broker for the nodes' bus
           --sqlite-synchronous M  passed to serve: full (its default) or normal (needed for thousands of homes on SQLite)
+          --serve-env NAME=VALUE  an environment variable for the nodes started (repeatable), e.g. DOTNET_TieredPGO=0
         Targets (exit code 1 when one is missed): every DER current within two poll periods in every sample
         (fraction 1.0, worst lag <= 2 poll periods), p99 poll latency <= --p99-target-ms (default 1000).
         """);
     return 0;
 }
 var homes = a.Int("--homes", 1000);
-var seconds = a.Int("--seconds", 60);
-var pollPeriod = System.Xml.XmlConvert.ToTimeSpan(a.Str("--poll-period") ?? "PT10S");
+var pollPeriod = System.Xml.XmlConvert.ToTimeSpan(a.Str("--poll-period") ?? "PT60S");
+var seconds = a.Int("--seconds", Math.Max(60, (int)Math.Ceiling(pollPeriod.TotalSeconds * 3)));
 var warmup = TimeSpan.FromSeconds(a.Int("--warmup", (int)Math.Ceiling(pollPeriod.TotalSeconds * 3)));
 var concurrency = a.Int("--concurrency", 32);
 var seed = a.Int("--seed", 1);
 var p99Target = a.Int("--p99-target-ms", 1000);
 var output = a.Str("--out");
 
+// Every home holds a connection to its node: thousands of descriptors in this process and in the nodes.
+OpenFileLimit.RaiseToHardLimit();
 await using var nodes = new NodeSet();
 if (a.Str("--serve") is { } dll)
 {
-    await nodes.SpawnAsync(dll, a.Int("--nodes", 1), pollPeriod, a.Str("--postgres"), a.Str("--mqtt"), a.Str("--sqlite-synchronous"));
+    var environment = a.All("--serve-env").Select(e => e.Split('=', 2) is [var name, var value] && name.Length > 0
+        ? (name, value) : throw new ArgumentException($"--serve-env takes NAME=VALUE, not '{e}'")).ToList();
+    await nodes.SpawnAsync(dll, a.Int("--nodes", 1), pollPeriod, a.Str("--postgres"), a.Str("--mqtt"), a.Str("--sqlite-synchronous"), environment);
 }
 else
 {
@@ -91,6 +100,30 @@ async Task<TimeSpan> ServeCpuAsync()
 }
 var cpuBeforeStart = await ServeCpuAsync();
 var startWatch = Stopwatch.StartNew();
+// One line every 30 s while homes start (10,000 homes take many minutes): how many, and serve's CPU so far.
+var startedPerNode = nodes.Urls.Select(_ => new StartCounter()).ToList();
+using var startReport = new CancellationTokenSource();
+var startReporter = Task.Run(async () =>
+{
+    using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
+    try
+    {
+        while (await timer.WaitForNextTickAsync(startReport.Token))
+        {
+            var started = startedPerNode.Sum(c => c.Value);
+            var cpu = await ServeCpuAsync() - cpuBeforeStart;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  t={startWatch.Elapsed.TotalSeconds:0}s {started} of {homes} homes started ({started / startWatch.Elapsed.TotalSeconds:0.0}/s); serve CPU {cpu.TotalSeconds:0} s ({cpu.TotalMilliseconds / Math.Max(1, started):0.0} ms per home so far)"));
+        }
+    }
+    catch (OperationCanceledException)
+    {
+    }
+    catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
+    {
+        Console.WriteLine($"  progress report stopped: {ex.Message}");
+    }
+});
 var simulations = await Task.WhenAll(perNode.Select((count, k) => HomeSimulation.StartAsync(new HomeSimulationOptions
 {
     MiddlewareUrl = nodes.Urls[k],
@@ -103,8 +136,11 @@ var simulations = await Task.WhenAll(perNode.Select((count, k) => HomeSimulation
     StartSpread = TimeSpan.Zero,
     MaxConcurrentStarts = Math.Max(1, concurrency / nodes.Urls.Count),
     LoggerFactory = logs,
+    StartProgress = startedPerNode[k],
 })));
 var startTime = startWatch.Elapsed;
+await startReport.CancelAsync();
+await startReporter;
 var cpuAfterStart = await ServeCpuAsync();
 var running = simulations.Sum(s => s.Running);
 var expectedDers = simulations.Sum(s => s.Boxes.Where(b => b is not null).Sum(b => b!.Devices.Devices.Count));

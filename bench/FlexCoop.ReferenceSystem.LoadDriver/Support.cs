@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Net.Security;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using FlexCoop.ReferenceSystem.Hosting;
@@ -42,7 +43,8 @@ internal sealed class NodeSet : IAsyncDisposable
         StoreName = urls.Count > 1 ? "PostgreSQL (attached)" : "as started";
     }
 
-    public async Task SpawnAsync(string dll, int count, TimeSpan pollPeriod, string? postgres, string? mqtt, string? sqliteSynchronous)
+    public async Task SpawnAsync(string dll, int count, TimeSpan pollPeriod, string? postgres, string? mqtt, string? sqliteSynchronous,
+        IReadOnlyList<(string Name, string Value)> environment)
     {
         if (count < 1) throw new ArgumentException("--nodes is at least 1");
         if (count > 1 && (postgres is null || mqtt is null)) throw new ArgumentException("several nodes need --postgres and --mqtt");
@@ -78,6 +80,7 @@ internal sealed class NodeSet : IAsyncDisposable
                 start.ArgumentList.Add("--mqtt");
                 start.ArgumentList.Add(mqtt);
             }
+            foreach (var (variable, value) in environment) start.Environment[variable] = value;
             var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
             _processes.Add(process);
             var url = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -94,7 +97,15 @@ internal sealed class NodeSet : IAsyncDisposable
             {
                 while (await process.StandardError.ReadLineAsync() is { } line) Console.Error.WriteLine($"[{name}] {line}");
             });
-            urls.Add(await url.Task.WaitAsync(TimeSpan.FromMinutes(3)));
+            // A node on a loaded machine can take minutes to create its schema, CA and keys.
+            try
+            {
+                urls.Add(await url.Task.WaitAsync(TimeSpan.FromMinutes(10)));
+            }
+            catch (TimeoutException)
+            {
+                throw new InvalidOperationException($"{name} did not print its URL within 10 minutes");
+            }
             if (k == 0) DataDirectory = dir;
             Console.WriteLine($"started {name} (pid {process.Id}) at {urls[^1]}");
         }
@@ -133,6 +144,51 @@ internal sealed class NodeSet : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>How many homes of one simulation have finished starting (the highest count reported: reports may arrive out of order).</summary>
+internal sealed class StartCounter : IProgress<int>
+{
+    private int _value;
+
+    public int Value => Volatile.Read(ref _value);
+
+    public void Report(int value)
+    {
+        var seen = Volatile.Read(ref _value);
+        while (value > seen)
+        {
+            var was = Interlocked.CompareExchange(ref _value, value, seen);
+            if (was == seen) return;
+            seen = was;
+        }
+    }
+}
+
+/// <summary>The open-file limit of this process (inherited by the nodes it starts).</summary>
+internal static class OpenFileLimit
+{
+    /// <summary>On Linux, raises the soft limit to the hard one: every home holds a connection, on both sides.</summary>
+    public static void RaiseToHardLimit()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        const int RlimitNofile = 7;
+        if (GetRLimit(RlimitNofile, out var limit) == 0 && limit.Current < limit.Maximum)
+        {
+            var raised = limit with { Current = limit.Maximum };
+            _ = SetRLimit(RlimitNofile, in raised);
+        }
+        if (GetRLimit(RlimitNofile, out var now) == 0) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"open-file limit: {now.Current} (hard {now.Maximum})"));
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct RLimit(ulong Current, ulong Maximum);
+
+    [DllImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
+    private static extern int GetRLimit(int resource, out RLimit limit);
+
+    [DllImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    private static extern int SetRLimit(int resource, in RLimit limit);
 }
 
 /// <summary>The middleware's token, summary and node endpoints, over HTTPS trusting the cooperative CA.</summary>

@@ -53,6 +53,9 @@ public sealed record HomeSimulationOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Told, while <see cref="HomeSimulation.StartAsync"/> runs, how many homes have finished starting (running or given up) so far.</summary>
+    public IProgress<int>? StartProgress { get; init; }
 }
 
 /// <summary>
@@ -134,6 +137,7 @@ public sealed class HomeSimulation : IAsyncDisposable
             using var gate = new SemaphoreSlim(options.MaxConcurrentStarts);
             var started = options.Clock.GetUtcNow();
             var tasks = new List<Task>(options.Homes);
+            var finished = 0;
             for (var i = 0; i < options.Homes; i++)
             {
                 var slot = options.StartSpread * i / options.Homes;
@@ -150,6 +154,7 @@ public sealed class HomeSimulation : IAsyncDisposable
                     finally
                     {
                         gate.Release();
+                        options.StartProgress?.Report(Interlocked.Increment(ref finished));
                     }
                 }, CancellationToken.None));
             }

@@ -76,4 +76,44 @@ public sealed class HomeSimulationTests
         Assert.Equal(Enumerable.Range(1, 5).Select(i => $"home-{i:D4}"), vens.Where(v => v.IsRegistered).Select(v => v.VenName!).Order());
         await Assert.ThrowsAsync<OsbConfigurationException>(() => HomeSimulation.StartAsync(Part(-1, 2), Ct));
     }
+
+    [Fact]
+    public async Task Start_progress_counts_every_home_once_whether_it_started_or_failed()
+    {
+        await using var vtn = await StartVtnAsync();
+        var progress = new RecordingProgress();
+
+        await using var sim = await HomeSimulation.StartAsync(new HomeSimulationOptions
+        {
+            MiddlewareUrl = vtn.Server.Url,
+            Homes = 4,
+            Seed = 5,
+            IssueCertificate = home => home.HomeId == "home-0003"
+                ? throw new OsbConfigurationException("no certificate for this home")
+                : OsbCertificates.Issue(TestPki.Ca, home.HomeId),
+            CertificateAuthorities = [TestPki.CaPublic],
+            Clock = vtn.Clock,
+            StartSpread = TimeSpan.Zero,
+            StartAttempts = 1,
+            MaxConcurrentStarts = 2,
+            PollFrequency = TimeSpan.FromDays(1),
+            ControlInterval = TimeSpan.FromDays(1),
+            LoggerFactory = Logs(),
+            StartProgress = progress,
+        }, Ct);
+
+        Assert.Equal(3, sim.Running);
+        Assert.Equal(["home-0003"], sim.Failures.Keys);
+        Assert.Equal([1, 2, 3, 4], progress.Values.Order());
+    }
+
+    /// <summary>Records each report synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
+    private sealed class RecordingProgress : IProgress<int>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<int> _values = new();
+
+        public IReadOnlyList<int> Values => [.. _values];
+
+        public void Report(int value) => _values.Enqueue(value);
+    }
 }
