@@ -2,6 +2,7 @@
 // both codecs. What differs per package (its exception type, its known namespaces, how it names an element path)
 // is in a small partial file in each: Utf8XmlTokenizer.OpenAdr.cs and Utf8XmlTokenizer.Usef.cs.
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -270,7 +271,7 @@ internal ref partial struct Utf8XmlTokenizer
         var xml = _xml;
         var p = _pos;
         if (xml[p] == '\n') p++;
-        while (p + sizeof(ulong) <= xml.Length && MemoryMarshal.Read<ulong>(xml[p..]) == EightSpaces) p += sizeof(ulong);
+        p = SkipSpaces(xml, p);
         while (p < xml.Length && xml[p] is (byte)' ' or (byte)'\t') p++;
         if (p + 1 < xml.Length && xml[p] == Lt && xml[p + 1] is not ((byte)'!' or (byte)'?'))
         {
@@ -278,6 +279,27 @@ internal ref partial struct Utf8XmlTokenizer
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Passes over spaces from <paramref name="p"/> eight bytes at a time; in the last eight, the spaces left are
+    /// counted from the first byte that differs (the lowest-addressed byte of a little-endian read is its lowest), so an indentation costs one load per
+    /// eight spaces and no loop over its last few. Stops at the end of the input less than eight bytes away.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipSpaces(ReadOnlySpan<byte> xml, int p)
+    {
+        while (p <= xml.Length - sizeof(ulong))
+        {
+            var differ = MemoryMarshal.Read<ulong>(xml[p..]) ^ EightSpaces;
+            if (differ != 0)
+            {
+                var zeros = BitConverter.IsLittleEndian ? BitOperations.TrailingZeroCount(differ) : BitOperations.LeadingZeroCount(differ);
+                return p + (zeros >> 3);
+            }
+            p += sizeof(ulong);
+        }
+        return p;
     }
 
     private void Start()
@@ -327,7 +349,7 @@ internal ref partial struct Utf8XmlTokenizer
         // Indentation, the most common text of all: a line end, then spaces eight at a time; then a value such as
         // 0.2 is short enough that a table lookup per byte beats a vector search.
         if (p < xml.Length && xml[p] == '\n') p++;
-        while (p + sizeof(ulong) <= xml.Length && MemoryMarshal.Read<ulong>(xml[p..]) == EightSpaces) p += sizeof(ulong);
+        p = SkipSpaces(xml, p);
         var scalarEnd = Math.Min(xml.Length, p + 64);
         while (p < scalarEnd)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Xml;
 using FlexCoop.OpenAdr.Xml;
@@ -31,8 +32,9 @@ internal ref partial struct OadrMessageReader
     // True when the element just entered was empty (<x/>): the tokenizer stays on it and it acts as its own end tag.
     private bool _atEmpty;
 
-    // Short strings made last, by a hash of their bytes (see Text()).
-    private const int RecentStrings = 16;
+    // Short strings made last, in sets chosen by a hash of their bytes, two per set (see Text()).
+    private const int RecentSetBits = 6;
+    private const int RecentStrings = 2 << RecentSetBits;
     private string?[]? _recentStrings;
 
     // The last duration read: intervals mostly repeat one (PT1H, PT1M), which then is not parsed again.
@@ -56,6 +58,8 @@ internal ref partial struct OadrMessageReader
         _open = [];
         if (_valueCopy is not null) ArrayPool<byte>.Shared.Return(_valueCopy);
         _valueCopy = null;
+        if (_recentStrings is not null) ArrayPool<string?>.Shared.Return(_recentStrings, clearArray: true);
+        _recentStrings = null;
     }
 
     // ---- document ------------------------------------------------------------------------------
@@ -224,10 +228,45 @@ internal ref partial struct OadrMessageReader
         var value = Value();
         if (value.IsEmpty) return string.Empty;
         if (value.Length > 32) return Encoding.UTF8.GetString(value);
-        _recentStrings ??= new string[RecentStrings];
-        ref var recent = ref _recentStrings[(value.Length * 7 + value[0] + value[^1] * 3) & (RecentStrings - 1)];
-        if (recent is not null && Ascii.Equals(value, recent)) return recent;
-        return recent = Encoding.UTF8.GetString(value);
+        if (_recentStrings is null)
+        {
+            _recentStrings = ArrayPool<string?>.Shared.Rent(RecentStrings);
+            _recentStrings.AsSpan(0, RecentStrings).Clear();
+        }
+        // Two ways per set: the value found or made last in the first, the one before it in the second.
+        var set = RecentSet(value) * 2;
+        ref var first = ref _recentStrings[set];
+        if (first is not null && Ascii.Equals(value, first)) return first;
+        ref var second = ref _recentStrings[set + 1];
+        if (second is not null && Ascii.Equals(value, second))
+        {
+            (first, second) = (second, first);
+            return first;
+        }
+        second = first;
+        return first = Encoding.UTF8.GetString(value);
+    }
+
+    /// <summary>
+    /// The cache set of a short value (1 to 32 bytes): its first and last eight bytes (or all of it) and its length,
+    /// mixed (the SplitMix64 finaliser) so that values differing in any byte of a short ID (uid 0 to 23, EVT-1 to
+    /// EVT-10) spread over the sets.
+    /// </summary>
+    internal static int RecentSet(ReadOnlySpan<byte> value)
+    {
+        ulong h;
+        if (value.Length >= sizeof(ulong))
+        {
+            h = MemoryMarshal.Read<ulong>(value) * 0x9E3779B97F4A7C15UL ^ MemoryMarshal.Read<ulong>(value[^sizeof(ulong)..]);
+        }
+        else
+        {
+            h = 0;
+            foreach (var b in value) h = (h << 8) | b;
+        }
+        h = (h + (ulong)value.Length) * 0xBF58476D1CE4E5B9UL;
+        h = (h ^ (h >> 31)) * 0x94D049BB133111EBUL;
+        return (int)(h >> (64 - RecentSetBits));
     }
 
     /// <summary>The UTF-8 text of the element <paramref name="local"/>, which must be the current token.</summary>

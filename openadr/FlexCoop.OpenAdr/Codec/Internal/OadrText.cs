@@ -71,7 +71,7 @@ internal static class OadrText
     public static bool TryParseFloat(ReadOnlySpan<byte> text, out float value)
     {
         var s = Trim(text);
-        if (TryParseShortDecimal(s, out value)) return true;
+        if (TryParsePlainDecimal(s, out value)) return true;
         value = 0;
         if (!TryParseSpecial(s, out var special, out var isSpecial)) return false;
         if (isSpecial)
@@ -83,14 +83,28 @@ internal static class OadrText
         return float.IsFinite(value);
     }
 
-    private static ReadOnlySpan<float> PowersOfTen => [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
+    private static ReadOnlySpan<double> PowersOfTen =>
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>Most significant digits <see cref="TryParsePlainDecimal"/> takes: their integer stays below 2^53.</summary>
+    internal const int PlainDecimalDigits = 15;
+
+    /// <summary>Most digits after the point <see cref="TryParsePlainDecimal"/> takes: 10^22 is the largest exact double power of ten.</summary>
+    internal const int PlainDecimalScale = 22;
 
     /// <summary>
-    /// The common case, <c>[-]digits[.digits]</c> with at most 7 significant digits, exactly: the digits and the power
-    /// of ten are both exact floats, so one division rounds correctly (Clinger's fast path). Anything else is left
-    /// to the general parser.
+    /// The common case, <c>[-]digits[.digits]</c> with at most 15 significant digits and 22 decimals (what a writer of
+    /// the shortest round-trip form of a float gives, e.g. <c>0.21000001</c>), exactly as the general parser would.
+    /// The digits (below 2^53) and the power of ten (at most 10^22) are both exact doubles, so one division gives the
+    /// value correctly rounded to double (Clinger's fast path). Rounding that double to float again is then exact
+    /// too, except when the double lies precisely halfway between two floats: a double cannot be on the other side
+    /// of a float midpoint than the exact value (midpoints are doubles themselves), so only a tie is ambiguous, and
+    /// a tie is left to the general parser. Anything else (exponents, a sign '+', more digits) is left to it as well.
     /// </summary>
-    private static bool TryParseShortDecimal(ReadOnlySpan<byte> s, out float value)
+    internal static bool TryParsePlainDecimal(ReadOnlySpan<byte> s, out float value)
     {
         value = 0;
         var i = 0;
@@ -100,27 +114,34 @@ internal static class OadrText
             negative = true;
             i = 1;
         }
-        var mantissa = 0;
-        var digits = 0;
+        ulong mantissa = 0;
+        var significant = 0;
         var scale = -1;
+        var digits = 0;
         for (; i < s.Length; i++)
         {
-            var c = s[i];
-            if (c == '.' && scale < 0)
+            var d = (uint)(s[i] - '0');
+            if (d > 9)
             {
-                scale = 0;
-                continue;
+                if (s[i] == '.' && scale < 0)
+                {
+                    scale = 0;
+                    continue;
+                }
+                return false;
             }
-            if (!char.IsAsciiDigit((char)c)) return false;
-            mantissa = mantissa * 10 + (c - '0');
-            if (mantissa != 0) digits++;
-            if (digits > 7) return false;
-            if (scale >= 0) scale++;
+            digits++;
+            mantissa = mantissa * 10 + d;
+            if (mantissa != 0 && ++significant > PlainDecimalDigits) return false;
+            if (scale >= 0 && ++scale > PlainDecimalScale) return false;
         }
-        if (scale < 0) scale = 0;
-        // "", "-", "." and "-." hold no digit; a scale beyond 10^10 is not exact.
-        if (s.Length - (negative ? 1 : 0) - (s.IndexOf((byte)'.') >= 0 ? 1 : 0) == 0 || scale > 10) return false;
-        var result = mantissa / PowersOfTen[scale];
+        // "", "-", "." and "-." hold no digit.
+        if (digits == 0) return false;
+        var exact = mantissa / PowersOfTen[scale < 0 ? 0 : scale];
+        // A double halfway between two floats has exactly its 29 bits below float precision at 100...0.
+        const long belowFloat = (1L << 29) - 1;
+        if ((BitConverter.DoubleToInt64Bits(exact) & belowFloat) == 1L << 28) return false;
+        var result = (float)exact;
         value = negative ? -result : result;
         return true;
     }
