@@ -308,6 +308,32 @@ internal ref partial struct XmlInput
     /// </summary>
     internal static int ParseInteger(ReadOnlySpan<byte> text, out long value)
     {
+        // The form writers use: an optional minus and up to 18 digits, nothing around them (a power, an ISP number).
+        if (TryParsePlainInteger(text, out value)) return 0;
+        return ParseIntegerGeneral(text, out value);
+    }
+
+    private static bool TryParsePlainInteger(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        if ((uint)(text.Length - 1) >= 18) return false;
+        var negative = text[0] == '-';
+        var i = negative ? 1 : 0;
+        if (i == text.Length) return false;
+        long small = 0;
+        for (; i < text.Length; i++)
+        {
+            var d = (uint)(text[i] - '0');
+            if (d > 9) return false;
+            small = small * 10 + d;
+        }
+        value = negative ? -small : small;
+        return true;
+    }
+
+    /// <summary><see cref="ParseInteger"/> for every form: a plus sign, spaces around, more than 18 digits.</summary>
+    private static int ParseIntegerGeneral(ReadOnlySpan<byte> text, out long value)
+    {
         value = 0;
         // Attribute values are normalised already: tabs and line ends are spaces by now.
         while (text.Length > 0 && text[0] == ' ') text = text[1..];
