@@ -269,6 +269,22 @@ public sealed class UftpFastReadTests
     }
 
     [Fact]
+    public void Open_tries_every_key_of_a_rollover_whether_given_as_a_list_or_a_sequence()
+    {
+        using var old = UftpSigningKey.Generate();
+        using var current = UftpSigningKey.Generate();
+        var message = new TestMessage { SenderDomain = "agr.example.org", RecipientDomain = "dso.example.com", TimeStamp = DateTimeOffset.UnixEpoch, MessageId = Guid.NewGuid(), ConversationId = Guid.NewGuid() };
+        var signed = UftpSigner.Seal(message, UftpRole.AGR, current);
+        UftpPublicKey[] keys = [old.PublicKey, current.PublicKey];
+        Assert.Equal(message, UftpSigner.Open(signed, keys).Message);
+        Assert.Equal(message, UftpSigner.Open(signed, keys.Where(_ => true)).Message);
+        var wrong = Assert.Throws<UftpSignatureException>(() => UftpSigner.Open(signed, keys.Take(1).Where(_ => true)));
+        Assert.Equal(UftpSignatureFailure.BadSignature, wrong.Failure);
+        var none = Assert.Throws<UftpSignatureException>(() => UftpSigner.Open(signed, Enumerable.Empty<UftpPublicKey>()));
+        Assert.Equal(UftpSignatureFailure.UnknownSender, none.Failure);
+    }
+
+    [Fact]
     public void Isps_read_as_values_in_document_order()
     {
         var offer = (FlexOffer)UftpXml.Parse(TestFiles.FlexOfferXml());
