@@ -96,9 +96,13 @@ internal static class SignedMessageFastPath
         else if (role.SequenceEqual("DSO"u8)) senderRole = UftpRole.DSO;
         else return null;
 
-        if (domain.Length > 253 || !Ascii.IsValid(domain)) return null;
-        var senderDomain = Encoding.ASCII.GetString(domain);
-        if (!UftpSimpleTypes.IsInternetDomain(senderDomain)) return null;
+        if (!XmlInput.Domains.TryGet(domain, out var senderDomain))
+        {
+            if (domain.Length > 253 || !Ascii.IsValid(domain)) return null;
+            senderDomain = Encoding.ASCII.GetString(domain);
+            if (!UftpSimpleTypes.IsInternetDomain(senderDomain)) return null;
+            XmlInput.Domains.Add(domain, senderDomain);
+        }
 
         var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(body.Length)];
         if (Base64.DecodeFromUtf8(body, decoded, out var consumed, out var written) != OperationStatus.Done || consumed != body.Length) return null;

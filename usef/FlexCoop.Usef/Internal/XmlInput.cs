@@ -41,7 +41,7 @@ internal readonly struct UftpPath
 /// <see cref="UftpFormatException"/> naming the rule and path. Attribute values are read straight from the UTF-8
 /// where the type allows it (integers, UUIDs), so an ISP allocates nothing but itself.
 /// </summary>
-internal ref struct XmlInput
+internal ref partial struct XmlInput
 {
     /// <summary>The most attributes one element may carry (UFTP's widest has 19).</summary>
     private const int MaxAttributes = 32;
@@ -49,6 +49,7 @@ internal ref struct XmlInput
     private Utf8XmlTokenizer _x;
     private readonly UftpXmlLimits _limits;
     private ulong _used;
+    private int _next;
     private int _elements;
 
     public XmlInput(ReadOnlySpan<byte> utf8, UftpXmlLimits limits, bool anyEncodingLabel)
@@ -113,6 +114,7 @@ internal ref struct XmlInput
     public void ReadAttributes(UftpPath path)
     {
         _used = 0;
+        _next = 0;
         if (_x.AttributeCount > MaxAttributes)
         {
             var declarations = 0;
@@ -124,15 +126,20 @@ internal ref struct XmlInput
         }
     }
 
+    // Attributes are looked for from where the last one was found: writers put them in schema order, which is the order
+    // the reader asks for them, so the first one compared is usually the one wanted.
+
+    /// <summary>The unprefixed attribute <paramref name="name"/> not taken yet (marked taken now), or -1.</summary>
     private int Find(string name)
     {
-        for (var i = 0; i < _x.AttributeCount; i++)
+        var count = _x.AttributeCount;
+        if (_used == AllTaken(count)) return -1;
+        for (int k = 0, i = _next; k < count; k++, i = i + 1 == count ? 0 : i + 1)
         {
             if ((_used & (1UL << i)) == 0 && _x.AttributeQualifiedNameLength(i) == name.Length && _x.AttributeNamespace(i).Length == 0
                 && Ascii.Equals(_x.AttributeQualifiedName(i), name))
             {
-                _used |= 1UL << i;
-                return i;
+                return Take(i, count);
             }
         }
         return -1;
@@ -141,16 +148,27 @@ internal ref struct XmlInput
     /// <summary>The unprefixed attribute <paramref name="name"/> not taken yet (marked taken now), or -1.</summary>
     private int Find(ReadOnlySpan<byte> name)
     {
-        for (var i = 0; i < _x.AttributeCount; i++)
+        var count = _x.AttributeCount;
+        if (_used == AllTaken(count)) return -1;
+        for (int k = 0, i = _next; k < count; k++, i = i + 1 == count ? 0 : i + 1)
         {
             if ((_used & (1UL << i)) == 0 && _x.AttributeQualifiedNameLength(i) == name.Length && _x.AttributeQualifiedName(i).SequenceEqual(name))
             {
-                _used |= 1UL << i;
-                return i;
+                return Take(i, count);
             }
         }
         return -1;
     }
+
+    private int Take(int i, int count)
+    {
+        _used |= 1UL << i;
+        _next = i + 1 == count ? 0 : i + 1;
+        return i;
+    }
+
+    /// <summary>The <see cref="_used"/> mask with all of <paramref name="count"/> attributes taken.</summary>
+    private static ulong AllTaken(int count) => count >= 64 ? ulong.MaxValue : (1UL << count) - 1;
 
     public string? Optional(string name)
     {
@@ -165,7 +183,7 @@ internal ref struct XmlInput
     public readonly void EndAttributes(UftpPath path)
     {
         var count = _x.AttributeCount;
-        if (count == 0 || _used == (count == 64 ? ulong.MaxValue : (1UL << count) - 1)) return;
+        if (count == 0 || _used == AllTaken(count)) return;
         for (var i = 0; i < count; i++)
         {
             if ((_used & (1UL << i)) == 0 && !ReferenceEquals(_x.AttributeNamespace(i), Utf8XmlTokenizer.XmlnsNamespace))
@@ -289,6 +307,32 @@ internal ref struct XmlInput
     /// not an integer, 1 when it is one beyond 64 bits.
     /// </summary>
     internal static int ParseInteger(ReadOnlySpan<byte> text, out long value)
+    {
+        // The form writers use: an optional minus and up to 18 digits, nothing around them (a power, an ISP number).
+        if (TryParsePlainInteger(text, out value)) return 0;
+        return ParseIntegerGeneral(text, out value);
+    }
+
+    private static bool TryParsePlainInteger(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        if ((uint)(text.Length - 1) >= 18) return false;
+        var negative = text[0] == '-';
+        var i = negative ? 1 : 0;
+        if (i == text.Length) return false;
+        long small = 0;
+        for (; i < text.Length; i++)
+        {
+            var d = (uint)(text[i] - '0');
+            if (d > 9) return false;
+            small = small * 10 + d;
+        }
+        value = negative ? -small : small;
+        return true;
+    }
+
+    /// <summary><see cref="ParseInteger"/> for every form: a plus sign, spaces around, more than 18 digits.</summary>
+    private static int ParseIntegerGeneral(ReadOnlySpan<byte> text, out long value)
     {
         value = 0;
         // Attribute values are normalised already: tabs and line ends are spaces by now.

@@ -52,7 +52,7 @@ public sealed record FlexReservationUpdateResponse : PayloadMessageResponse
 }
 
 /// <summary>One <c>ISP</c> of a FlexRequest: the power band wanted (MinPower..MaxPower, watts).</summary>
-public sealed record FlexRequestIsp(AvailableRequested? Disposition, long MinPower, long MaxPower, int Start, int Duration = 1);
+public readonly record struct FlexRequestIsp(AvailableRequested? Disposition, long MinPower, long MaxPower, int Start, int Duration = 1);
 
 /// <summary><c>FlexRequest</c> (DSO → AGR): asks for flexibility on a congestion point.</summary>
 public sealed record FlexRequest : FlexMessage
@@ -200,7 +200,7 @@ public sealed record FlexOrderResponse : PayloadMessageResponse
 }
 
 /// <summary>One <c>ISP</c> of a FlexOrderSettlement (watts).</summary>
-public sealed record FlexOrderSettlementIsp(int Start, int Duration, long BaselinePower, long OrderedFlexPower, long ActualPower, long DeliveredFlexPower, long PowerDeficiency = 0);
+public readonly record struct FlexOrderSettlementIsp(int Start, int Duration, long BaselinePower, long OrderedFlexPower, long ActualPower, long DeliveredFlexPower, long PowerDeficiency = 0);
 
 /// <summary><c>FlexOrderSettlement</c>: settlement of one FlexOrder on one day.</summary>
 public sealed record FlexOrderSettlement
@@ -237,7 +237,7 @@ public sealed record FlexOrderSettlement
 }
 
 /// <summary>One <c>ISP</c> of a contract settlement period (watts).</summary>
-public sealed record ContractSettlementIsp(int Start, int Duration, long ReservedPower, long? RequestedPower = null, long? AvailablePower = null, long? OfferedPower = null, long? OrderedPower = null);
+public readonly record struct ContractSettlementIsp(int Start, int Duration, long ReservedPower, long? RequestedPower = null, long? AvailablePower = null, long? OfferedPower = null, long? OrderedPower = null);
 
 /// <summary><c>Period</c> element of a ContractSettlement.</summary>
 public sealed record ContractSettlementPeriod(DateOnly Period, ValueList<ContractSettlementIsp> Isps);

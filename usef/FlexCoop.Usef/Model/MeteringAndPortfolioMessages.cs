@@ -1,7 +1,7 @@
 namespace FlexCoop.Usef;
 
 /// <summary>One <c>ISP</c> of a metering profile: the value at the end of ISP <c>Start</c>.</summary>
-public sealed record MeteringIsp(int Start, decimal Value);
+public readonly record struct MeteringIsp(int Start, decimal Value);
 
 /// <summary><c>Profile</c> of a Metering message.</summary>
 public sealed record MeteringProfile(MeteringProfileType ProfileType, MeteringUnit Unit, ValueList<MeteringIsp> Isps);

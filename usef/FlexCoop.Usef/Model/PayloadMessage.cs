@@ -93,8 +93,9 @@ public abstract record FlexMessage : PayloadMessage
 /// An ISP block with a power in watts: <c>Start</c> is the number of the first ISP of the day
 /// (1-based), <c>Duration</c> the number of ISPs it covers (default 1).
 /// Used by D-Prognosis, FlexReservationUpdate, FlexOffer options and FlexOrder.
+/// A value type, like every ISP of the model: a list of 96 ISPs is one array, not 96 objects.
 /// </summary>
-public sealed record PowerIsp(long Power, int Start, int Duration = 1);
+public readonly record struct PowerIsp(long Power, int Start, int Duration = 1);
 
 /// <summary><c>TestMessage</c>: checks that a participant is reachable.</summary>
 public sealed record TestMessage : PayloadMessage

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using NSec.Cryptography;
 
 namespace FlexCoop.Usef.Signing;
@@ -18,18 +20,40 @@ public sealed record UftpPublicKey
     /// <summary>The raw 32 bytes.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
-    /// <summary>Imports a raw 32-byte key.</summary>
+    /// <summary>
+    /// Imports a raw 32-byte key. Keys imported before are handed out again (a key is immutable and compares by its
+    /// bytes), so a participant looked up once per message, as a DNS directory does, is not imported once per message.
+    /// </summary>
     public static UftpPublicKey FromBytes(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length != 32) throw new UftpSignatureException(UftpSignatureFailure.BadKey, $"an Ed25519 public key has 32 bytes, not {bytes.Length}");
+        var id = KeyId.Of(bytes);
+        if (Imported.TryGetValue(id, out var known)) return known;
+        UftpPublicKey key;
         try
         {
-            return new UftpPublicKey(bytes.ToArray());
+            key = new UftpPublicKey(bytes.ToArray());
         }
         catch (FormatException ex)
         {
             throw new UftpSignatureException(UftpSignatureFailure.BadKey, "not a valid Ed25519 public key", ex);
         }
+        // Bounded: a flood of new keys empties the cache rather than growing it.
+        if (Imported.Count >= MaxImported) Imported.Clear();
+        return Imported.GetOrAdd(id, key);
+    }
+
+    /// <summary>Most keys kept by <see cref="FromBytes"/>.</summary>
+    private const int MaxImported = 4096;
+
+    private static readonly ConcurrentDictionary<KeyId, UftpPublicKey> Imported = new();
+
+    /// <summary>The 32 key bytes as a dictionary key.</summary>
+    private readonly record struct KeyId(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static KeyId Of(ReadOnlySpan<byte> key) => new(
+            BinaryPrimitives.ReadUInt64LittleEndian(key), BinaryPrimitives.ReadUInt64LittleEndian(key[8..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(key[16..]), BinaryPrimitives.ReadUInt64LittleEndian(key[24..]));
     }
 
     /// <summary>Imports a base64 key (whitespace around it is ignored).</summary>

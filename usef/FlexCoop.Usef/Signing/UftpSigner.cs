@@ -60,19 +60,33 @@ public static partial class UftpSigner
             throw new UftpSignatureException(UftpSignatureFailure.MalformedBody, $"the Body has {envelope.Body.Length} bytes, fewer than a signature");
         }
         var any = false;
-        foreach (var key in keys)
+        if (keys is IReadOnlyList<UftpPublicKey> list)
         {
-            any = true;
-            if (TryOpen(envelope, key, out var payload))
+            // The usual case (a directory's key list): indexed, so no enumerator is made per message.
+            for (var i = 0; i < list.Count; i++)
             {
-                var message = UftpXml.Parse(payload, limits);
-                CheckSender(envelope, message);
-                return new UftpOpenedMessage(envelope, payload, message);
+                any = true;
+                if (TryOpen(envelope, list[i], out var payload)) return Opened(envelope, payload, limits);
+            }
+        }
+        else
+        {
+            foreach (var key in keys)
+            {
+                any = true;
+                if (TryOpen(envelope, key, out var payload)) return Opened(envelope, payload, limits);
             }
         }
         throw any
             ? new UftpSignatureException(UftpSignatureFailure.BadSignature, $"the signature does not verify with any key of {envelope.SenderRole} {envelope.SenderDomain}")
             : new UftpSignatureException(UftpSignatureFailure.UnknownSender, $"no public key is known for {envelope.SenderRole} {envelope.SenderDomain}");
+    }
+
+    private static UftpOpenedMessage Opened(SignedMessage envelope, ReadOnlyMemory<byte> payload, UftpXmlLimits? limits)
+    {
+        var message = UftpXml.Parse(payload, limits);
+        CheckSender(envelope, message);
+        return new UftpOpenedMessage(envelope, payload, message);
     }
 
     /// <summary>Looks up the sender's keys in <paramref name="directory"/> and opens the envelope.</summary>

@@ -118,10 +118,10 @@ public sealed class UftpHttpServer : IAsyncDisposable
             response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return;
         }
-        byte[] body;
+        ReadOnlyMemory<byte> body;
         try
         {
-            using var buffer = new MemoryStream();
+            using var buffer = new MemoryStream(request.ContentLength is { } announced and > 0 ? (int)announced : 0);
             var chunk = new byte[16 * 1024];
             int read;
             while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
@@ -133,7 +133,8 @@ public sealed class UftpHttpServer : IAsyncDisposable
                 }
                 buffer.Write(chunk, 0, read);
             }
-            body = buffer.ToArray();
+            // The bytes as read, not a copy: the codec decodes the Body into an array of its own and keeps nothing else.
+            body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -11,7 +11,7 @@ public static partial class UftpXml
     {
         const string path = "/SignedMessage";
         x.ReadAttributes(path);
-        var domain = x.Domain(x.Required("SenderDomain", path), path, "SenderDomain");
+        var domain = x.RequiredDomain("SenderDomain"u8, path);
         var role = x.Enum<UftpRole>(x.Required("SenderRole", path), path, "SenderRole");
         var bodyText = x.Required("Body", path);
         x.EndAttributes(path);
@@ -45,26 +45,26 @@ public static partial class UftpXml
             UftpMessageType.DPrognosis => ReadDPrognosis(ref x, path, h),
             UftpMessageType.DPrognosisResponse => ReadDPrognosisResponse(ref x, path, h),
             UftpMessageType.FlexReservationUpdate => ReadFlexReservationUpdate(ref x, path, h),
-            UftpMessageType.FlexReservationUpdateResponse => Attrs(ref x, path, new FlexReservationUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexReservationUpdateMessageId = Ref(ref x, path, "FlexReservationUpdateMessageID") }),
+            UftpMessageType.FlexReservationUpdateResponse => Attrs(ref x, path, new FlexReservationUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexReservationUpdateMessageId = x.RequiredUuid("FlexReservationUpdateMessageID"u8, path) }),
             UftpMessageType.FlexRequest => ReadFlexRequest(ref x, path, h),
-            UftpMessageType.FlexRequestResponse => Attrs(ref x, path, new FlexRequestResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexRequestMessageId = Ref(ref x, path, "FlexRequestMessageID") }),
+            UftpMessageType.FlexRequestResponse => Attrs(ref x, path, new FlexRequestResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexRequestMessageId = x.RequiredUuid("FlexRequestMessageID"u8, path) }),
             UftpMessageType.FlexOffer => ReadFlexOffer(ref x, path, h),
-            UftpMessageType.FlexOfferResponse => Attrs(ref x, path, new FlexOfferResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOfferMessageId = Ref(ref x, path, "FlexOfferMessageID") }),
-            UftpMessageType.FlexOfferRevocation => Attrs(ref x, path, new FlexOfferRevocation { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, FlexOfferMessageId = Ref(ref x, path, "FlexOfferMessageID") }),
-            UftpMessageType.FlexOfferRevocationResponse => Attrs(ref x, path, new FlexOfferRevocationResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOfferRevocationMessageId = Ref(ref x, path, "FlexOfferRevocationMessageID") }),
+            UftpMessageType.FlexOfferResponse => Attrs(ref x, path, new FlexOfferResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOfferMessageId = x.RequiredUuid("FlexOfferMessageID"u8, path) }),
+            UftpMessageType.FlexOfferRevocation => Attrs(ref x, path, new FlexOfferRevocation { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, FlexOfferMessageId = x.RequiredUuid("FlexOfferMessageID"u8, path) }),
+            UftpMessageType.FlexOfferRevocationResponse => Attrs(ref x, path, new FlexOfferRevocationResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOfferRevocationMessageId = x.RequiredUuid("FlexOfferRevocationMessageID"u8, path) }),
             UftpMessageType.FlexOrder => ReadFlexOrder(ref x, path, h),
-            UftpMessageType.FlexOrderResponse => Attrs(ref x, path, new FlexOrderResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOrderMessageId = Ref(ref x, path, "FlexOrderMessageID") }),
+            UftpMessageType.FlexOrderResponse => Attrs(ref x, path, new FlexOrderResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), FlexOrderMessageId = x.RequiredUuid("FlexOrderMessageID"u8, path) }),
             UftpMessageType.FlexSettlement => ReadFlexSettlement(ref x, path, h),
             UftpMessageType.FlexSettlementResponse => ReadFlexSettlementResponse(ref x, path, h),
             UftpMessageType.Metering => ReadMetering(ref x, path, h),
-            UftpMessageType.MeteringResponse => Attrs(ref x, path, new MeteringResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), MeteringMessageId = Ref(ref x, path, "MeteringMessageID") }),
+            UftpMessageType.MeteringResponse => Attrs(ref x, path, new MeteringResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), MeteringMessageId = x.RequiredUuid("MeteringMessageID"u8, path) }),
             UftpMessageType.AGRPortfolioUpdate => ReadAgrPortfolioUpdate(ref x, path, h),
-            UftpMessageType.AGRPortfolioUpdateResponse => Attrs(ref x, path, new AgrPortfolioUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), AgrPortfolioUpdateMessageId = Ref(ref x, path, "AGRPortfolioUpdateMessageID") }),
-            UftpMessageType.AGRPortfolioQuery => Attrs(ref x, path, new AgrPortfolioQuery { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = Tz(ref x, path), Period = x.Date(x.Required("Period", path), path, "Period") }),
+            UftpMessageType.AGRPortfolioUpdateResponse => Attrs(ref x, path, new AgrPortfolioUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), AgrPortfolioUpdateMessageId = x.RequiredUuid("AGRPortfolioUpdateMessageID"u8, path) }),
+            UftpMessageType.AGRPortfolioQuery => Attrs(ref x, path, new AgrPortfolioQuery { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = Tz(ref x, path), Period = x.RequiredDate("Period"u8, path) }),
             UftpMessageType.AGRPortfolioQueryResponse => ReadAgrPortfolioQueryResponse(ref x, path, h),
             UftpMessageType.DSOPortfolioUpdate => ReadDsoPortfolioUpdate(ref x, path, h),
-            UftpMessageType.DSOPortfolioUpdateResponse => Attrs(ref x, path, new DsoPortfolioUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), DsoPortfolioUpdateMessageId = Ref(ref x, path, "DSOPortfolioUpdateResponseMessageID") }),
-            UftpMessageType.DSOPortfolioQuery => Attrs(ref x, path, new DsoPortfolioQuery { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = Tz(ref x, path), Period = x.Date(x.Required("Period", path), path, "Period"), EntityAddress = x.Address(x.Required("EntityAddress", path), path, "EntityAddress") }),
+            UftpMessageType.DSOPortfolioUpdateResponse => Attrs(ref x, path, new DsoPortfolioUpdateResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = Result(ref x, path), RejectionReason = x.Optional("RejectionReason"), DsoPortfolioUpdateMessageId = x.RequiredUuid("DSOPortfolioUpdateResponseMessageID"u8, path) }),
+            UftpMessageType.DSOPortfolioQuery => Attrs(ref x, path, new DsoPortfolioQuery { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = Tz(ref x, path), Period = x.RequiredDate("Period"u8, path), EntityAddress = x.RequiredAddress("EntityAddress"u8, path) }),
             UftpMessageType.DSOPortfolioQueryResponse => ReadDsoPortfolioQueryResponse(ref x, path, h),
             _ => throw x.Error("xsd", path, $"'{root}' is not a UFTP 3.1 message"),
         };
@@ -75,12 +75,12 @@ public static partial class UftpXml
     private readonly record struct Header(string V, string S, string R, DateTimeOffset T, Guid M, Guid C);
 
     private static Header ReadHeader(ref XmlInput x, UftpPath path) => new(
-        x.Version(x.Required("Version", path), path, "Version"),
-        x.Domain(x.Required("SenderDomain", path), path, "SenderDomain"),
-        x.Domain(x.Required("RecipientDomain", path), path, "RecipientDomain"),
-        x.DateTime(x.Required("TimeStamp", path), path, "TimeStamp"),
-        x.Uuid(x.Required("MessageID", path), path, "MessageID"),
-        x.Uuid(x.Required("ConversationID", path), path, "ConversationID"));
+        x.RequiredVersion("Version"u8, path),
+        x.RequiredDomain("SenderDomain"u8, path),
+        x.RequiredDomain("RecipientDomain"u8, path),
+        x.RequiredDateTime("TimeStamp"u8, path),
+        x.RequiredUuid("MessageID"u8, path),
+        x.RequiredUuid("ConversationID"u8, path));
 
     /// <summary>For messages without children: closes the attribute bag and the element.</summary>
     private static T Attrs<T>(ref XmlInput x, UftpPath path, T message)
@@ -90,29 +90,48 @@ public static partial class UftpXml
         return message;
     }
 
-    private static AcceptedRejected Result(ref XmlInput x, UftpPath path) => x.Enum<AcceptedRejected>(x.Required("Result", path), path, "Result");
-
-    private static Guid Ref(ref XmlInput x, UftpPath path, string name) => x.Uuid(x.Required(name, path), path, name);
+    private static AcceptedRejected Result(ref XmlInput x, UftpPath path) => x.RequiredEnum<AcceptedRejected>("Result"u8, path);
 
     private static long? OptInteger(ref XmlInput x, UftpPath path, string name) => x.Optional(name) is { } v ? x.Integer(v, path, name) : null;
 
-    private static Guid? OptRef(ref XmlInput x, UftpPath path, string name) => x.Optional(name) is { } v ? x.Uuid(v, path, name) : null;
-
-    private static string Tz(ref XmlInput x, UftpPath path) => x.TimeZoneName(x.Required("TimeZone", path), path, "TimeZone");
-
-    private static DateOnly? OptDate(ref XmlInput x, UftpPath path, string name) => x.Optional(name) is { } v ? x.Date(v, path, name) : null;
+    private static string Tz(ref XmlInput x, UftpPath path) => x.RequiredTimeZone("TimeZone"u8, path);
 
     private static (TimeSpan Isp, string Tz, DateOnly Period, EntityAddress Cp) FlexHeader(ref XmlInput x, UftpPath path) => (
-        x.Duration(x.Required("ISP-Duration", path), path, "ISP-Duration"),
+        x.RequiredDuration("ISP-Duration"u8, path),
         Tz(ref x, path),
-        x.Date(x.Required("Period", path), path, "Period"),
-        x.Address(x.Required("CongestionPoint", path), path, "CongestionPoint"));
+        x.RequiredDate("Period"u8, path),
+        x.RequiredAddress("CongestionPoint"u8, path));
 
     /// <summary>Reads one item of a list; <paramref name="path"/> is the item's own path.</summary>
     private delegate T ItemReader<T>(ref XmlInput x, UftpPath path);
 
+    /// <summary>
+    /// Reads one item of a list. Lists read often (ISPs) have a struct reader, so that <see cref="ReadList{T, TReader}"/>
+    /// is compiled for it and the item's reading inlined, with no delegate call per item.
+    /// </summary>
+    private interface IItemReader<T>
+    {
+        T Read(ref XmlInput x, UftpPath path);
+    }
+
+    private readonly struct DelegateItemReader<T>(ItemReader<T> read) : IItemReader<T>
+    {
+        public T Read(ref XmlInput x, UftpPath path) => read(ref x, path);
+    }
+
+    /// <summary>The <c>ISP</c> of D-Prognosis, FlexReservationUpdate, FlexOffer options and FlexOrder.</summary>
+    private readonly struct PowerIspReader(bool positiveStart) : IItemReader<PowerIsp>
+    {
+        public PowerIsp Read(ref XmlInput x, UftpPath path) => ReadPowerIsp(ref x, path, positiveStart);
+    }
+
     /// <summary>Reads the children of the current element, all named <paramref name="name"/>, at least <paramref name="min"/>.</summary>
-    private static ValueList<T> ReadList<T>(ref XmlInput x, UftpPath path, string name, ItemReader<T> read, int min = 1)
+    private static ValueList<T> ReadList<T>(ref XmlInput x, UftpPath path, string name, ItemReader<T> read, int min = 1) =>
+        ReadList<T, DelegateItemReader<T>>(ref x, path, name, new DelegateItemReader<T>(read), min);
+
+    /// <summary>Reads the children of the current element, all named <paramref name="name"/>, at least <paramref name="min"/>.</summary>
+    private static ValueList<T> ReadList<T, TReader>(ref XmlInput x, UftpPath path, string name, TReader reader, int min = 1)
+        where TReader : struct, IItemReader<T>
     {
         // Items gather in a pooled buffer and are copied once into an array of the exact size (a builder would copy
         // on every doubling and again to trim). A buffer not returned after an error is left to the GC.
@@ -126,7 +145,7 @@ public static partial class UftpXml
             {
                 if (!x.Is(name)) throw x.UnknownElement(path);
                 parent ??= path.ToString();
-                var item = read(ref x, new UftpPath(parent, name, count + 1));
+                var item = reader.Read(ref x, new UftpPath(parent, name, count + 1));
                 if (buffer is null)
                 {
                     buffer = ArrayPool<T>.Shared.Rent(16);
@@ -166,7 +185,7 @@ public static partial class UftpXml
         var revision = x.RequiredInteger("Revision"u8, path);
         x.EndAttributes(path);
         // D-PrognosisISPType uses xs:integer for Start and Duration.
-        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) => ReadPowerIsp(ref i, p, positiveStart: false));
+        var isps = ReadList<PowerIsp, PowerIspReader>(ref x, path, "ISP", new PowerIspReader(positiveStart: false));
         return new DPrognosis { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, Revision = revision, Isps = isps };
     }
 
@@ -174,12 +193,12 @@ public static partial class UftpXml
     {
         var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
-        var reference = Ref(ref x, path, "D-PrognosisMessageID");
+        var reference = x.RequiredUuid("D-PrognosisMessageID"u8, path);
         x.EndAttributes(path);
         var statuses = ReadList(ref x, path, "FlexOrderStatus", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
-            var s = new FlexOrderStatus(Ref(ref i, p, "FlexOrderMessageID"), i.Boolean(i.Required("IsValidated", p), p, "IsValidated"));
+            var s = new FlexOrderStatus(i.RequiredUuid("FlexOrderMessageID"u8, p), i.Boolean(i.Required("IsValidated", p), p, "IsValidated"));
             i.EndAttributes(p);
             i.Leaf(p);
             return s;
@@ -193,7 +212,7 @@ public static partial class UftpXml
         var contract = x.Required("ContractID", path);
         var reference = x.Required("Reference", path);
         x.EndAttributes(path);
-        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) => ReadPowerIsp(ref i, p, positiveStart: true));
+        var isps = ReadList<PowerIsp, PowerIspReader>(ref x, path, "ISP", new PowerIspReader(positiveStart: true));
         return new FlexReservationUpdate { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, ContractId = contract, Reference = reference, Isps = isps };
     }
 
@@ -201,7 +220,7 @@ public static partial class UftpXml
     {
         var f = FlexHeader(ref x, path);
         var revision = x.RequiredInteger("Revision"u8, path);
-        var expiration = x.DateTime(x.Required("ExpirationDateTime", path), path, "ExpirationDateTime");
+        var expiration = x.RequiredDateTime("ExpirationDateTime"u8, path);
         var contract = x.Optional("ContractID");
         var service = x.Optional("ServiceType");
         x.EndAttributes(path);
@@ -224,13 +243,13 @@ public static partial class UftpXml
     private static FlexOffer ReadFlexOffer(ref XmlInput x, UftpPath path, Header h)
     {
         var f = FlexHeader(ref x, path);
-        var expiration = x.DateTime(x.Required("ExpirationDateTime", path), path, "ExpirationDateTime");
+        var expiration = x.RequiredDateTime("ExpirationDateTime"u8, path);
         bool? unsolicited = x.Optional("Unsolicited") is { } u ? x.Boolean(u, path, "Unsolicited") : null;
-        var request = OptRef(ref x, path, "FlexRequestMessageID");
+        var request = x.OptionalUuid("FlexRequestMessageID"u8, path);
         var contract = x.Optional("ContractID");
-        var prognosis = OptRef(ref x, path, "D-PrognosisMessageID");
+        var prognosis = x.OptionalUuid("D-PrognosisMessageID"u8, path);
         var baseline = x.Optional("BaselineReference");
-        var currency = x.Currency(x.Required("Currency", path), path, "Currency");
+        var currency = x.RequiredCurrency("Currency"u8, path);
         x.EndAttributes(path);
         var options = ReadList(ref x, path, "OfferOption", (ref XmlInput i, UftpPath p) =>
         {
@@ -239,7 +258,7 @@ public static partial class UftpXml
             var price = i.Decimal(i.Required("Price", p), p, "Price", 4);
             var factor = i.Optional("MinActivationFactor") is { } m ? i.ActivationFactor(m, p, "MinActivationFactor") : 1.00m;
             i.EndAttributes(p);
-            var isps = ReadList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) => ReadPowerIsp(ref j, q, positiveStart: true));
+            var isps = ReadList<PowerIsp, PowerIspReader>(ref i, p, "ISP", new PowerIspReader(positiveStart: true));
             return new FlexOfferOption(reference, price, isps, factor);
         });
         return new FlexOffer { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, ExpirationDateTime = expiration, Unsolicited = unsolicited, FlexRequestMessageId = request, ContractId = contract, DPrognosisMessageId = prognosis, BaselineReference = baseline, Currency = currency, OfferOptions = options };
@@ -249,18 +268,18 @@ public static partial class UftpXml
     {
         var f = FlexHeader(ref x, path);
         bool? unsolicited = x.Optional("Unsolicited") is { } u ? x.Boolean(u, path, "Unsolicited") : null;
-        var offer = OptRef(ref x, path, "FlexOfferMessageID");
+        var offer = x.OptionalUuid("FlexOfferMessageID"u8, path);
         var service = x.Optional("ServiceType");
         var contract = x.Optional("ContractID");
-        var prognosis = OptRef(ref x, path, "D-PrognosisMessageID");
+        var prognosis = x.OptionalUuid("D-PrognosisMessageID"u8, path);
         var baseline = x.Optional("BaselineReference");
         var price = x.Decimal(x.Required("Price", path), path, "Price", 4);
-        var currency = x.Currency(x.Required("Currency", path), path, "Currency");
+        var currency = x.RequiredCurrency("Currency"u8, path);
         var order = x.Required("OrderReference", path);
         var option = x.Optional("OptionReference");
         var factor = x.Optional("ActivationFactor") is { } a ? x.ActivationFactor(a, path, "ActivationFactor") : 1.00m;
         x.EndAttributes(path);
-        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) => ReadPowerIsp(ref i, p, positiveStart: true));
+        var isps = ReadList<PowerIsp, PowerIspReader>(ref x, path, "ISP", new PowerIspReader(positiveStart: true));
         return new FlexOrder { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, Unsolicited = unsolicited, FlexOfferMessageId = offer, ServiceType = service, ContractId = contract, DPrognosisMessageId = prognosis, BaselineReference = baseline, Price = price, Currency = currency, OrderReference = order, OptionReference = option, ActivationFactor = factor, Isps = isps };
     }
 
@@ -268,9 +287,9 @@ public static partial class UftpXml
     {
         var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
-        var start = x.Date(x.Required("PeriodStart", path), path, "PeriodStart");
-        var end = x.Date(x.Required("PeriodEnd", path), path, "PeriodEnd");
-        var currency = x.Currency(x.Required("Currency", path), path, "Currency");
+        var start = x.RequiredDate("PeriodStart"u8, path);
+        var end = x.RequiredDate("PeriodEnd"u8, path);
+        var currency = x.RequiredCurrency("Currency"u8, path);
         x.EndAttributes(path);
         var orders = new List<FlexOrderSettlement>();
         var contracts = new List<ContractSettlement>();
@@ -302,11 +321,11 @@ public static partial class UftpXml
         var s = new FlexOrderSettlement
         {
             OrderReference = x.Optional("OrderReference"),
-            Period = x.Date(x.Required("Period", path), path, "Period"),
+            Period = x.RequiredDate("Period"u8, path),
             ContractId = x.Optional("ContractID"),
-            DPrognosisMessageId = OptRef(ref x, path, "D-PrognosisMessageID"),
+            DPrognosisMessageId = x.OptionalUuid("D-PrognosisMessageID"u8, path),
             BaselineReference = x.Optional("BaselineReference"),
-            CongestionPoint = x.Address(x.Required("CongestionPoint", path), path, "CongestionPoint"),
+            CongestionPoint = x.RequiredAddress("CongestionPoint"u8, path),
             Price = x.Decimal(x.Required("Price", path), path, "Price", 4),
             Penalty = x.Optional("Penalty") is { } pen ? x.Decimal(pen, path, "Penalty", 4) : 0m,
             NetSettlement = x.Decimal(x.Required("NetSettlement", path), path, "NetSettlement", 4),
@@ -339,7 +358,7 @@ public static partial class UftpXml
         var periods = ReadList(ref x, path, "Period", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
-            var period = i.Date(i.Required("Period", p), p, "Period");
+            var period = i.RequiredDate("Period"u8, p);
             i.EndAttributes(p);
             var isps = ReadList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) =>
             {
@@ -365,7 +384,7 @@ public static partial class UftpXml
     {
         var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
-        var reference = Ref(ref x, path, "FlexSettlementMessageID");
+        var reference = x.RequiredUuid("FlexSettlementMessageID"u8, path);
         x.EndAttributes(path);
         var statuses = ReadList(ref x, path, "FlexOrderSettlementStatus", (ref XmlInput i, UftpPath p) =>
         {
@@ -381,10 +400,10 @@ public static partial class UftpXml
     private static Metering ReadMetering(ref XmlInput x, UftpPath path, Header h)
     {
         var revision = x.RequiredInteger("Revision"u8, path);
-        var isp = x.Duration(x.Required("ISP-Duration", path), path, "ISP-Duration");
+        var isp = x.RequiredDuration("ISP-Duration"u8, path);
         var tz = Tz(ref x, path);
-        var currency = x.Optional("Currency") is { } c ? x.Currency(c, path, "Currency") : null;
-        var period = x.Date(x.Required("Period", path), path, "Period");
+        var currency = x.OptionalCurrency("Currency"u8, path);
+        var period = x.RequiredDate("Period"u8, path);
         var ean = x.Required("EAN", path);
         if (!UftpSimpleTypes.IsMeteringEan(ean)) throw x.AttributeError("xsd", path, "EAN", $"'{XmlInput.Shorten(ean)}' is not an EAN (E followed by 16 or 18 digits)");
         x.EndAttributes(path);
@@ -414,7 +433,7 @@ public static partial class UftpXml
         var connections = ReadList(ref x, path, "Connection", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
-            var c = new AgrPortfolioUpdateConnection(i.Address(i.Required("EntityAddress", p), p, "EntityAddress"), i.Date(i.Required("StartPeriod", p), p, "StartPeriod"), OptDate(ref i, p, "EndPeriod"));
+            var c = new AgrPortfolioUpdateConnection(i.RequiredAddress("EntityAddress"u8, p), i.RequiredDate("StartPeriod"u8, p), i.OptionalDate("EndPeriod"u8, p));
             i.EndAttributes(p);
             i.Leaf(p);
             return c;
@@ -425,7 +444,7 @@ public static partial class UftpXml
     private static PortfolioConnection ReadPortfolioConnection(ref XmlInput x, UftpPath path)
     {
         x.ReadAttributes(path);
-        var c = new PortfolioConnection(x.Address(x.Required("EntityAddress", path), path, "EntityAddress"));
+        var c = new PortfolioConnection(x.RequiredAddress("EntityAddress"u8, path));
         x.EndAttributes(path);
         x.Leaf(path);
         return c;
@@ -436,8 +455,8 @@ public static partial class UftpXml
         var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
         var tz = Tz(ref x, path);
-        var reference = Ref(ref x, path, "AGRPortfolioQueryMessageID");
-        var period = x.Date(x.Required("Period", path), path, "Period");
+        var reference = x.RequiredUuid("AGRPortfolioQueryMessageID"u8, path);
+        var period = x.RequiredDate("Period"u8, path);
         x.EndAttributes(path);
         var views = ReadList(ref x, path, "DSO-View", (ref XmlInput i, UftpPath p) =>
         {
@@ -471,12 +490,12 @@ public static partial class UftpXml
     private static DsoPortfolio ReadDsoPortfolio(ref XmlInput x, UftpPath path)
     {
         x.ReadAttributes(path);
-        var domain = x.Domain(x.Required("DSO-Domain", path), path, "DSO-Domain");
+        var domain = x.RequiredDomain("DSO-Domain"u8, path);
         x.EndAttributes(path);
         var points = ReadList(ref x, path, "CongestionPoint", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
-            var address = i.Address(i.Required("EntityAddress", p), p, "EntityAddress");
+            var address = i.RequiredAddress("EntityAddress"u8, p);
             var mutex = i.Boolean(i.Required("MutexOffersSupported", p), p, "MutexOffersSupported");
             var dayAhead = i.Enum<RedispatchBy>(i.Required("DayAheadRedispatchBy", p), p, "DayAheadRedispatchBy");
             RedispatchBy? intraday = i.Optional("IntradayRedispatchBy") is { } v ? i.Enum<RedispatchBy>(v, p, "IntradayRedispatchBy") : null;
@@ -494,9 +513,9 @@ public static partial class UftpXml
         var points = ReadList(ref x, path, "CongestionPoint", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
-            var address = i.Address(i.Required("EntityAddress", p), p, "EntityAddress");
-            var start = i.Date(i.Required("StartPeriod", p), p, "StartPeriod");
-            var end = OptDate(ref i, p, "EndPeriod");
+            var address = i.RequiredAddress("EntityAddress"u8, p);
+            var start = i.RequiredDate("StartPeriod"u8, p);
+            var end = i.OptionalDate("EndPeriod"u8, p);
             var mutex = i.Boolean(i.Required("MutexOffersSupported", p), p, "MutexOffersSupported");
             var dayAhead = i.Enum<RedispatchBy>(i.Required("DayAheadRedispatchBy", p), p, "DayAheadRedispatchBy");
             RedispatchBy? intraday = i.Optional("IntradayRedispatchBy") is { } v ? i.Enum<RedispatchBy>(v, p, "IntradayRedispatchBy") : null;
@@ -504,7 +523,7 @@ public static partial class UftpXml
             var connections = ReadList(ref i, p, "Connection", (ref XmlInput j, UftpPath q) =>
             {
                 j.ReadAttributes(q);
-                var c = new DsoPortfolioUpdateConnection(j.Address(j.Required("EntityAddress", q), q, "EntityAddress"), j.Date(j.Required("StartPeriod", q), q, "StartPeriod"), OptDate(ref j, q, "EndPeriod"));
+                var c = new DsoPortfolioUpdateConnection(j.RequiredAddress("EntityAddress"u8, q), j.RequiredDate("StartPeriod"u8, q), j.OptionalDate("EndPeriod"u8, q));
                 j.EndAttributes(q);
                 j.Leaf(q);
                 return c;
@@ -518,19 +537,19 @@ public static partial class UftpXml
     {
         var result = Result(ref x, path);
         var reason = x.Optional("RejectionReason");
-        var reference = Ref(ref x, path, "DSOPortfolioQueryMessageID");
+        var reference = x.RequiredUuid("DSOPortfolioQueryMessageID"u8, path);
         var tz = Tz(ref x, path);
-        var period = x.Date(x.Required("Period", path), path, "Period");
+        var period = x.RequiredDate("Period"u8, path);
         x.EndAttributes(path);
         var points = ReadList(ref x, path, "CongestionPoint", (ref XmlInput i, UftpPath p) =>
         {
             i.ReadAttributes(p);
-            var address = i.Address(i.Required("EntityAddress", p), p, "EntityAddress");
+            var address = i.RequiredAddress("EntityAddress"u8, p);
             i.EndAttributes(p);
             var connections = ReadList(ref i, p, "Connection", (ref XmlInput j, UftpPath q) =>
             {
                 j.ReadAttributes(q);
-                var c = new DsoPortfolioQueryConnection(j.Address(j.Required("EntityAddress", q), q, "EntityAddress"), j.Optional("AGR-Domain") is { } d ? j.Domain(d, q, "AGR-Domain") : null);
+                var c = new DsoPortfolioQueryConnection(j.RequiredAddress("EntityAddress"u8, q), j.OptionalDomain("AGR-Domain"u8, q));
                 j.EndAttributes(q);
                 j.Leaf(q);
                 return c;
