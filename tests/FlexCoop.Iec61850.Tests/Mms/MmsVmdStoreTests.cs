@@ -2,6 +2,7 @@ using FlexCoop.Iec61850.Mms;
 using FlexCoop.Iec61850.Mms.Acsi;
 using FlexCoop.Iec61850.Mms.Server;
 using FlexCoop.Iec61850.Model;
+using FlexCoop.Iec61850.Scl;
 
 namespace FlexCoop.Iec61850.Tests.Mms;
 
@@ -20,7 +21,7 @@ public sealed class MmsVmdStoreTests
     private static MmsDomain TrickyDomain()
     {
         var domain = new MmsVmd().AddDomain("LD");
-        domain.AddVariable("A", Struct(("B", Struct(("c", Leaf), ("C", Leaf), ("C1", Leaf))), ("B1", Leaf), ("_x", Leaf), ("B_", Struct(("z", Leaf))))));
+        domain.AddVariable("A", Struct(("B", Struct(("c", Leaf), ("C", Leaf), ("C1", Leaf))), ("B1", Leaf), ("_x", Leaf), ("B_", Struct(("z", Leaf)))));
         domain.AddVariable("A1", Struct(("a", Leaf)));
         domain.AddVariable("AB", Leaf);
         domain.AddVariable("a", Struct(("A", Leaf)));
@@ -137,5 +138,21 @@ public sealed class MmsVmdStoreTests
         // An array is one MMS name: its elements are not named components.
         static IEnumerable<string> Flatten(string id, IReadOnlyList<FcNode> nodes) =>
             new[] { id }.Concat(nodes.SelectMany(n => n.Node is DataAttribute { Count: > 0 } or DataObject { Count: > 0 } ? [n.MmsItemId] : Flatten(n.MmsItemId, n.Children)));
+    }
+    [Fact]
+    public void Logical_nodes_of_one_type_share_type_and_initial_value_but_not_later_writes()
+    {
+        var model = SclResolver.Resolve(SclDocument.Parse(SclModelGenerator.Generate(2_000))).Ieds[0];
+        var vmd = Iec61850MmsMapping.BuildVmd(model);
+        var domain = vmd.Domains[0];
+        var first = domain.Find("GGIO1")!;
+        var second = domain.Find("GGIO2")!;
+        Assert.Same(first.Type, second.Type);
+        Assert.Same(first.Read(), second.Read());
+
+        vmd.SetValue(domain.Name, "GGIO1$MX$AnIn1$mag$f", new MmsFloat32(42f));
+        Assert.Equal(new MmsFloat32(42f), domain.Find("GGIO1$MX$AnIn1$mag$f")!.Read());
+        Assert.Equal(new MmsFloat32(0f), domain.Find("GGIO2$MX$AnIn1$mag$f")!.Read());
+        Assert.NotSame(first.Read(), second.Read());
     }
 }
