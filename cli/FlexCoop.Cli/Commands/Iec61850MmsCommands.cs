@@ -220,9 +220,17 @@ internal static class Iec61850MmsCommands
             await using var running = server;
             var gooseInterface = parseResult.GetValue(goose);
             await using var gooseSocket = gooseInterface is null ? null : Iec61850GooseCommands.Open(gooseInterface);
-            if (gooseSocket is not null && server.StartGoose(gooseSocket.LocalAddress).Count == 0)
+            try
             {
-                throw new CliUsageException($"--goose: {path} has no GOOSE control block with a data set in IED {iedModel.Name}");
+                if (gooseSocket is not null && server.StartGoose(gooseSocket.LocalAddress).Count == 0)
+                {
+                    throw new CliUsageException($"--goose: {path} has no GOOSE control block with a data set in IED {iedModel.Name}");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                // A GSE address the publisher cannot use (e.g. a destination that is not multicast).
+                throw new CliUsageException($"--goose: {ex.Message}");
             }
             try
             {
