@@ -13,7 +13,7 @@ var root = new RootCommand(
     Start with:  flexcoop openadr --help
     """);
 
-foreach (var command in CommandCatalog.All())
+foreach (var command in CommandCatalog.For(args))
 {
     root.Subcommands.Add(command);
 }

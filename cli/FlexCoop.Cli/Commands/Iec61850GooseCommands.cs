@@ -28,7 +28,7 @@ internal static class Iec61850GooseCommands
 
     private static Option<long?> CountOption(string what) => new("--count") { Description = $"Stop after this many {what} (default: run until Ctrl+C)." };
 
-    private static GooseEthernetSocket Open(string interfaceName)
+    internal static GooseEthernetSocket Open(string interfaceName)
     {
         try
         {

@@ -154,6 +154,13 @@ internal static class Iec61850MmsCommands
         command.Options.Add(fault);
         var controlUrl = Iec61850OperatorCommands.ControlUrlOption();
         command.Options.Add(controlUrl);
+        var goose = new Option<string?>("--goose")
+        {
+            Description = "Publish the model's GOOSE control blocks on this network interface (e.g. eth0): each is enabled\n" +
+                "(GoEna true) and sends a new state whenever a value of its data set changes (host update, control, client\n" +
+                "write). Raw Ethernet socket: Linux only, root or CAP_NET_RAW.",
+        };
+        command.Options.Add(goose);
         command.SetAction((parseResult, cancellationToken) => GuardAsync(async () =>
         {
             var path = parseResult.GetValue(model)!;
@@ -211,6 +218,20 @@ internal static class Iec61850MmsCommands
                 throw new CliUsageException($"--log-db: {ex.Message}");
             }
             await using var running = server;
+            var gooseInterface = parseResult.GetValue(goose);
+            await using var gooseSocket = gooseInterface is null ? null : Iec61850GooseCommands.Open(gooseInterface);
+            try
+            {
+                if (gooseSocket is not null && server.StartGoose(gooseSocket.LocalAddress).Count == 0)
+                {
+                    throw new CliUsageException($"--goose: {path} has no GOOSE control block with a data set in IED {iedModel.Name}");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                // A GSE address the publisher cannot use (e.g. a destination that is not multicast).
+                throw new CliUsageException($"--goose: {ex.Message}");
+            }
             try
             {
                 server.Start(new IPEndPoint(address, portNumber));
@@ -227,15 +248,25 @@ internal static class Iec61850MmsCommands
             await Console.Out.WriteLineAsync($"serving IED {iedModel.Name} ({iedModel.LogicalDevices.Count} logical devices, {iedModel.LogicalNodeCount} logical nodes, {iedModel.DataAttributeCount} attributes) on {ep.Address}:{ep.Port}").ConfigureAwait(false);
             await using var operatorPanel = controlAt is null ? null : Iec61850OperatorCommands.StartControl(controlAt, server);
             if (operatorPanel is not null) await Console.Out.WriteLineAsync($"operator control on {operatorPanel.Url}").ConfigureAwait(false);
+            var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
+            var publishing = stopped;
+            if (gooseSocket is not null)
+            {
+                foreach (var publisher in server.GoosePublishers)
+                {
+                    var o = publisher.Options;
+                    await Console.Out.WriteLineAsync($"GOOSE {o.GocbRef} (data set {o.DatSet}) to {o.Destination} APPID 0x{o.AppId:X4} on {gooseInterface}").ConfigureAwait(false);
+                }
+                publishing = server.RunGooseAsync(gooseSocket, cancellationToken);
+            }
             await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-            try
+            await Task.WhenAny(stopped, publishing).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested && publishing.Exception?.GetBaseException() is { } failure)
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"GOOSE publishing on {gooseInterface} failed: {failure.Message}").ConfigureAwait(false);
+                return ExitCodes.UsageOrEnvironment;
             }
-            catch (OperationCanceledException)
-            {
-                await Console.Out.WriteLineAsync("stopping").ConfigureAwait(false);
-            }
+            await Console.Out.WriteLineAsync("stopping").ConfigureAwait(false);
             return ExitCodes.Success;
         }));
         return command;

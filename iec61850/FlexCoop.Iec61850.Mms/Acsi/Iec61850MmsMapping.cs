@@ -29,6 +29,7 @@ public static class Iec61850MmsMapping
             ? path => IsWritablePath(path) || path.Contains("$ST$", StringComparison.Ordinal) || path.Contains("$MX$", StringComparison.Ordinal)
             : IsWritablePath;
         var hidden = faults.HasFlag(Iec61850ServerFaults.WrongDirectory) ? UnreferencedLogicalNode(model) : null;
+        var shared = new SharedParts();
         foreach (var ld in model.LogicalDevices)
         {
             var domain = vmd.AddDomain(ld.MmsDomainName);
@@ -39,12 +40,12 @@ public static class Iec61850MmsMapping
                 var values = new List<MmsValue>();
                 foreach (var group in ln.FunctionalView)
                 {
-                    var (type, value) = Build(group.Members);
+                    var (type, value) = Build(group.Members, shared);
                     components.Add(new MmsComponent(group.Fc.ToString(), type));
                     values.Add(value);
                 }
                 if (components.Count == 0) continue;
-                domain.AddVariable(ln.Name, new MmsStructureType(components), new MmsStructure(values), writable);
+                domain.AddVariable(ln.Name, shared.Type(new MmsStructureType(components)), shared.Value(new MmsStructure(values)), writable);
                 foreach (var log in ln.Logs) domain.AddJournal(ln.Name + "$" + log);
             }
         }
@@ -71,25 +72,25 @@ public static class Iec61850MmsMapping
         return parts.Length >= 3 && FunctionalConstraints.TryParse(parts[1], out var fc) && IsWritable(fc);
     }
 
-    private static (MmsTypeDescription Type, MmsValue Value) Build(IReadOnlyList<FcNode> members)
+    private static (MmsTypeDescription Type, MmsValue Value) Build(IReadOnlyList<FcNode> members, SharedParts shared)
     {
         var components = new MmsComponent[members.Count];
         var values = new MmsValue[members.Count];
         for (var i = 0; i < members.Count; i++)
         {
-            var (t, v) = Build(members[i]);
+            var (t, v) = Build(members[i], shared);
             components[i] = new MmsComponent(members[i].Name, t);
             values[i] = v;
         }
-        return (new MmsStructureType(components), new MmsStructure(values));
+        return (shared.Type(new MmsStructureType(components)), shared.Value(new MmsStructure(values)));
     }
 
-    private static (MmsTypeDescription Type, MmsValue Value) Build(FcNode node)
+    private static (MmsTypeDescription Type, MmsValue Value) Build(FcNode node, SharedParts shared)
     {
         (MmsTypeDescription, MmsValue) element;
         if (node.Children.Count > 0)
         {
-            element = Build(node.Children);
+            element = Build(node.Children, shared);
         }
         else if (node.Attribute is { } a)
         {
@@ -100,11 +101,11 @@ public static class Iec61850MmsMapping
             {
                 value = new MmsVisibleString(ds[..dot] + "$" + ds[(dot + 1)..]);
             }
-            element = (type, value);
+            element = (shared.Type(type), shared.Value(value));
         }
         else
         {
-            element = (new MmsStructureType(), new MmsStructure());
+            element = (shared.Type(new MmsStructureType()), shared.Value(new MmsStructure()));
         }
         var count = node.Node switch
         {
@@ -114,7 +115,102 @@ public static class Iec61850MmsMapping
         };
         if (count == 0) return element;
         var arrayType = new MmsArrayType((int)count, element.Item1);
-        return (arrayType, new MmsArray(Enumerable.Repeat(element.Item2, (int)count).ToArray()));
+        return (shared.Type(arrayType), shared.Value(new MmsArray(Enumerable.Repeat(element.Item2, (int)count).ToArray())));
+    }
+
+    /// <summary>
+    /// One instance of each distinct type and initial value, shared by every logical node that has it: a model of
+    /// many nodes of a few types (the usual IED) then holds each type tree once. Safe because types and values are
+    /// immutable (a write replaces the value along its path). Parts are built bottom-up, so a structure is the same
+    /// as another when its names match and its components are the very same shared instances.
+    /// </summary>
+    private sealed class SharedParts
+    {
+        private readonly Dictionary<MmsTypeDescription, MmsTypeDescription> _types = new(new ShallowTypeComparer());
+        private readonly Dictionary<MmsValue, MmsValue> _values = new(new ShallowValueComparer());
+
+        public MmsTypeDescription Type(MmsTypeDescription type)
+        {
+            if (_types.TryGetValue(type, out var existing)) return existing;
+            _types.Add(type, type);
+            return type;
+        }
+
+        public MmsValue Value(MmsValue value)
+        {
+            // -0.0 equals 0.0 by record equality: a negative zero is never shared, so the initial sign survives.
+            if (value is MmsFloat32 { Value: 0 } f32 && float.IsNegative(f32.Value) || value is MmsFloat64 { Value: 0 } f64 && double.IsNegative(f64.Value)) return value;
+            if (_values.TryGetValue(value, out var existing)) return existing;
+            _values.Add(value, value);
+            return value;
+        }
+    }
+
+    private sealed class ShallowTypeComparer : IEqualityComparer<MmsTypeDescription>
+    {
+        public bool Equals(MmsTypeDescription? x, MmsTypeDescription? y) => (x, y) switch
+        {
+            (MmsStructureType a, MmsStructureType b) => a.Components.Count == b.Components.Count
+                && a.Components.Select((c, i) => string.Equals(c.Name, b.Components[i].Name, StringComparison.Ordinal) && ReferenceEquals(c.Type, b.Components[i].Type)).All(same => same),
+            (MmsArrayType a, MmsArrayType b) => a.NumberOfElements == b.NumberOfElements && ReferenceEquals(a.ElementType, b.ElementType),
+            (MmsStructureType or MmsArrayType, _) or (_, MmsStructureType or MmsArrayType) => false,
+            _ => object.Equals(x, y),
+        };
+
+        public int GetHashCode(MmsTypeDescription obj)
+        {
+            switch (obj)
+            {
+                case MmsStructureType s:
+                    var hash = new HashCode();
+                    foreach (var c in s.Components)
+                    {
+                        hash.Add(c.Name, StringComparer.Ordinal);
+                        hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(c.Type));
+                    }
+                    return hash.ToHashCode();
+                case MmsArrayType a:
+                    return HashCode.Combine(a.NumberOfElements, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(a.ElementType));
+                default:
+                    return obj.GetHashCode();
+            }
+        }
+    }
+
+    private sealed class ShallowValueComparer : IEqualityComparer<MmsValue>
+    {
+        public bool Equals(MmsValue? x, MmsValue? y) => (x, y) switch
+        {
+            (MmsStructure a, MmsStructure b) => SameItems(a.Components, b.Components),
+            (MmsArray a, MmsArray b) => SameItems(a.Elements, b.Elements),
+            (MmsStructure or MmsArray, _) or (_, MmsStructure or MmsArray) => false,
+            _ => object.Equals(x, y),
+        };
+
+        private static bool SameItems(IReadOnlyList<MmsValue> a, IReadOnlyList<MmsValue> b)
+        {
+            if (a.Count != b.Count) return false;
+            for (var i = 0; i < a.Count; i++)
+            {
+                if (!ReferenceEquals(a[i], b[i])) return false;
+            }
+            return true;
+        }
+
+        public int GetHashCode(MmsValue obj)
+        {
+            var items = obj switch
+            {
+                MmsStructure s => s.Components,
+                MmsArray a => a.Elements,
+                _ => null,
+            };
+            if (items is null) return obj.GetHashCode();
+            var hash = new HashCode();
+            hash.Add(obj is MmsArray);
+            foreach (var item in items) hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(item));
+            return hash.ToHashCode();
+        }
     }
 
     /// <summary>The MMS type 8-1 gives a basic type.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using FlexCoop.Iec61850.Mms.Goose;
 using FlexCoop.Iec61850.Mms.Server;
 using FlexCoop.Iec61850.Model;
 
@@ -22,7 +23,10 @@ public sealed class Iec61850Server : IAsyncDisposable
         Faults = faults;
         options ??= new MmsServerOptions();
         if (options.ModelName == new MmsServerOptions().ModelName) options = options with { ModelName = model.Ied.Type ?? model.Name };
-        _journalStore = new MmsJournalStore(options.JournalDatabase, options.JournalCapacity);
+        // SQLite is opened only for a model with logs, or when the host names a database file: a server without
+        // logs does not load it (the VMD still opens an in-memory store should the host append to a journal).
+        var hasLogs = model.LogicalDevices.Any(ld => ld.LogicalNodes.Any(ln => ln.Logs.Count > 0));
+        _journalStore = hasLogs || options.JournalDatabase is not null ? new MmsJournalStore(options.JournalDatabase, options.JournalCapacity) : null;
         var vmd = Iec61850MmsMapping.BuildVmd(model, faults, _journalStore);
         _reports = new Iec61850ReportEngine(model, vmd, faults);
         _logs = new Iec61850LogEngine(model, vmd);
@@ -37,7 +41,7 @@ public sealed class Iec61850Server : IAsyncDisposable
         _controls = new Iec61850ControlEngine(this, vmd, controlHandler ?? new MirrorControlHandler(), faults);
     }
 
-    private readonly MmsJournalStore _journalStore;
+    private readonly MmsJournalStore? _journalStore;
     private readonly Iec61850ReportEngine _reports;
     private readonly Iec61850LogEngine _logs;
     private readonly Iec61850SettingGroupEngine _settingGroups;
@@ -68,6 +72,7 @@ public sealed class Iec61850Server : IAsyncDisposable
         _reports.OnWritten(context);
         _settingGroups.OnWritten(context);
         _logs.OnWritten(context);
+        Volatile.Read(ref _goose)?.OnWritten(context);
     }
 
     public IedModel Model { get; }
@@ -96,6 +101,45 @@ public sealed class Iec61850Server : IAsyncDisposable
     {
         _reports.OnHostUpdate(domain, itemId, reason);
         _logs.OnHostUpdate(domain, itemId, reason);
+        Volatile.Read(ref _goose)?.OnValueChanged(domain, itemId);
+    }
+
+    private Iec61850GooseEngine? _goose;
+
+    /// <summary>
+    /// Turns on GOOSE for the model's GOOSE control blocks (those with a data set): creates one
+    /// <see cref="GoosePublisher"/> per control block, in model order, and with <paramref name="enable"/> sets every
+    /// <c>GoEna</c> true so each publishes its first state at once (else only those a client or the SCL enabled).
+    /// From then on a change of a value in an enabled control block's data set, through
+    /// <see cref="SetDataValue"/>, <see cref="UpdateDataObject"/>, a control operation or a client's write, publishes a
+    /// new state (stNum + 1, sqNum 0, retransmissions from MinTime); a client's write of <c>GoEna</c> starts or
+    /// stops its publisher. Send the frames with <see cref="RunGooseAsync"/>, or poll each publisher.
+    /// </summary>
+    /// <param name="source">The source MAC address of the frames (the sending interface's).</param>
+    /// <param name="enable">Set every control block's GoEna true now.</param>
+    /// <param name="timeProvider">The publishers' clock (the system clock by default).</param>
+    /// <exception cref="InvalidOperationException">GOOSE was already started on this server.</exception>
+    public IReadOnlyList<GoosePublisher> StartGoose(MacAddress source, bool enable = true, TimeProvider? timeProvider = null)
+    {
+        var engine = new Iec61850GooseEngine(Model, Mms.Vmd, source, timeProvider ?? TimeProvider.System);
+        if (Interlocked.CompareExchange(ref _goose, engine, null) is not null) throw new InvalidOperationException("GOOSE is already started on this server");
+        if (enable) engine.EnableAll(true);
+        else engine.StartEnabled();
+        return engine.Publishers;
+    }
+
+    /// <summary>The GOOSE publishers after <see cref="StartGoose"/>, else empty.</summary>
+    public IReadOnlyList<GoosePublisher> GoosePublishers => Volatile.Read(ref _goose)?.Publishers ?? [];
+
+    /// <summary>
+    /// Sends the frames of every GOOSE publisher on <paramref name="transport"/> as they fall due, until cancelled
+    /// (<see cref="StartGoose"/> first). Returns when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public Task RunGooseAsync(IGooseTransport transport, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        var engine = Volatile.Read(ref _goose) ?? throw new InvalidOperationException("call StartGoose first");
+        return engine.RunAsync(transport, cancellationToken);
     }
 
     /// <summary>The journal of a log (<c>LD/LN$LogName</c> or <c>LD/LN.LogName</c>), for the host to read or append to; null when there is none.</summary>
@@ -138,6 +182,6 @@ public sealed class Iec61850Server : IAsyncDisposable
         _logs.Dispose();
         _reports.Dispose();
         await Mms.DisposeAsync().ConfigureAwait(false);
-        _journalStore.Dispose();
+        (_journalStore ?? Mms.Vmd.CreatedJournalStore)?.Dispose();
     }
 }

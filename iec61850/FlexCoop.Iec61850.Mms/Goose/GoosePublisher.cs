@@ -41,7 +41,7 @@ public sealed class GoosePublisher
 
     public GoosePublisherOptions Options { get; }
 
-    /// <summary>The stNum of the next frame (0 before <see cref="Start"/>).</summary>
+    /// <summary>The stNum of the next frame (0 before <see cref="Start()"/>).</summary>
     public uint StNum { get; private set; }
 
     /// <summary>The sqNum of the next frame.</summary>
@@ -56,7 +56,7 @@ public sealed class GoosePublisher
         }
     }
 
-    /// <summary>When the next frame is due; null before <see cref="Start"/>.</summary>
+    /// <summary>When the next frame is due; null before <see cref="Start()"/>.</summary>
     public DateTimeOffset? NextTransmission
     {
         get
@@ -65,14 +65,52 @@ public sealed class GoosePublisher
         }
     }
 
-    /// <summary>Enables the control block: the first frame (stNum 1, sqNum 0) is due now.</summary>
-    public void Start()
+    /// <summary>True between <see cref="Start()"/> and <see cref="Stop"/>: frames are due.</summary>
+    public bool IsPublishing
+    {
+        get
+        {
+            lock (_gate) return _due is not null;
+        }
+    }
+
+    /// <summary>
+    /// Enables the control block: the first frame (stNum 1, sqNum 0) is due now. Nothing happens when it is
+    /// already publishing.
+    /// </summary>
+    public void Start() => Start(null);
+
+    /// <summary>
+    /// Enables the control block with <paramref name="values"/> as the data set's values (the current ones when null):
+    /// the first frame (stNum 1, sqNum 0) is due now. Nothing happens when it is already publishing.
+    /// </summary>
+    public void Start(IReadOnlyList<MmsValue>? values)
     {
         lock (_gate)
         {
             if (_due is not null) return;
+            if (values is not null)
+            {
+                if (values.Count != _values.Count) throw new ArgumentException($"the data set has {_values.Count} members, {values.Count} values given", nameof(values));
+                _values = values.ToArray();
+            }
             StNum = 1;
             BeginBurst();
+        }
+        Wake();
+    }
+
+    /// <summary>
+    /// Disables the control block (GoEna false): no frame is due until the next <see cref="Start()"/>, which
+    /// begins again at stNum 1.
+    /// </summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _due = null;
+            StNum = 0;
+            SqNum = 0;
         }
         Wake();
     }
@@ -165,10 +203,21 @@ public sealed class GoosePublisher
     /// Starts the publisher if needed and sends every due frame on <paramref name="transport"/> until
     /// cancelled (or, with <paramref name="maxFrames"/>, after that many frames). Returns the number sent.
     /// </summary>
-    public async Task<long> RunAsync(IGooseTransport transport, long? maxFrames = null, CancellationToken cancellationToken = default)
+    public Task<long> RunAsync(IGooseTransport transport, long? maxFrames = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
         Start();
+        return SendDueFramesAsync(transport, maxFrames, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends every due frame on <paramref name="transport"/> until cancelled (or after <paramref name="maxFrames"/>),
+    /// without starting the publisher: while it is stopped nothing is sent and the loop waits for the next
+    /// <see cref="Start()"/> or <see cref="Publish"/>. Returns the number of frames sent.
+    /// </summary>
+    public async Task<long> SendDueFramesAsync(IGooseTransport transport, long? maxFrames = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
         long sent = 0;
         while (!cancellationToken.IsCancellationRequested && (maxFrames is null || sent < maxFrames))
         {
@@ -180,7 +229,20 @@ public sealed class GoosePublisher
                 sent++;
                 continue;
             }
-            var delay = (NextTransmission ?? _time.GetUtcNow()) - _time.GetUtcNow();
+            if (NextTransmission is not { } next)
+            {
+                // Stopped: wait for a Start or Publish.
+                try
+                {
+                    await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                continue;
+            }
+            var delay = next - _time.GetUtcNow();
             if (delay <= TimeSpan.Zero) continue;
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = Task.Delay(delay, _time, cts.Token);

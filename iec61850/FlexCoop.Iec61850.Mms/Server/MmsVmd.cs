@@ -27,6 +27,15 @@ public sealed class MmsVmd
         }
     }
 
+    /// <summary>The journal store if one was given or has been created, else null (nothing to dispose).</summary>
+    internal MmsJournalStore? CreatedJournalStore
+    {
+        get
+        {
+            lock (_gate) return _journalStore;
+        }
+    }
+
     /// <summary>Domains in definition order.</summary>
     public IReadOnlyList<MmsDomain> Domains
     {
@@ -80,19 +89,29 @@ public sealed class MmsVmd
     }
 }
 
-/// <summary>A domain (IEC 61850 logical device) with its named variables, lists and journals.</summary>
+/// <summary>
+/// A domain (IEC 61850 logical device) with its named variables, lists and journals.
+/// <para>
+/// Only the top-level variables are stored (name, type, value, writability rule). A component
+/// (<c>LLN0$ST$Mod$stVal</c>) is found by walking the variable's structure type, and GetNameList walks the
+/// types in name order, so a large model costs no object, string or index entry per component.
+/// </para>
+/// </summary>
 public sealed class MmsDomain
 {
-    private readonly Dictionary<string, MmsVariableNode> _index = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MmsVariableRoot> _variables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MmsJournal> _journals = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<MmsPeer, AccessResult>> _readHandlers = new(StringComparer.Ordinal);
     private readonly object _gate = new();
-    private string[]? _sortedNames;
-    private int _topLevelCount;
+    private Dictionary<string, MmsVariableRoot>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private MmsVariableRoot[]? _sorted;
+    private int _nameCount;
 
     internal MmsDomain(MmsVmd vmd, string name)
     {
         Vmd = vmd;
         Name = name;
+        _lookup = _variables.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public MmsVmd Vmd { get; }
@@ -101,14 +120,20 @@ public sealed class MmsDomain
     internal MmsNamedVariableListSet Lists { get; } = new();
 
     /// <summary>Number of top-level named variables.</summary>
-    public int VariableCount => _topLevelCount;
+    public int VariableCount
+    {
+        get
+        {
+            lock (_gate) return _variables.Count;
+        }
+    }
 
     /// <summary>Number of addressable names (variables and all their components).</summary>
     public int NameCount
     {
         get
         {
-            lock (_gate) return _index.Count;
+            lock (_gate) return _nameCount;
         }
     }
 
@@ -122,41 +147,81 @@ public sealed class MmsDomain
         ArgumentNullException.ThrowIfNull(type);
         var value = initialValue ?? type.DefaultValue();
         if (!type.Accepts(value)) throw new ArgumentException($"initial value does not have type {type.Describe()}", nameof(initialValue));
-        var root = new MmsVariableRoot(value);
-        var top = new MmsVariableNode(this, name, type, root, [], writable?.Invoke(name) ?? false);
+        var count = CountNames(type, name, nameof(type));
+        var root = new MmsVariableRoot(name, type, value, writable);
         lock (_gate)
         {
-            if (_index.ContainsKey(name)) throw new ArgumentException($"variable '{name}' already exists in domain {Name}", nameof(name));
-            var nodes = new List<MmsVariableNode> { top };
-            Expand(top, type, name, [], root, writable, nodes);
-            foreach (var n in nodes)
-            {
-                if (!_index.TryAdd(n.ItemId, n)) throw new ArgumentException($"name '{n.ItemId}' already exists in domain {Name}", nameof(name));
-            }
-            _topLevelCount++;
-            _sortedNames = null;
+            if (!_variables.TryAdd(name, root)) throw new ArgumentException($"variable '{name}' already exists in domain {Name}", nameof(name));
+            _nameCount += count;
+            _sorted = null;
         }
-        return top;
+        return new MmsVariableNode(this, name, type, root, []);
     }
 
-    private void Expand(MmsVariableNode parent, MmsTypeDescription type, string path, int[] indices, MmsVariableRoot root, Func<string, bool>? writable, List<MmsVariableNode> nodes)
+    /// <summary>The names a variable of <paramref name="type"/> adds (itself and every component); component names must be unique per structure.</summary>
+    private static int CountNames(MmsTypeDescription type, string path, string parameter)
     {
-        if (type is not MmsStructureType s) return;
+        if (type is not MmsStructureType s) return 1;
+        var count = 1;
         for (var i = 0; i < s.Components.Count; i++)
         {
-            var c = s.Components[i];
-            var childPath = path + "$" + c.Name;
-            int[] childIndices = [.. indices, i];
-            var node = new MmsVariableNode(this, childPath, c.Type, root, childIndices, writable?.Invoke(childPath) ?? false);
-            parent.AddChild(node);
-            nodes.Add(node);
-            Expand(node, c.Type, childPath, childIndices, root, writable, nodes);
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(s.Components[j].Name, s.Components[i].Name, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"name '{path}${s.Components[i].Name}' is defined twice", parameter);
+                }
+            }
+            count += CountNames(s.Components[i].Type, path + "$" + s.Components[i].Name, parameter);
         }
+        return count;
     }
 
+    /// <summary>The variable or component named <paramref name="itemId"/> (<c>LN$FC$DO$DA</c>), or null.</summary>
     public MmsVariableNode? Find(string itemId)
     {
-        lock (_gate) return _index.GetValueOrDefault(itemId);
+        ArgumentNullException.ThrowIfNull(itemId);
+        var span = itemId.AsSpan();
+        var cut = span.IndexOf('$');
+        MmsVariableRoot? root;
+        lock (_gate)
+        {
+            if (!_lookup.TryGetValue(cut < 0 ? span : span[..cut], out root)) return null;
+        }
+        if (cut < 0) return new MmsVariableNode(this, itemId, root.Type, root, []);
+        var depth = span.Count('$');
+        var path = new int[depth];
+        var type = root.Type;
+        var rest = span[(cut + 1)..];
+        for (var level = 0; level < depth; level++)
+        {
+            var next = rest.IndexOf('$');
+            var part = next < 0 ? rest : rest[..next];
+            if (type is not MmsStructureType s) return null;
+            var index = -1;
+            for (var i = 0; i < s.Components.Count; i++)
+            {
+                if (part.SequenceEqual(s.Components[i].Name))
+                {
+                    index = i;
+                    break;
+                }
+            }
+            if (index < 0) return null;
+            path[level] = index;
+            type = s.Components[index].Type;
+            rest = next < 0 ? [] : rest[(next + 1)..];
+        }
+        return new MmsVariableNode(this, itemId, type, root, path);
+    }
+
+    internal Func<MmsPeer, AccessResult>? ReadHandlerOf(string itemId) =>
+        _readHandlers.IsEmpty ? null : _readHandlers.GetValueOrDefault(itemId);
+
+    internal void SetReadHandler(string itemId, Func<MmsPeer, AccessResult>? handler)
+    {
+        if (handler is null) _readHandlers.TryRemove(itemId, out _);
+        else _readHandlers[itemId] = handler;
     }
 
     /// <summary>Defines a fixed (not deletable) named variable list, e.g. an IEC 61850 data set.</summary>
@@ -196,47 +261,112 @@ public sealed class MmsDomain
         }
     }
 
-    /// <summary>All variable names and component paths, sorted ordinally (the GetNameList order).</summary>
-    public IReadOnlyList<string> Names => SortedNames();
+    /// <summary>All variable names and component paths, sorted ordinally (the GetNameList order). Built on each call.</summary>
+    public IReadOnlyList<string> Names => NamesAfter(null).ToArray();
 
-    /// <summary>All variable names and component paths, sorted ordinally (GetNameList order).</summary>
-    internal string[] SortedNames()
+    /// <summary>
+    /// The variable names and component paths that sort ordinally after <paramref name="after"/> (all when null), in
+    /// that order, built one at a time. A depth-first walk with each structure's components in name order gives
+    /// ordinal order because <c>$</c> sorts before every character an MMS identifier may hold; whole subtrees before
+    /// <paramref name="after"/> are skipped without building their names.
+    /// </summary>
+    internal IEnumerable<string> NamesAfter(string? after)
     {
+        MmsVariableRoot[] roots;
         lock (_gate)
         {
-            if (_sortedNames is null)
+            if (_sorted is null)
             {
-                var names = _index.Keys.ToArray();
-                Array.Sort(names, StringComparer.Ordinal);
-                _sortedNames = names;
+                var sorted = _variables.Values.ToArray();
+                Array.Sort(sorted, (x, y) => string.CompareOrdinal(x.Name, y.Name));
+                _sorted = sorted;
             }
-            return _sortedNames;
+            roots = _sorted;
         }
+        var buffer = new System.Text.StringBuilder(64);
+        foreach (var root in roots)
+        {
+            buffer.Clear().Append(root.Name);
+            foreach (var name in Walk(buffer, root.Type, after)) yield return name;
+        }
+    }
+
+    private static IEnumerable<string> Walk(System.Text.StringBuilder buffer, MmsTypeDescription type, string? after)
+    {
+        var relation = after is null ? 1 : CompareTo(buffer, after);
+        // relation > 0: this name and everything below sort after 'after'. relation == 0: only the names below do.
+        // relation < 0: only a subtree that 'after' lies inside can still hold later names.
+        if (relation > 0) yield return buffer.ToString();
+        if (type is not MmsStructureType s) yield break;
+        if (relation < 0 && !IsInside(buffer, after!)) yield break;
+        var length = buffer.Length;
+        foreach (var i in SortedOrder(s))
+        {
+            buffer.Length = length;
+            buffer.Append('$').Append(s.Components[i].Name);
+            foreach (var name in Walk(buffer, s.Components[i].Type, relation > 0 ? null : after)) yield return name;
+        }
+        buffer.Length = length;
+    }
+
+    /// <summary>The indices of the structure's components in ordinal order of their names.</summary>
+    private static int[] SortedOrder(MmsStructureType s)
+    {
+        var order = new int[s.Components.Count];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (x, y) => string.CompareOrdinal(s.Components[x].Name, s.Components[y].Name));
+        return order;
+    }
+
+    private static int CompareTo(System.Text.StringBuilder buffer, string other)
+    {
+        var n = Math.Min(buffer.Length, other.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var d = buffer[i] - other[i];
+            if (d != 0) return d;
+        }
+        return buffer.Length - other.Length;
+    }
+
+    /// <summary>True when <paramref name="after"/> names a component below the name in <paramref name="buffer"/>.</summary>
+    private static bool IsInside(System.Text.StringBuilder buffer, string after)
+    {
+        if (after.Length <= buffer.Length || after[buffer.Length] != '$') return false;
+        for (var i = 0; i < buffer.Length; i++)
+        {
+            if (buffer[i] != after[i]) return false;
+        }
+        return true;
     }
 }
 
-/// <summary>The value holder shared by a top-level variable and all its components.</summary>
-internal sealed class MmsVariableRoot(MmsValue value)
+/// <summary>A top-level variable: its name, type, writability rule and the value shared by all its components.</summary>
+internal sealed class MmsVariableRoot(string name, MmsTypeDescription type, MmsValue value, Func<string, bool>? writable)
 {
+    public string Name { get; } = name;
+    public MmsTypeDescription Type { get; } = type;
+    public Func<string, bool>? WritableRule { get; } = writable;
     public MmsValue Value = value;
     public readonly object Gate = new();
 }
 
-/// <summary>A named variable or one component of it, addressable by its item identifier.</summary>
+/// <summary>
+/// A named variable or one component of it, addressable by its item identifier. A handle: <see cref="MmsDomain.Find"/>
+/// makes a new one each time, and all handles of one name read and write the same value.
+/// </summary>
 public sealed class MmsVariableNode
 {
     private readonly MmsVariableRoot _root;
     private readonly int[] _path;
-    private List<MmsVariableNode>? _children;
 
-    internal MmsVariableNode(MmsDomain domain, string itemId, MmsTypeDescription type, MmsVariableRoot root, int[] path, bool writable)
+    internal MmsVariableNode(MmsDomain domain, string itemId, MmsTypeDescription type, MmsVariableRoot root, int[] path)
     {
         Domain = domain;
         ItemId = itemId;
         Type = type;
         _root = root;
         _path = path;
-        Writable = writable;
     }
 
     public MmsDomain Domain { get; }
@@ -247,19 +377,33 @@ public sealed class MmsVariableNode
     public MmsTypeDescription Type { get; }
 
     /// <summary>Whether clients may write this variable or component.</summary>
-    public bool Writable { get; }
+    public bool Writable => _root.WritableRule?.Invoke(ItemId) ?? false;
 
     /// <summary>
     /// When set, a client's read of this node is answered by this function instead of the stored value
     /// (e.g. the IEC 61850 select-before-operate read of <c>...$CO$DO$SBO</c>, which selects).
-    /// Host reads (<see cref="Read"/>) are not affected.
+    /// Host reads (<see cref="Read"/>) are not affected. Kept by the domain under the item identifier.
     /// </summary>
-    public Func<MmsPeer, AccessResult>? ReadHandler { get; set; }
+    public Func<MmsPeer, AccessResult>? ReadHandler
+    {
+        get => Domain.ReadHandlerOf(ItemId);
+        set => Domain.SetReadHandler(ItemId, value);
+    }
 
     /// <summary>Direct components (empty for a leaf).</summary>
-    public IReadOnlyList<MmsVariableNode> Children => (IReadOnlyList<MmsVariableNode>?)_children ?? [];
-
-    internal void AddChild(MmsVariableNode child) => (_children ??= []).Add(child);
+    public IReadOnlyList<MmsVariableNode> Children
+    {
+        get
+        {
+            if (Type is not MmsStructureType s) return [];
+            var children = new MmsVariableNode[s.Components.Count];
+            for (var i = 0; i < children.Length; i++)
+            {
+                children[i] = new MmsVariableNode(Domain, ItemId + "$" + s.Components[i].Name, s.Components[i].Type, _root, [.. _path, i]);
+            }
+            return children;
+        }
+    }
 
     /// <summary>The current value (lock-free: values are immutable and replaced whole).</summary>
     public MmsValue Read()

@@ -49,9 +49,9 @@ internal sealed partial class ServerAssociation
                 names = Vmd.SortedDomainNames();
                 break;
             case (MmsObjectClass.NamedVariable, MmsScope.DomainSpecific):
-                names = DomainOf(request.DomainId)?.SortedNames() ?? [];
-                if (DomainOf(request.DomainId) is null) return MmsServiceError.ObjectNonExistent($"domain '{request.DomainId}' does not exist");
-                break;
+                if (DomainOf(request.DomainId) is not { } vd) return MmsServiceError.ObjectNonExistent($"domain '{request.DomainId}' does not exist");
+                // Variable names are walked from the types in order, not held in an array.
+                return NameListPage(vd.NamesAfter(request.ContinueAfter));
             case (MmsObjectClass.NamedVariableList, MmsScope.DomainSpecific):
                 if (DomainOf(request.DomainId) is not { } d) return MmsServiceError.ObjectNonExistent($"domain '{request.DomainId}' does not exist");
                 names = d.Lists.SortedNames();
@@ -76,20 +76,26 @@ internal sealed partial class ServerAssociation
             var i = Array.BinarySearch(names, after, StringComparer.Ordinal);
             start = i >= 0 ? i + 1 : ~i;
         }
+        return NameListPage(names.Skip(start));
+    }
+
+    /// <summary>As many of <paramref name="names"/> (in order) as fit the negotiated PDU size; moreFollows when some are left.</summary>
+    private GetNameListResponse NameListPage(IEnumerable<string> names)
+    {
         var budget = NegotiatedPduSize - ResponseOverhead;
         var list = new List<string>();
         var used = 0;
         var more = false;
-        for (var i = start; i < names.Length; i++)
+        foreach (var name in names)
         {
-            var cost = names[i].Length + 3;
+            var cost = name.Length + 3;
             if (used + cost > budget)
             {
                 more = true;
                 break;
             }
             used += cost;
-            list.Add(names[i]);
+            list.Add(name);
         }
         return new GetNameListResponse(list, more);
     }

@@ -100,6 +100,14 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
     private uint _outgoingInvokeId;
 
     /// <summary>Sends a confirmed request to the client (ObtainFile's file transfer) and waits for its answer.</summary>
+    /// <summary>
+    /// The ACSE password check, in constant time. A method of its own so that the cryptography assembly is loaded
+    /// only by a server that asks for a password.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool PasswordMatches(byte[] offered, string password) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(offered, System.Text.Encoding.UTF8.GetBytes(password));
+
     private async Task<MmsResponse> RequestFromClientAsync(MmsRequest request)
     {
         if (!_associated) throw new MmsProtocolException("the association ended");
@@ -186,7 +194,7 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
         {
             if (aarq.Password is null) refuse = AcseDiagnostic.AuthenticationRequired;
             else if (aarq.MechanismName != Acse.PasswordMechanism) refuse = AcseDiagnostic.AuthenticationMechanismNameNotRecognized;
-            else if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(aarq.Password, System.Text.Encoding.UTF8.GetBytes(password))) refuse = AcseDiagnostic.AuthenticationFailure;
+            else if (!PasswordMatches(aarq.Password, password)) refuse = AcseDiagnostic.AuthenticationFailure;
         }
         if (refuse is null && !_admitted)
         {

@@ -9,7 +9,8 @@ namespace FlexCoop.Iec61850.Model;
 /// </summary>
 public sealed class IedModel
 {
-    private readonly Dictionary<string, ModelNode> _nodes = new(StringComparer.Ordinal);
+    /// <summary>The logical devices by name; nodes below are found by walking their children (no index of every reference).</summary>
+    private readonly Dictionary<string, LogicalDevice> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DataSet> _dataSets = new(StringComparer.Ordinal);
     private readonly List<LogicalDevice> _logicalDevices = [];
 
@@ -54,19 +55,43 @@ public sealed class IedModel
     public IEnumerable<ReportControlBlock> ReportControlBlocks => _logicalDevices.SelectMany(ld => ld.LogicalNodes).SelectMany(ln => ln.ReportControlBlocks);
 
     /// <summary>The logical device named <paramref name="name"/> (its full name, e.g. <c>DER1CTRL</c>), or null.</summary>
-    public LogicalDevice? FindLogicalDevice(string name) => _nodes.GetValueOrDefault(name) as LogicalDevice;
+    public LogicalDevice? FindLogicalDevice(string name) => _devices.GetValueOrDefault(name);
 
     /// <summary>
     /// The node with ACSI reference <paramref name="reference"/> (<c>LD</c>, <c>LD/LN</c>,
     /// <c>LD/LN.DO</c>, <c>LD/LN.DO.DA</c>, <c>LD/LN.rcbName</c>), or null. Where one name has two FCs
     /// (a setting <c>setMag</c> with SG and SE) this is the first in type order; <see cref="FindAttribute"/> picks by FC.
     /// </summary>
-    public ModelNode? FindNode(string reference) => _nodes.GetValueOrDefault(reference);
+    public ModelNode? FindNode(string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var slash = reference.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0) return _devices.GetValueOrDefault(reference);
+        if (!_devices.TryGetValue(reference[..slash], out var device) || slash == reference.Length - 1) return null;
+        ModelNode? node = device;
+        var path = reference.AsSpan(slash + 1);
+        foreach (var range in path.Split('.'))
+        {
+            var name = path[range];
+            ModelNode? next = null;
+            foreach (var child in node.ChildList)
+            {
+                if (name.SequenceEqual(child.Name))
+                {
+                    next = child;
+                    break;
+                }
+            }
+            if (next is null) return null;
+            node = next;
+        }
+        return node;
+    }
 
     /// <summary>The attribute <paramref name="reference"/> if its functional constraint is <paramref name="fc"/>, else null.</summary>
     public DataAttribute? FindAttribute(string reference, FunctionalConstraint fc)
     {
-        if (_nodes.GetValueOrDefault(reference) is not DataAttribute first) return null;
+        if (FindNode(reference) is not DataAttribute first) return null;
         if (first.Fc == fc) return first;
         // The same reference under another FC (setMag with SG and SE): find the top attribute of that FC
         // in the data object (or control block) and walk down the same component names.
@@ -133,7 +158,11 @@ public sealed class IedModel
 
     internal void Add(LogicalDevice ld) => _logicalDevices.Add(ld);
 
-    internal void Index(ModelNode node) => _nodes.TryAdd(node.Reference, node);
+    /// <summary>Makes a logical device findable by name (nodes below it are found through their parents).</summary>
+    internal void Index(ModelNode node)
+    {
+        if (node is LogicalDevice device) _devices.TryAdd(device.Name, device);
+    }
 
     internal void Index(DataSet ds) => _dataSets.TryAdd(ds.Reference, ds);
 
@@ -205,7 +234,7 @@ public sealed class LogicalDevice : ModelNode
 /// <summary>A logical node instance with its data objects, data sets and control blocks.</summary>
 public sealed class LogicalNode : ModelNode
 {
-    private IReadOnlyList<FcGroup>? _view;
+    private readonly WeakReference<IReadOnlyList<FcGroup>> _view = new(null!);
 
     internal LogicalNode(LogicalDevice parent, SclLogicalNode source)
         : base(source.Name, parent, source.Position)
@@ -257,16 +286,18 @@ public sealed class LogicalNode : ModelNode
     /// <summary>
     /// The functional view of 8-1: for each FC present (in <see cref="FunctionalConstraint"/> order),
     /// the data objects having attributes of that FC, recursively, and the control blocks of that FC.
-    /// This is the MMS named variable <c>LN</c> with its components <c>LN$FC$DO$DA</c>. Built on first use.
+    /// This is the MMS named variable <c>LN</c> with its components <c>LN$FC$DO$DA</c>. Built on first use and
+    /// kept only while someone holds it (the garbage collector may drop it and it is built again on the next use),
+    /// so that a long-running server does not keep a second copy of the model beside its MMS objects.
     /// </summary>
     public IReadOnlyList<FcGroup> FunctionalView
     {
         get
         {
-            var view = Volatile.Read(ref _view);
-            if (view is not null) return view;
-            Interlocked.CompareExchange(ref _view, FcGroup.Build(this), null);
-            return _view!;
+            if (_view.TryGetTarget(out var view)) return view;
+            view = FcGroup.Build(this);
+            _view.SetTarget(view);
+            return view;
         }
     }
 

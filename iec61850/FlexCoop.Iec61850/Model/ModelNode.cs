@@ -15,12 +15,6 @@ public abstract class ModelNode
         Name = name;
         Parent = parent;
         Position = position;
-        Reference = parent switch
-        {
-            null => name,
-            LogicalDevice => parent.Reference + "/" + name,
-            _ => parent.Reference + "." + name,
-        };
     }
 
     /// <summary>The node's own name (<c>LLN0</c>, <c>Pos</c>, <c>stVal</c>).</summary>
@@ -33,7 +27,13 @@ public abstract class ModelNode
     /// The ACSI object reference, without FC: <c>LDName/LNName.DO.SDO.DA.BDA</c>
     /// (e.g. <c>DER1CTRL/XCBR1.Pos.stVal</c>).
     /// </summary>
-    public string Reference { get; }
+    /// <remarks>Built on each use from the names up the tree, so that a large model does not hold one path string per node.</remarks>
+    public string Reference => Parent switch
+    {
+        null => Name,
+        LogicalDevice => Parent.Reference + "/" + Name,
+        _ => Parent.Reference + "." + Name,
+    };
 
     /// <summary>Where the element that defines this node is in the SCL file (the template element for DOs and DAs).</summary>
     public SclPosition Position { get; }
