@@ -180,6 +180,58 @@ public sealed partial class OadrVtn
         Notify([ven]);
     }
 
+    /// <summary>Cancellations waiting for the VEN's next <c>oadrUpdateReport</c>, by reportRequestID (kept in memory only).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string VenId, bool ReportToFollow)> _piggybackCancels = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Cancels a periodic report request by piggy-backing <c>oadrCancelReport</c> on the <c>oadrUpdatedReport</c>
+    /// that answers the VEN's next report (2.0b allows it; certification case R1_3050). Nothing is sent until
+    /// that report comes; the cancellation is held in memory, so a restart forgets it: use
+    /// <see cref="CancelReportAsync"/> for a VEN that may not report again.
+    /// </summary>
+    /// <exception cref="VtnOperationException">The VEN has no such active or requested periodic request.</exception>
+    public async Task CancelReportOnNextUpdateAsync(string venId, string reportRequestId, bool reportToFollow = false, CancellationToken cancellationToken = default)
+    {
+        RequireRegistered(venId);
+        var request = await _store.GetReportRequestAsync(reportRequestId, cancellationToken);
+        if (request is null || request.VenId != venId) throw new VtnOperationException($"VEN {venId} has no report request {reportRequestId}");
+        if (request.State is not (ReportRequestState.Requested or ReportRequestState.Active) || request.ReportBackDuration == TimeSpan.Zero)
+        {
+            throw new VtnOperationException($"report request {reportRequestId} is {request.State.ToString().ToLowerInvariant()}{(request.ReportBackDuration == TimeSpan.Zero ? " and one-shot" : "")}: only a running periodic request can be cancelled on its next report");
+        }
+        if (Options.Has(VtnFault.SeparateReportCancel))
+        {
+            await CancelReportAsync(venId, reportRequestId, reportToFollow, cancellationToken);
+            return;
+        }
+        _piggybackCancels[reportRequestId] = (venId, reportToFollow);
+    }
+
+    /// <summary>The piggy-backed cancellation due to <paramref name="ven"/>, stored as sent; null when none.</summary>
+    private async Task<OadrCancelReport?> TakePiggybackCancelAsync(VenRecord ven, CancellationToken cancellationToken)
+    {
+        if (_piggybackCancels.IsEmpty) return null;
+        var due = _piggybackCancels.Where(p => p.Value.VenId == ven.VenId).ToList();
+        var records = new List<ReportRequestRecord>();
+        var now = Now;
+        foreach (var (id, (_, follow)) in due)
+        {
+            if (!_piggybackCancels.TryRemove(id, out _)) continue;
+            var request = await _store.GetReportRequestAsync(id, cancellationToken);
+            if (request is null || request.State is ReportRequestState.Cancelled or ReportRequestState.Completed) continue;
+            records.Add(request with { State = ReportRequestState.Cancelled, ReportToFollow = follow, UpdatedAt = now });
+        }
+        if (records.Count == 0) return null;
+        await _store.SaveReportRequestsAsync(records, [], cancellationToken);
+        return new OadrCancelReport
+        {
+            RequestId = NewId("req-"),
+            VenId = ven.VenId,
+            ReportRequestIds = ValueList.From(records.Select(r => r.ReportRequestId)),
+            ReportToFollow = records.Any(r => r.ReportToFollow),
+        };
+    }
+
     private async Task<OadrResponse> CreatedReportAsync(VenRecord ven, OadrCreatedReport created, CancellationToken cancellationToken)
     {
         // pendingReports lists every request the VEN is working on: those of ours become active.
@@ -254,7 +306,8 @@ public sealed partial class OadrVtn
             await _store.SetReportRequestStateAsync(ven.VenId, completed, ReportRequestState.Completed, now, cancellationToken);
         }
         Raise(VtnActivityKind.ReportUpdated, ven.VenId, $"{readings.Count} readings for {string.Join(',', update.Reports.Select(r => r.ReportRequestId))}");
-        return new OadrUpdatedReport { EiResponse = Response(ResponseCode.Ok, update.RequestId, "OK"), VenId = ven.VenId };
+        var cancel = await TakePiggybackCancelAsync(ven, cancellationToken);
+        return new OadrUpdatedReport { EiResponse = Response(ResponseCode.Ok, update.RequestId, "OK"), CancelReport = cancel, VenId = ven.VenId };
     }
 
     private OadrUpdatedReport RefuseUpdate(VenRecord ven, OadrUpdateReport update, ResponseCode code, string reason)

@@ -32,6 +32,9 @@ public enum VtnFault
 
     /// <summary>Push requests to a VEN's oadrTransportAddress carry no <c>Content-Type</c> header (rule 53); answers to polls keep theirs.</summary>
     PushWithoutContentType = 32,
+
+    /// <summary>A report cancellation the operator asked to piggy-back on <c>oadrUpdatedReport</c> is sent as a separate <c>oadrCancelReport</c> (R1_3050).</summary>
+    SeparateReportCancel = 64,
 }
 
 /// <summary>Names and effects of <see cref="VtnFault"/>.</summary>
@@ -45,6 +48,7 @@ public static partial class VtnFaults
         ["stale-modification"] = VtnFault.StaleModification,
         ["accepts-unknown-event"] = VtnFault.AcceptsUnknownEvent,
         ["push-without-content-type"] = VtnFault.PushWithoutContentType,
+        ["separate-report-cancel"] = VtnFault.SeparateReportCancel,
     };
 
     /// <summary>Every fault's command-line name.</summary>

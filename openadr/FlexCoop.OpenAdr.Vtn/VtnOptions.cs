@@ -33,8 +33,9 @@ public sealed record VtnOptions
 
     /// <summary>
     /// The server certificates, with private keys: typically one RSA (2048 bit or more) and one
-    /// ECC (P-256) (rule 68). A client's SNI host name picks the certificate whose DNS name
-    /// matches; otherwise the first is served.
+    /// ECC (P-256) (rule 68). A client's SNI host name narrows them to those whose DNS name
+    /// matches; among those the client's ClientHello decides: the ECC certificate when it offers
+    /// only ECDSA suites / signature schemes, the RSA one when it offers only RSA, else the first.
     /// </summary>
     public IReadOnlyList<X509Certificate2> ServerCertificates { get; init; } = [];
 

@@ -175,9 +175,11 @@ public sealed partial class VtnServer : IAsyncDisposable
                     listen.Protocols = HttpProtocols.Http1;
                     if (tls is not null)
                     {
+                        // Before TLS: read what the ClientHello offers, to serve the RSA or the ECC certificate (rule 68).
+                        listen.Use(next => connection => Internal.ClientHelloOffer.PeekAsync(connection, next, options.RequestHeadersTimeout));
                         listen.UseHttps(new TlsHandshakeCallbackOptions
                         {
-                            OnConnection = context => ValueTask.FromResult(tls.ForConnection(context.ClientHelloInfo.ServerName)),
+                            OnConnection = context => ValueTask.FromResult(tls.ForConnection(context.ClientHelloInfo.ServerName, Internal.ClientHelloOffer.Of(context.Connection))),
                             HandshakeTimeout = options.RequestHeadersTimeout,
                         });
                     }

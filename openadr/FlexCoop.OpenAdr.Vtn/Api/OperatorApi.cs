@@ -91,12 +91,13 @@ public static class OperatorApi
             }))
             .WithSummary("Ask a VEN for a report: one-shot, periodic or delayed start")
             .Produces<ReportRequestRecord>(StatusCodes.Status201Created).Produces<ApiError>(StatusCodes.Status400BadRequest);
-        api.MapPost("/reports/requests/{reportRequestId}/cancel", (string reportRequestId, string ven, bool? reportToFollow, CancellationToken ct) => Run(async () =>
+        api.MapPost("/reports/requests/{reportRequestId}/cancel", (string reportRequestId, string ven, bool? reportToFollow, bool? piggyback, CancellationToken ct) => Run(async () =>
             {
-                await vtn.CancelReportAsync(ven, reportRequestId, reportToFollow ?? false, ct);
+                if (piggyback == true) await vtn.CancelReportOnNextUpdateAsync(ven, reportRequestId, reportToFollow ?? false, ct);
+                else await vtn.CancelReportAsync(ven, reportRequestId, reportToFollow ?? false, ct);
                 return Results.Accepted();
             }))
-            .WithSummary("Cancel a report request (oadrCancelReport), optionally with reportToFollow")
+            .WithSummary("Cancel a report request (oadrCancelReport), optionally with reportToFollow; piggyback=true sends it in the oadrUpdatedReport answering the VEN's next report")
             .Produces(StatusCodes.Status202Accepted).Produces<ApiError>(StatusCodes.Status400BadRequest);
         api.MapGet("/reports/readings", async (string ven, string? request, int? limit, CancellationToken ct) =>
                 TypedResults.Ok(await vtn.Store.GetReadingsAsync(ven, request, Math.Clamp(limit ?? 100, 1, 10000), ct)))

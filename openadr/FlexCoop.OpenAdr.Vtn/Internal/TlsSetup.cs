@@ -37,10 +37,13 @@ internal sealed class TlsSetup
         return new CipherSuitesPolicy(suites);
     }
 
-    /// <summary>Options for one incoming connection, given the host name the client asked for (SNI).</summary>
-    public SslServerAuthenticationOptions ForConnection(string? serverName) => new()
+    /// <summary>
+    /// Options for one incoming connection, given the host name the client asked for (SNI) and the certificate
+    /// kinds its ClientHello can use (<see cref="ClientHelloOffer"/>).
+    /// </summary>
+    public SslServerAuthenticationOptions ForConnection(string? serverName, CertificateKindsOffered offered = CertificateKindsOffered.Unknown) => new()
     {
-        ServerCertificateContext = Pick(serverName),
+        ServerCertificateContext = Pick(serverName, offered),
         ClientCertificateRequired = true,
         RemoteCertificateValidationCallback = ValidateClient,
         EnabledSslProtocols = _options.TlsProtocols,
@@ -48,17 +51,31 @@ internal sealed class TlsSetup
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
     };
 
-    private SslStreamCertificateContext Pick(string? serverName)
+    /// <summary>
+    /// The certificates whose DNS name matches the SNI host name (all when none does or no name was sent);
+    /// among them the ECC one when the client can only use ECDSA, the RSA one when it can only use RSA,
+    /// else the first configured (rule 68: a VTN holds both and serves each client one it can use).
+    /// </summary>
+    internal SslStreamCertificateContext Pick(string? serverName, CertificateKindsOffered offered = CertificateKindsOffered.Unknown)
     {
+        var candidates = _certificates;
         if (!string.IsNullOrEmpty(serverName))
         {
-            foreach (var (certificate, context) in _certificates)
+            var named = _certificates.Where(c => c.Certificate.MatchesHostname(serverName, allowWildcards: true, allowCommonName: false)).ToArray();
+            if (named.Length > 0) candidates = named;
+        }
+        if (offered is CertificateKindsOffered.EcdsaOnly or CertificateKindsOffered.RsaOnly)
+        {
+            var ecc = offered == CertificateKindsOffered.EcdsaOnly;
+            foreach (var (certificate, context) in candidates)
             {
-                if (certificate.MatchesHostname(serverName, allowWildcards: true, allowCommonName: false)) return context;
+                if (IsEcc(certificate) == ecc) return context;
             }
         }
-        return _certificates[0].Context;
+        return candidates[0].Context;
     }
+
+    private static bool IsEcc(X509Certificate2 certificate) => certificate.PublicKey.Oid.Value == "1.2.840.10045.2.1"; // id-ecPublicKey
 
     private bool ValidateClient(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
         certificate is X509Certificate2 c2 && CertificateIdentity.ChainsTo(c2, chain, _anchors);

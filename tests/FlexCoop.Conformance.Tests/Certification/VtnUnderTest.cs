@@ -18,11 +18,6 @@ internal sealed class VtnUnderTest : IAsyncDisposable
 {
     private static readonly Lazy<OadrTestPki> Pki = new(() => OadrTestPki.Create());
 
-    // Our VTN picks its certificate by host name (SNI): the ECC one answers to its own name.
-    private static readonly Lazy<OadrTestPki> EccPki = new(() => OadrTestPki.Create(new OadrTestPkiOptions { DnsNames = [EccServerName] }));
-
-    /// <summary>The host name under which the VTN serves its ECC certificate.</summary>
-    public const string EccServerName = "vtn-ecc.localhost";
     private readonly DirectoryInfo _dir;
     private readonly SqliteVtnStore _store;
     private readonly VtnServer _server;
@@ -41,15 +36,17 @@ internal sealed class VtnUnderTest : IAsyncDisposable
 
     public VtnServer Server => _server;
 
-    /// <summary>What our VTN claims: startafter, x-eiRampUp and x-eiRecovery in events; its ECC certificate's host name.</summary>
-    public static Pics OurPics { get; } = Pics.Parse($"event-timing-extras = yes\n{OpenAdrVtnSuite.TlsServerNameEcc} = {EccServerName}");
+    /// <summary>
+    /// What our VTN claims: startafter, x-eiRampUp and x-eiRecovery in events; piggy-backed report cancellation;
+    /// HISTORY_USAGE requests. No host names for G1_4020: it picks RSA or ECC by the ClientHello.
+    /// </summary>
+    public static Pics OurPics { get; } = Pics.Parse("event-timing-extras = yes\npiggyback-cancel-report = yes\nhistory-usage = yes");
 
     public static async Task<VtnUnderTest> StartAsync(VtnFault faults = VtnFault.None, bool tls = true, Exchange exchange = Exchange.Pull)
     {
         var ct = TestContext.Current.CancellationToken;
         var pki = Pki.Value;
         var anchors = pki.TrustAnchors.Select(a => X509CertificateLoader.LoadCertificate(a.RawData)).ToList();
-        var serverAnchors = anchors.Concat(EccPki.Value.TrustAnchors.Select(a => X509CertificateLoader.LoadCertificate(a.RawData))).ToList();
         var harnessOptions = new HarnessVenOptions
         {
             Vtn = new Uri("http://127.0.0.1:1"), // replaced below once the VTN listens
@@ -67,7 +64,7 @@ internal sealed class VtnUnderTest : IAsyncDisposable
                 VtnId = "flexcoop-vtn-under-test",
                 Urls = [tls ? "https://127.0.0.1:0" : "http://127.0.0.1:0"],
                 InsecureHttp = !tls,
-                ServerCertificates = tls ? [Reload(pki.VtnRsa.Certificate), Reload(EccPki.Value.VtnEcc.Certificate)] : [],
+                ServerCertificates = tls ? [Reload(pki.VtnRsa.Certificate), Reload(pki.VtnEcc.Certificate)] : [],
                 ClientCertificateAuthorities = tls ? anchors : [],
                 OperatorUrls = ["http://127.0.0.1:0"],
                 Programs = [new VtnProgram(harnessOptions.MarketContext1), new VtnProgram(harnessOptions.MarketContext2)],
@@ -78,7 +75,7 @@ internal sealed class VtnUnderTest : IAsyncDisposable
             {
                 Vtn = server.Urls[0],
                 Certificate = tls ? Reload(pki.VenEcc.Certificate) : null,
-                CertificateAuthorities = tls ? serverAnchors : [],
+                CertificateAuthorities = tls ? anchors : [],
             };
             var suite = await OpenAdrVtnSuite.StartAsync(harnessOptions, ct);
             return new VtnUnderTest(suite, server, store, dir);

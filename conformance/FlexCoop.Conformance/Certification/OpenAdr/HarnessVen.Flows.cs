@@ -10,6 +10,9 @@ internal sealed partial class HarnessVen
     /// <summary>The reportSpecifierID of the harness's TELEMETRY_USAGE report.</summary>
     public const string UsageSpecifier = "TH_VEN_USAGE";
 
+    /// <summary>The reportSpecifierID of the harness's HISTORY_USAGE report (energy, kept for a day).</summary>
+    public const string HistorySpecifier = "TH_VEN_HISTORY";
+
     public static string NewId(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..16];
 
     /// <summary>The reports the harness VEN announces: a TELEMETRY_STATUS (<c>status</c>) and a TELEMETRY_USAGE (<c>power</c>, <c>energy</c>).</summary>
@@ -45,6 +48,22 @@ internal sealed partial class HarnessVen
                         : new EnergyReal { Scale = SiScaleCode.Kilo },
                     SamplingRate = sampling,
                 })),
+            },
+            new OadrReport
+            {
+                ReportRequestId = "0",
+                ReportSpecifierId = HistorySpecifier,
+                ReportName = ReportName.MetadataHistoryUsage,
+                Duration = IsoDuration.FromTimeSpan(TimeSpan.FromDays(1)),
+                CreatedDateTime = now,
+                Descriptions = ValueList.Create([new OadrReportDescription
+                {
+                    RId = "history-energy",
+                    ReportType = ReportType.Usage,
+                    ReadingType = ReadingType.DirectRead,
+                    ItemBase = new EnergyReal { Scale = SiScaleCode.Kilo },
+                    SamplingRate = sampling,
+                }]),
             },
         ];
     }
@@ -267,6 +286,7 @@ internal sealed partial class HarnessVen
         var now = DateTimeOffset.UtcNow;
         now = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var specifier = request.ReportSpecifier.ReportSpecifierId;
+        if (specifier == HistorySpecifier) return History(request);
         var name = specifier == StatusSpecifier ? ReportName.TelemetryStatus : ReportName.TelemetryUsage;
         var payloads = request.ReportSpecifier.SpecifierPayloads.Select(p => (StreamPayload)new OadrReportPayload
         {
@@ -294,6 +314,41 @@ internal sealed partial class HarnessVen
                     Uid = "0",
                     Payloads = ValueList.From(payloads),
                 }]),
+            }]),
+        };
+    }
+
+    /// <summary>
+    /// A HISTORY_USAGE report answering <paramref name="request"/>: one interval per granularity period of the
+    /// requested reportInterval (the whole of it), each with a reading for every requested rID.
+    /// </summary>
+    private OadrUpdateReport History(OadrReportRequest request)
+    {
+        var spec = request.ReportSpecifier;
+        var start = spec.ReportInterval?.DtStart ?? DateTimeOffset.UtcNow;
+        var length = spec.ReportInterval?.Duration is { } d && d.TryGetTimeSpan(out var l) && l > TimeSpan.Zero ? l : TimeSpan.FromHours(1);
+        var step = spec.Granularity.TryGetTimeSpan(out var g) && g > TimeSpan.Zero ? g : length;
+        var count = (int)Math.Clamp(Math.Ceiling(length / step), 1, 1000);
+        var intervals = Enumerable.Range(0, count).Select(i => new Interval
+        {
+            DtStart = start + step * i,
+            Duration = IsoDuration.FromTimeSpan(i == count - 1 ? length - step * i : step),
+            Uid = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Payloads = ValueList.From(spec.SpecifierPayloads.Select(p => (StreamPayload)new OadrReportPayload { RId = p.RId, Confidence = 100, Accuracy = 0, Payload = PayloadFloat.Of(0.25f * (i + 1)) })),
+        });
+        return new OadrUpdateReport
+        {
+            RequestId = NewId("REQ"),
+            VenId = VenId,
+            Reports = ValueList.Create([new OadrReport
+            {
+                ReportRequestId = request.ReportRequestId,
+                ReportSpecifierId = HistorySpecifier,
+                ReportName = ReportName.HistoryUsage,
+                CreatedDateTime = DateTimeOffset.UtcNow,
+                DtStart = start,
+                Duration = IsoDuration.FromTimeSpan(length),
+                Intervals = ValueList.From(intervals),
             }]),
         };
     }

@@ -37,7 +37,10 @@ public static class VtnActions
     /// </summary>
     public const string RequestReport = "request-report";
 
-    /// <summary><c>cancel-report</c>: cancel request <see cref="ReportRequestId"/> of VEN <see cref="VenId"/>; <see cref="ReportToFollow"/> yes or no.</summary>
+    /// <summary>
+    /// <c>cancel-report</c>: cancel request <see cref="ReportRequestId"/> of VEN <see cref="VenId"/>; <see cref="ReportToFollow"/> yes or no;
+    /// <see cref="Piggyback"/> yes: send the cancellation inside the <c>oadrUpdatedReport</c> answering the VEN's next report (R1_3050).
+    /// </summary>
     public const string CancelReport = "cancel-report";
 
     /// <summary>Every action name.</summary>
@@ -64,4 +67,5 @@ public static class VtnActions
     public const string Duration = "duration";
     public const string ReportRequestId = "report-request-id";
     public const string ReportToFollow = "report-to-follow";
+    public const string Piggyback = "piggyback";
 }

@@ -63,7 +63,7 @@ public sealed class VtnApiOperator : IOperatorActions, IDisposable
                 break;
             case VtnActions.CancelReport:
                 var follow = p.TryGetValue(VtnActions.ReportToFollow, out var f) && f is "yes" or "true";
-                await CallAsync(HttpMethod.Post, $"/api/reports/requests/{Uri.EscapeDataString(Get(VtnActions.ReportRequestId))}/cancel?ven={Uri.EscapeDataString(Get(VtnActions.VenId))}&reportToFollow={(follow ? "true" : "false")}", null, cancellationToken);
+                await CallAsync(HttpMethod.Post, $"/api/reports/requests/{Uri.EscapeDataString(Get(VtnActions.ReportRequestId))}/cancel?ven={Uri.EscapeDataString(Get(VtnActions.VenId))}&reportToFollow={(follow ? "true" : "false")}{(p.TryGetValue(VtnActions.Piggyback, out var pb) && pb is "yes" or "true" ? "&piggyback=true" : "")}", null, cancellationToken);
                 break;
             default:
                 throw new OperatorActionException($"the FlexCoop VTN operator does not know action '{action.Name}' (case {caseId})");

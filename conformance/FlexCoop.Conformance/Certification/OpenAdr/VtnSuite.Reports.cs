@@ -59,8 +59,57 @@ public sealed partial class OpenAdrVtnSuite
         c.H.ReportRequests.Remove(request.ReportRequestId);
     }
 
+    /// <summary>
+    /// R1_3050: the operator cancels a running periodic request asking for the cancellation to ride on the
+    /// VTN's next <c>oadrUpdatedReport</c>; the VEN's next report must be answered with one that carries
+    /// <c>oadrCancelReport</c> for that request, which the VEN confirms with <c>oadrCanceledReport</c>.
+    /// </summary>
+    private static async Task PiggybackCancelAsync(VtnCase c)
+    {
+        var request = await ReportFlowAsync(c, Periodic(c, HarnessVen.StatusSpecifier));
+        await c.ActAsync(VtnActions.CancelReport, $"Cancel report request {request.ReportRequestId}, sending the cancellation inside the oadrUpdatedReport that answers the VEN's next report (piggy-backed, no reportToFollow).",
+            new Dictionary<string, string> { [VtnActions.ReportRequestId] = request.ReportRequestId, [VtnActions.ReportToFollow] = "no", [VtnActions.Piggyback] = "yes" });
+        var (updated, index) = await c.H.SendReportAsync(request, c.Ct);
+        if (updated.CancelReport is not { } cancel || !cancel.ReportRequestIds.Contains(request.ReportRequestId))
+        {
+            throw c.R.Fail(c.Id, $"the oadrUpdatedReport answering the VEN's next report does not carry an oadrCancelReport for {request.ReportRequestId}; the operator cancelled that request piggy-backed, so the VTN must put the cancellation in this answer",
+                updated.CancelReport is null ? "<oadr:oadrUpdatedReport> without <oadr:oadrCancelReport>" : $"<pyld:reportRequestID>{string.Join(", ", updated.CancelReport.ReportRequestIds)}</pyld:reportRequestID>", index);
+        }
+        c.R.Check(!cancel.ReportToFollow, c.Id, "the piggy-backed oadrCancelReport says reportToFollow true; the operator asked for no last report", "<pyld:reportToFollow>true</pyld:reportToFollow>", index);
+        c.R.Check(!string.IsNullOrEmpty(cancel.RequestId), "rule 41", "the piggy-backed oadrCancelReport has an empty requestID; the VEN's oadrCanceledReport must be able to echo it", "<pyld:requestID/>", index);
+        var (response, ri) = await c.H.SendAsync<OadrResponse>(new OadrCanceledReport { EiResponse = HarnessVen.Ok(cancel.RequestId), PendingReports = ValueList<string>.Empty, VenId = c.VenId }, c.Ct);
+        c.Success(response.EiResponse, "oadrCanceledReport confirming the piggy-backed cancellation", ri);
+        c.H.ReportRequests.Remove(request.ReportRequestId);
+    }
+
+    /// <summary>
+    /// R1_3130 / R1_3140: the operator asks for the VEN's HISTORY_USAGE over a past period (<paramref name="agoSeconds"/>
+    /// back, <paramref name="seconds"/> long, sampled every <paramref name="granularitySeconds"/>): the request must name
+    /// that period, and the VTN must accept the report that fills it.
+    /// </summary>
+    private static async Task HistoryAsync(VtnCase c, double agoSeconds, double seconds, double granularitySeconds)
+    {
+        var order = new ReportOrder(HarnessVen.HistorySpecifier)
+        {
+            Granularity = TimeSpan.FromSeconds(granularitySeconds),
+            Start = VtnCase.Now - TimeSpan.FromSeconds(agoSeconds),
+            Duration = TimeSpan.FromSeconds(seconds),
+        };
+        var (create, request, index) = await c.RequestReportAsync(order);
+        var interval = request.ReportSpecifier.ReportInterval;
+        c.R.Check(interval is { } iv && iv.Duration.TryGetTimeSpan(out var length) && length == order.Duration, c.Id,
+            $"the HISTORY_USAGE request covers {interval?.Duration.Text ?? "no period"}; the operator asked for {IsoDuration.FromTimeSpan(order.Duration!.Value).Text} of history", $"<xcal:duration>{interval?.Duration.Text}</xcal:duration>", index);
+        await c.AcceptAsync(create, [request]);
+        var (updated, ui) = await c.H.SendReportAsync(request, c.Ct);
+        c.Success(updated.EiResponse, "HISTORY_USAGE oadrUpdateReport", ui);
+        c.H.ReportRequests.Remove(request.ReportRequestId);
+    }
+
     private static Dictionary<string, Func<VtnCase, Task>> ReportScripts() => new(StringComparer.Ordinal)
     {
+        ["R1_3130"] = c => HistoryAsync(c, agoSeconds: 3600, seconds: 3600, granularitySeconds: 900),
+        ["R1_3140"] = c => HistoryAsync(c, agoSeconds: 1800, seconds: 900, granularitySeconds: 300),
+        ["R1_3050"] = PiggybackCancelAsync,
         ["R1_3010"] = c => ReportFlowAsync(c, OneShot(HarnessVen.StatusSpecifier)),
         ["R1_3020"] = c => ReportFlowAsync(c, Periodic(c, HarnessVen.StatusSpecifier), reports: 2),
         ["R1_3025"] = c => ReportFlowAsync(c, Periodic(c, HarnessVen.StatusSpecifier, delaySeconds: 15)),
