@@ -26,7 +26,7 @@ public sealed class UftpReplayProtocol : IReplayProtocol
     private readonly Dictionary<(string Domain, UftpRole Role), IReadOnlyList<UftpPublicKey>>? _keys;
     private readonly UftpSchemaSet? _schemas;
     private readonly CaptureClock _clock = new();
-    private readonly InMemoryUftpValidationContext _context = new();
+    private readonly Internal.ReplayValidationContext _context = new();
     private readonly UftpBusinessValidator _validator;
     private readonly List<Entry> _entries = [];
     private readonly List<CaptureExchange> _pending = [];
