@@ -6,6 +6,7 @@ using FlexCoop.Iec61850.Mms.Acsi;
 using FlexCoop.Iec61850.Mms.Client;
 using FlexCoop.Iec61850.Mms.Server;
 using FlexCoop.Iec61850.Model;
+using FlexCoop.Iec61850.Scl;
 
 namespace FlexCoop.Cli.Commands;
 
@@ -136,6 +137,12 @@ internal static class Iec61850MmsCommands
             Description = "Start with a deliberate defect, to show a conformance suite catches it (repeatable): " + string.Join(", ", Iec61850ServerFaultNames.All.Keys) + ". Never in production.",
             AllowMultipleArgumentsPerToken = false,
         };
+        var allowUnresolvedFcda = new Option<bool>("--allow-unresolved-fcda")
+        {
+            Description = "Serve a model whose data sets have FCDAs that designate nothing (SCL errors unresolved-fcda, listed on stderr):\n" +
+                          "each such data set is served with the members that resolve. Other SCL errors still stop the server.\n" +
+                          "For testing clients and suites on a faulty configuration (conformance case sDsetN4).",
+        };
         var command = new Command("serve",
             "Serve the data model of an SCL file over MMS (IEC 61850-8-1): logical devices as domains, logical nodes\n" +
             "as named variables LN$FC$DO$DA, data sets as named variable lists, control blocks as structures.\n" +
@@ -152,6 +159,7 @@ internal static class Iec61850MmsCommands
         command.Options.Add(logCapacity);
         command.Options.Add(maxAssociations);
         command.Options.Add(fault);
+        command.Options.Add(allowUnresolvedFcda);
         var controlUrl = Iec61850OperatorCommands.ControlUrlOption();
         command.Options.Add(controlUrl);
         var goose = new Option<string?>("--goose")
@@ -175,10 +183,15 @@ internal static class Iec61850MmsCommands
             {
                 throw new CliUsageException($"{path}: {ex.Message}");
             }
-            if (resolution.HasErrors)
+            var tolerated = parseResult.GetValue(allowUnresolvedFcda) ? SclDiagnosticCodes.UnresolvedFcda : null;
+            if (resolution.Diagnostics.Any(d => d.Severity == SclSeverity.Error && d.Code != tolerated))
             {
                 foreach (var d in resolution.Diagnostics) await Console.Error.WriteLineAsync($"{path}:{d}").ConfigureAwait(false);
                 return ExitCodes.Invalid;
+            }
+            foreach (var d in resolution.Diagnostics.Where(d => d.Code == tolerated))
+            {
+                await Console.Error.WriteLineAsync($"{path}:{d} (served without that member: --allow-unresolved-fcda)").ConfigureAwait(false);
             }
             var iedModel = resolution.Ieds.Count switch
             {

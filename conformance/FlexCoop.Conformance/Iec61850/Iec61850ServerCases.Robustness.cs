@@ -81,6 +81,15 @@ internal static partial class Iec61850ServerCases
         {
             ctx.Check(!victim.Mms.IsConnected, "the server answers or aborts within the timeout", $"no answer within {ctx.ReportTimeout.TotalSeconds:0.#} s");
         }
+        await ServerKeepsServingAsync(ctx, bystander, victim, ct).ConfigureAwait(false);
+    }));
+
+    /// <summary>
+    /// The end of every robustness case: the bystander association still gets its server directory, and once the
+    /// victim association is closed a new association is accepted (retried while the server tears the old one down).
+    /// </summary>
+    private static async Task ServerKeepsServingAsync(Iec61850TestContext ctx, Iec61850Client bystander, Iec61850Client victim, CancellationToken ct)
+    {
         try
         {
             var devices = await bystander.GetServerDirectoryAsync(ct).ConfigureAwait(false);
@@ -102,5 +111,5 @@ internal static partial class Iec61850ServerCases
         {
             ctx.Check(false, "the other association keeps working and a new one is accepted", ex.Message);
         }
-    }));
+    }
 }

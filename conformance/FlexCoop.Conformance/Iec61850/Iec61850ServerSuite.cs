@@ -23,6 +23,7 @@ internal static partial class Iec61850ServerCases
             SettingGroups(),
             LogsFilesTime(),
             Robustness(),
+            [UnresolvedFcda()],
         }.SelectMany(group => group).Select(WithPixitFeature),
     ]);
 

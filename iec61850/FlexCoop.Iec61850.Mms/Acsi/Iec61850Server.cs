@@ -37,9 +37,15 @@ public sealed class Iec61850Server : IAsyncDisposable
             Written = OnWritten,
             MalformedPdu = faults.HasFlag(Iec61850ServerFaults.CrashOnBadPdu) ? (_, _) => Mms!.Crash() : null,
             IgnoreEntryToStartAfter = faults.HasFlag(Iec61850ServerFaults.LogQueryAfterIgnored),
+            CrashOnUnresolvedListMember = faults.HasFlag(Iec61850ServerFaults.CrashOnUnresolvedFcda) ? DataSetsWithUnresolvedFcdas(model).Contains : null,
         };
         _controls = new Iec61850ControlEngine(this, vmd, controlHandler ?? new MirrorControlHandler(), faults);
     }
+
+    /// <summary>The MMS names of the data sets of which some SCL FCDA designated nothing (served with the members that resolved).</summary>
+    private static HashSet<ObjectName> DataSetsWithUnresolvedFcdas(IedModel model) =>
+        model.DataSets.Where(d => d.Members.Count < d.Source.Members.Count)
+            .Select(d => ObjectName.Domain(d.LogicalNode.LogicalDevice.MmsDomainName, d.MmsItemId)).ToHashSet();
 
     private readonly MmsJournalStore? _journalStore;
     private readonly Iec61850ReportEngine _reports;

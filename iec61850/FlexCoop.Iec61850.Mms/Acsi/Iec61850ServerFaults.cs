@@ -41,6 +41,13 @@ public enum Iec61850ServerFaults
 
     /// <summary>QueryLogAfter (ReadJournal with entryToStartAfter) answers from the start of the log.</summary>
     LogQueryAfterIgnored = 1 << 10,
+
+    /// <summary>
+    /// A data set member that designates nothing stops the whole server when the data set's directory is asked for, as
+    /// libiec61850 servers do: CreateDataSet accepts members that do not exist, and GetDataSetDirectory of such a data
+    /// set, or of an SCL data set with an FCDA that did not resolve, crashes the server.
+    /// </summary>
+    CrashOnUnresolvedFcda = 1 << 11,
 }
 
 /// <summary>The command-line names of <see cref="Iec61850ServerFaults"/>.</summary>
@@ -60,5 +67,6 @@ public static class Iec61850ServerFaultNames
         ["no-buffer-overflow-flag"] = Iec61850ServerFaults.NoBufferOverflowFlag,
         ["test-flag-operates"] = Iec61850ServerFaults.TestFlagOperates,
         ["log-query-after-ignored"] = Iec61850ServerFaults.LogQueryAfterIgnored,
+        ["crash-on-unresolved-fcda"] = Iec61850ServerFaults.CrashOnUnresolvedFcda,
     };
 }

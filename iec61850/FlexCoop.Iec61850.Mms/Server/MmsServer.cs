@@ -78,6 +78,13 @@ public sealed class MmsServer : IAsyncDisposable
     /// <summary>A deliberate defect for proving conformance suites: ReadJournal ignores entryToStartAfter and answers from the start.</summary>
     internal bool IgnoreEntryToStartAfter { get; init; }
 
+    /// <summary>
+    /// A deliberate defect for proving conformance suites, as some stacks have it: DefineNamedVariableList accepts
+    /// members that do not exist, and GetNamedVariableListAttributes of a list with such a member, or of a list this
+    /// predicate names (a data set whose SCL FCDA designated nothing), stops the whole server (<see cref="Crash"/>).
+    /// </summary>
+    internal Func<ObjectName, bool>? CrashOnUnresolvedListMember { get; init; }
+
     /// <summary>Called when a client's MMS PDU did not decode (the association answers with a reject), e.g. for logging.</summary>
     public Action<MmsPeer, MmsDecodeException>? MalformedPdu { get; init; }
 

@@ -199,7 +199,7 @@ internal sealed partial class ServerAssociation
         if (set.Find(request.ListName.ItemId) is not null) return MmsServiceError.ObjectExists($"'{request.ListName}' already exists");
         foreach (var member in request.Variables)
         {
-            if (Resolve(member) is null) return MmsServiceError.ObjectNonExistent($"member '{member}' does not exist");
+            if (Resolve(member) is null && _server.CrashOnUnresolvedListMember is null) return MmsServiceError.ObjectNonExistent($"member '{member}' does not exist");
         }
         if (!set.TryAdd(new MmsNamedVariableList(request.ListName, request.Variables.ToArray(), true)))
         {
@@ -212,6 +212,11 @@ internal sealed partial class ServerAssociation
     private ServiceResult GetNamedVariableListAttributes(GetNamedVariableListAttributesRequest request)
     {
         if (FindList(request.ListName) is not { } list) return MmsServiceError.ObjectNonExistent($"'{request.ListName}' does not exist");
+        if (_server.CrashOnUnresolvedListMember is { } crashes && (crashes(list.Name) || list.Members.Any(m => Resolve(m) is null)))
+        {
+            _server.Crash();
+            return MmsServiceError.ObjectNonExistent("the server has stopped");
+        }
         return new GetNamedVariableListAttributesResponse(list.Deletable, list.Members);
     }
 

@@ -33,11 +33,11 @@ public sealed class Iec61850ServerSuiteTests
         private readonly string _files;
         private float _value = 100;
 
-        public Target(Iec61850ServerFaults faults, string? password)
+        public Target(Iec61850ServerFaults faults, string? password, IedModel? model = null)
         {
             _files = Directory.CreateTempSubdirectory("flexcoop-iec-suite-").FullName;
             File.WriteAllText(Path.Combine(_files, "settings.txt"), "DER1 settings export");
-            Model = LoadDerModel();
+            Model = model ?? LoadDerModel();
             Server = new Iec61850Server(Model, new MmsServerOptions { MaxAssociations = 4, Password = password, FileStoreRoot = _files }, faults: faults);
             Server.Start(new IPEndPoint(IPAddress.Loopback, 0));
         }
@@ -103,18 +103,20 @@ public sealed class Iec61850ServerSuiteTests
         string.Join("\n", result.Results.Where(c => c.Verdict != CaseVerdict.Pass).Select(c => $"{c.Case.Id} {c.Verdict}: {c.FirstFailure?.ToString() ?? c.Note}"));
 
     [Fact]
-    public async Task Our_server_passes_every_case_and_none_is_left_unscripted()
+    public async Task Our_server_passes_every_case_none_is_left_unscripted_and_none_is_not_applicable()
     {
-        await using var target = new Target(Iec61850ServerFaults.None, password: null);
-        var result = await target.RunAsync();
+        // The server is started with every capability the suite can check (password, files, a bounded number of
+        // associations, dynamic data sets, controls, setting groups, logs): no case may be not applicable then.
+        await using var target = new Target(Iec61850ServerFaults.None, password: "s3cret");
+        var result = await target.RunAsync(password: "s3cret");
         Assert.Equal(Iec61850ServerSuite.Catalogue.Count, result.Results.Count);
         Assert.Equal(0, result.Count(CaseVerdict.NotImplemented));
-        Assert.True(result.Results.All(c => c.Verdict is CaseVerdict.Pass or CaseVerdict.NotApplicable), Describe(result));
-        Assert.Equal(["sAss4", "sAssN1"], result.Results.Where(c => c.Verdict == CaseVerdict.NotApplicable).Select(c => c.Case.Id));
+        Assert.True(result.Results.All(c => c.Verdict == CaseVerdict.Pass), Describe(result));
         Assert.True(result.AllApplicablePassed);
-        // Every pass made checks, and every case's timeline holds the MMS PDUs it exchanged.
+        // Every pass made checks, and every case's timeline holds the MMS PDUs it exchanged (for the password cases, the association's).
         Assert.All(result.Results.Where(c => c.Verdict == CaseVerdict.Pass), c => Assert.Contains(c.Timeline, t => t.Label.StartsWith("ok: ", StringComparison.Ordinal)));
-        Assert.All(result.Results.Where(c => c.Verdict == CaseVerdict.Pass), c => Assert.Contains(c.Timeline, t => t.Direction == MessageDirection.FromDevice && t.Label.Contains(" #", StringComparison.Ordinal)));
+        Assert.All(result.Results.Where(c => c.Verdict == CaseVerdict.Pass && c.Case.Id is not ("sAss4" or "sAssN1")), c => Assert.Contains(c.Timeline, t => t.Direction == MessageDirection.FromDevice && t.Label.Contains(" #", StringComparison.Ordinal)));
+        Assert.All(result.Results.Where(c => c.Case.Id is "sAss4" or "sAssN1"), c => Assert.Contains(c.Timeline, t => t.Direction == MessageDirection.FromDevice && t.Label.Contains("associate response", StringComparison.Ordinal)));
         // The data-change stimulus of sRp3 is an operated control; sBr3, sBr9 and sLog3 asked the operator.
         Assert.Equal(["change-data-set-member sBr3", "overflow-report-buffer sBr9", "add-log-entries sLog3"], target.Actions);
     }
@@ -146,13 +148,16 @@ public sealed class Iec61850ServerSuiteTests
         { "no-rcb-reservation", ["sRp5", "sRpN2", "sBr5", "sBrN2"] },
         { "gi-ignored", ["sRp2", "sRp6", "sBr2", "sBr6", "sBr7", "sBr8"] },
         { "no-command-termination", ["sCtl4", "sCtl5"] },
-        { "crash-on-bad-pdu", ["sSrvN5", "sSrvN6", "sSrvN7", "sSrvN8", "sSrvN9"] },
+        // sDsetN4 runs after the malformed PDUs, against a server that is down by then
+        { "crash-on-bad-pdu", ["sSrvN5", "sSrvN6", "sSrvN7", "sSrvN8", "sSrvN9", "sDsetN4"] },
         { "setting-group-ignored", ["sSg2"] },
         // nothing buffered either, so the overflow case sees no report at all
         { "no-dchg-reports", ["sRp3", "sBr3", "sBr9"] },
         { "no-buffer-overflow-flag", ["sBr9"] },
         { "test-flag-operates", ["sCtl7"] },
         { "log-query-after-ignored", ["sLog3"] },
+        // CreateDataSet with a member that does not exist is accepted (sDsetN1); sDsetN4's directory request then stops the server
+        { "crash-on-unresolved-fcda", ["sDsetN1", "sDsetN4"] },
     };
 
     [Theory]
@@ -227,6 +232,62 @@ public sealed class Iec61850ServerSuiteTests
         var keys = typeof(Iec61850PixitFeatures).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToHashSet();
         Assert.All(Iec61850ServerSuite.Catalogue.Where(c => c.OptionalFeature is not null), c => Assert.Contains(c.OptionalFeature!, keys));
         Assert.Equal(Exchange.None, Iec61850ServerSuite.Catalogue[0].Exchange);
-        Assert.Equal("sSrvN9", Iec61850ServerSuite.Catalogue[^1].Id);
+        // The cases that may take the server down run last.
+        Assert.Equal(["sSrvN5", "sSrvN6", "sSrvN7", "sSrvN8", "sSrvN9", "sDsetN4"], Iec61850ServerSuite.Catalogue.TakeLast(6).Select(c => c.Id));
+    }
+
+    /// <summary>der-unit.cid with one more FCDA in its Measurements data set, designating a data object MMXU1 does not have.</summary>
+    private static IedModel LoadModelWithUnresolvedFcda()
+    {
+        var text = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "schemas", "iec61850", "der-unit.cid"));
+        const string anchor = "<FCDA ldInst=\"PV\" lnClass=\"MMXU\" lnInst=\"1\" doName=\"Hz\" fc=\"MX\"/>";
+        Assert.Contains(anchor, text, StringComparison.Ordinal);
+        text = text.Replace(anchor, anchor + "<FCDA ldInst=\"PV\" lnClass=\"MMXU\" lnInst=\"1\" doName=\"NoSuchDo\" fc=\"MX\"/>", StringComparison.Ordinal);
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+        var resolution = SclResolver.Resolve(FlexCoop.Iec61850.Scl.SclDocument.Load(stream), "DER1");
+        var error = Assert.Single(resolution.Diagnostics, d => d.Severity == FlexCoop.Iec61850.Scl.SclSeverity.Error);
+        Assert.Equal(FlexCoop.Iec61850.Scl.SclDiagnosticCodes.UnresolvedFcda, error.Code);
+        return resolution.FindIed("DER1")!;
+    }
+
+    [Fact]
+    public async Task Unresolved_fcda_in_the_scl_model_is_asked_for_and_passes_when_the_server_answers()
+    {
+        await using var target = new Target(Iec61850ServerFaults.None, password: null, LoadModelWithUnresolvedFcda());
+        var result = await target.RunAsync("sDsetN4,sDset1,sDset2");
+        Assert.True(result.AllApplicablePassed, Describe(result));
+        var unresolved = result.Results.Single(r => r.Case.Id == "sDsetN4");
+        // The SCL data set was asked for (not a data set the case defined itself), and the server went on serving.
+        Assert.Contains(unresolved.Timeline, t => t.Label.Contains("NoSuchDo", StringComparison.Ordinal) && t.Label.Contains("designates nothing", StringComparison.Ordinal));
+        Assert.Contains(unresolved.Timeline, t => t.Label == "ok: GetDataSetDirectory DER1CTRL/LLN0.Measurements is answered");
+        Assert.Contains(unresolved.Timeline, t => t.Label == "ok: a new association is accepted");
+        Assert.DoesNotContain(unresolved.Timeline, t => t.Label.StartsWith("define ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unresolved_fcda_in_the_scl_model_fails_the_case_when_its_directory_crashes_the_server()
+    {
+        await using var target = new Target(Iec61850ServerFaults.CrashOnUnresolvedFcda, password: null, LoadModelWithUnresolvedFcda());
+        var result = await target.RunAsync("sDsetN4");
+        var unresolved = Assert.Single(result.Results);
+        Assert.Equal(CaseVerdict.Fail, unresolved.Verdict);
+        Assert.Equal("sDsetN4", unresolved.FirstFailure!.Rule);
+        Assert.Contains("GetDataSetDirectory DER1CTRL/LLN0.Measurements", unresolved.FirstFailure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, target.Server.Mms.AssociationCount);
+    }
+
+    [Fact]
+    public async Task Without_an_unresolved_fcda_the_case_defines_one_and_is_not_applicable_without_dynamic_data_sets()
+    {
+        await using var target = new Target(Iec61850ServerFaults.None, password: null);
+        var result = await target.RunAsync("sDsetN4");
+        var defined = Assert.Single(result.Results);
+        Assert.Equal(CaseVerdict.Pass, defined.Verdict);
+        Assert.Contains(defined.Timeline, t => t.Label.StartsWith("ok: a data set with a member that designates nothing is refused with a service error", StringComparison.Ordinal));
+
+        var pixit = target.Pixit(null) with { DynamicDataSets = false };
+        var suite = new Iec61850ServerSuite(new Iec61850SuiteOptions { Host = "127.0.0.1", Port = target.Server.LocalEndPoint.Port, Model = target.Model, Pixit = pixit });
+        var notApplicable = await CertificationRunner.RunAsync(suite, new CertificationRunOptions { Pattern = "sDsetN4", Pics = pixit.ToPics() }, Ct);
+        Assert.Equal(CaseVerdict.NotApplicable, Assert.Single(notApplicable.Results).Verdict);
     }
 }

@@ -52,7 +52,7 @@ public sealed class LibIec61850SuiteInteropTests
             Assert.Equal(Iec61850ServerSuite.Catalogue.Count, result.Results.Count);
             // The one deviation: a confirmed-RequestPDU without a service gets no answer at all (no reject, no abort).
             Assert.True(result.Results.Where(r => r.Verdict == CaseVerdict.Fail).Select(r => r.Case.Id).SequenceEqual(["sSrvN5"]), summary);
-            Assert.Equal((47, 1, 24, 0, 0), (result.Count(CaseVerdict.Pass), result.Count(CaseVerdict.Fail), result.Count(CaseVerdict.NotApplicable), result.Count(CaseVerdict.Inconclusive), result.Count(CaseVerdict.NotImplemented)));
+            Assert.Equal((48, 1, 24, 0, 0), (result.Count(CaseVerdict.Pass), result.Count(CaseVerdict.Fail), result.Count(CaseVerdict.NotApplicable), result.Count(CaseVerdict.Inconclusive), result.Count(CaseVerdict.NotImplemented)));
             Assert.False(server.HasExited, "the libiec61850 server survived the robustness cases");
         }
         finally
@@ -60,6 +60,71 @@ public sealed class LibIec61850SuiteInteropTests
             if (!server.HasExited) server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync(Ct);
             await Task.WhenAll(drainOut, drainErr);
+        }
+    }
+
+    [Fact]
+    public async Task Suite_checks_server_example_config_file_on_a_data_set_whose_fcda_designates_nothing()
+    {
+        var root = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrEmpty(root) || !Directory.Exists(root)) Assert.Skip($"{EnvironmentVariable} does not name a built libiec61850 tree; interoperability with it is opt-in");
+        var binary = Path.Combine(root, "build", "examples", "server_example_config_file", "server_example_config_file");
+        if (!File.Exists(binary)) Assert.Skip($"{binary} is not built");
+        var example = Path.Combine(root, "examples", "server_example_config_file");
+        var work = Directory.CreateTempSubdirectory("flexcoop-libiec61850-cfg-").FullName;
+        try
+        {
+            // The example reads model.cfg from its working directory: its own, with one more entry in data set Events
+            // that designates nothing. The SCL the suite reads says the same (and leaves out a LogControl without logName).
+            var cfg = await File.ReadAllTextAsync(Path.Combine(example, "model.cfg"), Ct);
+            const string lastEntry = "DE(GGIO1$ST$SPCSO4$stVal);";
+            Assert.Contains(lastEntry, cfg, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Combine(work, "model.cfg"), cfg.Replace(lastEntry, lastEntry + "\nDE(GGIO1$ST$NoSuchDo$stVal);", StringComparison.Ordinal), Ct);
+            var scl = await File.ReadAllTextAsync(Path.Combine(example, "simpleIO_direct_control_goose.cid"), Ct);
+            const string lastFcda = "doName=\"SPCSO4\" daName=\"stVal\" />";
+            Assert.Contains(lastFcda, scl, StringComparison.Ordinal);
+            scl = scl.Replace(lastFcda, lastFcda + "<FCDA ldInst=\"GenericIO\" lnClass=\"GGIO\" fc=\"ST\" lnInst=\"1\" doName=\"NoSuchDo\" daName=\"stVal\" />", StringComparison.Ordinal);
+            scl = System.Text.RegularExpressions.Regex.Replace(scl, "<LogControl name=\"GeneralLog\"[^>]*logName=\"\"[^>]*>.*?</LogControl>", "", System.Text.RegularExpressions.RegexOptions.Singleline);
+            using var sclStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(scl));
+            var resolution = SclResolver.Resolve(FlexCoop.Iec61850.Scl.SclDocument.Load(sclStream));
+            var error = Assert.Single(resolution.Diagnostics, d => d.Severity == FlexCoop.Iec61850.Scl.SclSeverity.Error);
+            Assert.Equal(FlexCoop.Iec61850.Scl.SclDiagnosticCodes.UnresolvedFcda, error.Code);
+
+            var port = FreePort();
+            using var server = Process.Start(new ProcessStartInfo(binary)
+            {
+                ArgumentList = { port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                WorkingDirectory = work,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            var drainOut = server.StandardOutput.ReadToEndAsync(Ct);
+            var drainErr = server.StandardError.ReadToEndAsync(Ct);
+            try
+            {
+                await WaitUntilListeningAsync(port, server);
+                var pixit = new Iec61850Pixit { DynamicDataSets = true, ReportTimeoutMs = 3000 };
+                var suite = new Iec61850ServerSuite(new Iec61850SuiteOptions { Host = "127.0.0.1", Port = port, Model = resolution.Ieds[0], Pixit = pixit });
+                var result = await CertificationRunner.RunAsync(suite, new CertificationRunOptions { Pattern = "sDsetN4", Pics = pixit.ToPics(), CaseTimeout = TimeSpan.FromMinutes(1) }, Ct);
+
+                // libiec61850 1.5.3 lists the dangling member in the directory and answers its value with object-non-existent.
+                var unresolved = Assert.Single(result.Results);
+                Assert.True(unresolved.Verdict == CaseVerdict.Pass, $"{unresolved.Verdict}: {unresolved.FirstFailure?.ToString() ?? unresolved.Note}");
+                Assert.Contains(unresolved.Timeline, t => t.Label == "ok: GetDataSetDirectory simpleIOGenericIO/LLN0.Events is answered" && t.Body.Contains("NoSuchDo", StringComparison.Ordinal));
+                Assert.Contains(unresolved.Timeline, t => t.Label == "ok: GetDataSetValues simpleIOGenericIO/LLN0.Events is answered" && t.Body.Contains("ObjectNonExistent", StringComparison.Ordinal));
+                Assert.False(server.HasExited, "the libiec61850 server survived the case");
+            }
+            finally
+            {
+                if (!server.HasExited) server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync(Ct);
+                await Task.WhenAll(drainOut, drainErr);
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, true);
         }
     }
 

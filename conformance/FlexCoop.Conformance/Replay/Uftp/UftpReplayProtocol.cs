@@ -26,9 +26,10 @@ public sealed class UftpReplayProtocol : IReplayProtocol
     private readonly Dictionary<(string Domain, UftpRole Role), IReadOnlyList<UftpPublicKey>>? _keys;
     private readonly UftpSchemaSet? _schemas;
     private readonly CaptureClock _clock = new();
-    private readonly InMemoryUftpValidationContext _context = new();
+    private readonly Internal.ReplayValidationContext _context = new();
     private readonly UftpBusinessValidator _validator;
     private readonly List<Entry> _entries = [];
+    private readonly List<CaptureExchange> _pending = [];
     private readonly Dictionary<Guid, Entry> _awaitingResponse = [];
     private readonly UftpXmlLimits _limits = UftpXmlLimits.Default;
 
@@ -64,13 +65,30 @@ public sealed class UftpReplayProtocol : IReplayProtocol
     public IEnumerable<MessageVerdict> Check(CaptureExchange exchange)
     {
         ArgumentNullException.ThrowIfNull(exchange);
-        _entries.Add(Observe(exchange));
+        _pending.Add(exchange);
         // Verdicts come out at the end: only then is it known whether each message was answered.
         return [];
     }
 
     public IEnumerable<MessageVerdict> Finish()
     {
+        // What each message is on its own (envelope, XSDs, Ed25519 signature, sealed message) is judged on every core;
+        // the business rules and the conversation then follow the capture's order, with the earlier messages as context.
+        var entries = new Entry[_pending.Count];
+        try
+        {
+            Parallel.For(0, entries.Length, i => entries[i] = Prepare(_pending[i]));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
+        _pending.Clear();
+        foreach (var entry in entries)
+        {
+            Judge(entry);
+            _entries.Add(entry);
+        }
         foreach (var open in _awaitingResponse.Values)
         {
             var responseType = UftpMessageTypes.Get(open.Message!.MessageType).ResponseType;
@@ -94,11 +112,13 @@ public sealed class UftpReplayProtocol : IReplayProtocol
         public string? Party { get; set; }
         public string? Text { get; set; }
         public PayloadMessage? Message { get; set; }
+        public UftpRole SenderRole { get; set; }
         public bool Unreadable { get; set; }
         public List<ReplayFinding> Findings { get; } = [];
     }
 
-    private Entry Observe(CaptureExchange exchange)
+    /// <summary>The checks of one message that need nothing but the message (safe to run on several threads at once).</summary>
+    private Entry Prepare(CaptureExchange exchange)
     {
         var entry = new Entry(exchange) { Party = exchange.Client };
         if (exchange.RequestBody.IsEmpty)
@@ -120,6 +140,7 @@ public sealed class UftpReplayProtocol : IReplayProtocol
             return entry;
         }
         entry.Party = $"{envelope.SenderRole} {envelope.SenderDomain}";
+        entry.SenderRole = envelope.SenderRole;
         if (_schemas is not null) AddSchemaFindings(_schemas.Validate(exchange.RequestBody), entry, "SignedMessage: ");
         if (envelope.Body.Length < UftpSigner.SignatureLength)
         {
@@ -148,10 +169,18 @@ public sealed class UftpReplayProtocol : IReplayProtocol
         {
             entry.Findings.Add(new ReplayFinding("sender", $"the envelope says SenderDomain {envelope.SenderDomain}, the sealed message {message.SenderDomain}", "SignedMessage/@SenderDomain"));
         }
+        return entry;
+    }
+
+    /// <summary>The checks that need the earlier messages of the capture: business rules and conversation, in capture order.</summary>
+    private void Judge(Entry entry)
+    {
+        if (entry.Message is not { } message) return;
+        var exchange = entry.Exchange;
 
         // Business rules, judged at the time the message was captured, with the earlier messages as context.
         _clock.Now = exchange.Time;
-        var validation = _validator.ValidateAsync(message, envelope.SenderRole);
+        var validation = _validator.ValidateAsync(message, entry.SenderRole);
         if (!validation.IsCompletedSuccessfully)
         {
             // The in-memory context answers synchronously; anything else is a defect worth naming.
@@ -163,7 +192,6 @@ public sealed class UftpReplayProtocol : IReplayProtocol
         }
         Conversation(message, entry);
         _context.Add(message);
-        return entry;
     }
 
     private static void CheckHttp(CaptureExchange exchange, Entry entry)

@@ -561,10 +561,14 @@ internal sealed class MmsAssociationReplay(CaptureExchange exchange)
         _ => pdu.GetType().Name,
     };
 
-    /// <summary>The ISO 9506 service name from the request or response type: <c>ReadRequest</c> → <c>read</c>.</summary>
-    private static string ServiceName(object message)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> ServiceNames = new();
+
+    /// <summary>The ISO 9506 service name from the request or response type: <c>ReadRequest</c> → <c>read</c> (worked out once per type).</summary>
+    private static string ServiceName(object message) => ServiceNames.GetOrAdd(message.GetType(), static type => ServiceNameOf(type));
+
+    private static string ServiceNameOf(Type type)
     {
-        var name = message.GetType().Name;
+        var name = type.Name;
         if (name.EndsWith("Request", StringComparison.Ordinal)) name = name[..^"Request".Length];
         else if (name.EndsWith("Response", StringComparison.Ordinal)) name = name[..^"Response".Length];
         return name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
