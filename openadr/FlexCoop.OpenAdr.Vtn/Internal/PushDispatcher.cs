@@ -24,6 +24,8 @@ internal sealed class PushDispatcher : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<long> _inFlight = [];
+    // VENs with a delivery under way (guarded by _inFlight's lock): one at a time per VEN, oldest first.
+    private readonly HashSet<string> _busyVens = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots;
     private Task? _loop;
 
@@ -82,9 +84,13 @@ internal sealed class PushDispatcher : IAsyncDisposable
                 var fresh = new List<OutboundMessage>();
                 lock (_inFlight)
                 {
-                    foreach (var m in due)
+                    // One delivery at a time per VEN, in queue order: a distribute lists every event, so an
+                    // older one arriving after a newer one would take the newer one's events back.
+                    foreach (var m in due.OrderBy(m => m.Id))
                     {
-                        if (_inFlight.Add(m.Id)) fresh.Add(m);
+                        if (!_busyVens.Add(m.VenId)) continue;
+                        _inFlight.Add(m.Id);
+                        fresh.Add(m);
                     }
                 }
                 // Claim the whole batch in one transaction; a message whose turn comes late renews its own claim.
@@ -118,7 +124,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
                     }
                     _ = DeliverInSlotAsync(fresh[i], leasedAt, token);
                 }
-                if (due.Count < Batch)
+                if (due.Count < Batch || fresh.Count == 0)
                 {
                     // Wait for new work, or for the next retry to come due.
                     await _wake.WaitAsync(TimeSpan.FromSeconds(1), token);
@@ -148,7 +154,11 @@ internal sealed class PushDispatcher : IAsyncDisposable
     {
         lock (_inFlight)
         {
-            for (var i = from; i < messages.Count; i++) _inFlight.Remove(messages[i].Id);
+            for (var i = from; i < messages.Count; i++)
+            {
+                _inFlight.Remove(messages[i].Id);
+                _busyVens.Remove(messages[i].VenId);
+            }
         }
     }
 
@@ -170,8 +180,14 @@ internal sealed class PushDispatcher : IAsyncDisposable
         }
         finally
         {
-            lock (_inFlight) _inFlight.Remove(message.Id);
+            lock (_inFlight)
+            {
+                _inFlight.Remove(message.Id);
+                _busyVens.Remove(message.VenId);
+            }
             _slots.Release();
+            // The VEN's next message, if any, may go now.
+            Wake();
         }
     }
 
