@@ -143,8 +143,11 @@ public sealed partial class OadrVen
             var wake = Volatile.Read(ref _reportWake).Task;
             var now = Now;
             var next = TimeSpan.FromHours(1);
-            foreach (var active in _state.ReportRequests)
+            foreach (var listed in _state.ReportRequests)
             {
+                // A report sent before this one may have taken long enough for a cancellation to arrive:
+                // plan from the request as it stands now, and skip it if it has ended.
+                if (_state.ReportRequests.FirstOrDefault(r => r.Request.ReportRequestId == listed.Request.ReportRequestId) is not { } active) continue;
                 var provider = _options.ReportProviders.FirstOrDefault(p => p.Definition.ReportSpecifierId == active.Request.ReportSpecifier.ReportSpecifierId);
                 if (provider is null || _state.Registration is null) continue;
                 var plan = NextReport(active, provider.Definition.ReportName, now);
