@@ -17,5 +17,5 @@ for path in sys.argv[1:]:
         message = result.findtext(f"{NS}Output/{NS}ErrorInfo/{NS}Message") or ""
         stack = result.findtext(f"{NS}Output/{NS}ErrorInfo/{NS}StackTrace") or ""
         print(f"FAILED: {result.get('testName')} ({result.get('duration')})")
-        for line in (message.strip().splitlines()[:8] + stack.strip().splitlines()[:4]):
+        for line in (message.strip().splitlines()[:40] + stack.strip().splitlines()[:4]):
             print(f"    {line[:300]}")

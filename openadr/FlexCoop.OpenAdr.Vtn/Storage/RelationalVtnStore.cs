@@ -473,11 +473,16 @@ public abstract class RelationalVtnStore : IVtnStore
         return WriteAsync<IReadOnlyList<long>>(async (c, tx, ct) =>
         {
             // Conditional on still being due: a second VTN's claim, waiting on the first's row lock,
-            // re-reads the row and matches nothing.
+            // re-reads the row and matches nothing. And only the VEN's oldest pending push: with several
+            // VTNs on the store, a newer message must not overtake an older one that another VTN is
+            // delivering (or retrying), since a distribute lists every event and the last one to arrive wins.
             var claimed = new List<long>(ids.Count);
             foreach (var id in ids)
             {
-                if (await ExecAsync(c, tx, "UPDATE outbox SET next_attempt_at = @u WHERE id = @id AND state = 0 AND channel = 1 AND next_attempt_at <= @now", ct,
+                if (await ExecAsync(c, tx, """
+                        UPDATE outbox SET next_attempt_at = @u WHERE id = @id AND state = 0 AND channel = 1 AND next_attempt_at <= @now
+                        AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.ven_id = outbox.ven_id AND older.channel = 1 AND older.state = 0 AND older.id < outbox.id)
+                        """, ct,
                         ("id", id), ("u", Ms(until)), ("now", Ms(now))) == 1)
                 {
                     claimed.Add(id);

@@ -80,6 +80,25 @@ public abstract class OutboxBatchContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_newer_push_waits_until_the_same_vens_older_one_is_settled()
+    {
+        // Two VTNs on one store: one has claimed the VEN's first distribute; the other must not send the
+        // second before it (the one that arrives last is what the VEN keeps).
+        var first = await Store.EnqueueAsync([Distribute("ven-a"), Distribute("ven-b")], T0, Ct);
+        Assert.Equal(first.Order(), (await Store.LeaseManyAsync(first, T0, T0.AddSeconds(30), Ct)).Order());
+        var second = await Store.EnqueueAsync([Distribute("ven-a"), Distribute("ven-c")], T0.AddSeconds(1), Ct);
+        Assert.Equal([second[1]], await Store.LeaseManyAsync(second, T0.AddSeconds(1), T0.AddSeconds(31), Ct));
+
+        // The first one is retried later (still pending): the second keeps waiting behind it.
+        await Store.MarkAttemptFailedAsync(first[0], T0.AddSeconds(10), "HTTP 503", Ct);
+        Assert.Empty(await Store.LeaseManyAsync([second[0]], T0.AddSeconds(2), T0.AddSeconds(32), Ct));
+
+        // Once the first is delivered (or given up), the second goes.
+        await Store.MarkDeliveredAsync(first[0], T0.AddSeconds(11), Ct);
+        Assert.Equal([second[0]], await Store.LeaseManyAsync([second[0]], T0.AddSeconds(12), T0.AddSeconds(42), Ct));
+    }
+
+    [Fact]
     public async Task A_reused_statement_binds_null_and_values_alike()
     {
         var bare = new VenRecord

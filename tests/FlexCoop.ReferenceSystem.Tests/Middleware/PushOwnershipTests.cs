@@ -77,7 +77,7 @@ public sealed class PushOwnershipTests
             }
 
             await WaitUntilAsync(async () => vens.All(v => eventIds.All(id => v.Events.Any(e => e.EventId == id))) && await AllSettledAsync(store, vens),
-                "every VEN to have every event and the queue to be delivered");
+                "every VEN to have every event and the queue to be delivered", () => DescribeAsync(store, vens));
             foreach (var ven in vens)
             {
                 var rows = (await store.ListOutboundAsync(ven.VenId!, Ct)).Where(m => m.Id > before[ven.VenId!] && m.Kind == "oadrDistributeEvent").ToList();
@@ -103,13 +103,28 @@ public sealed class PushOwnershipTests
         return true;
     }
 
+    // What each VEN holds and what its queue says: the message of a failed wait.
+    private static async Task<string> DescribeAsync(IVtnStore store, IReadOnlyList<OadrVen> vens)
+    {
+        var lines = new List<string>();
+        foreach (var ven in vens)
+        {
+            lines.Add($"{ven.VenId}: events [{string.Join(", ", ven.Events.Select(e => e.EventId))}]");
+            foreach (var m in await store.ListOutboundAsync(ven.VenId!, Ct))
+            {
+                lines.Add($"  #{m.Id} {m.Kind} {m.State} attempts={m.Attempts} created={m.CreatedAt:HH:mm:ss.fff} next={m.NextAttemptAt:HH:mm:ss.fff} {m.LastError}");
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
     /// <summary>Re-checks <paramref name="condition"/> (state in the shared store, which raises no event) until it holds; fails after 60 s.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<Task<string>>? describe = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}" + (describe is null ? "" : "\n" + await describe()));
             await Task.Delay(100, Ct);
         }
     }
