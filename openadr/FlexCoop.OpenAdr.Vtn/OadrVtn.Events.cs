@@ -17,29 +17,42 @@ public sealed partial class OadrVtn
     }
 
     private DateTimeOffset _eventsReadAt = DateTimeOffset.MinValue;
+    private readonly SemaphoreSlim _catchUpGate = new(1, 1);
 
     /// <summary>
-    /// Before a distribute queued at <paramref name="queuedAt"/> is built (push or poll): it may have been queued
-    /// by another engine on the store for an event change this one has not reloaded yet, so newer
-    /// versions are read from the store first (once for all messages queued before that read).
+    /// Before a distribute is built (push or poll): it may have been queued by another engine on the store
+    /// for an event change this one has not heard of yet, so the events are read from the store again unless
+    /// a read started after the message was seen (<paramref name="seenAt"/>, taken once the store had returned
+    /// it: the event was saved in the transaction that queued it, so such a read holds it). A message's own
+    /// timestamps cannot say this: they are taken before its transaction commits. Reads are one at a time, and
+    /// one read serves every message seen before it started.
     /// </summary>
-    internal async Task CatchUpEventsAsync(DateTimeOffset queuedAt, CancellationToken cancellationToken)
+    internal async Task CatchUpEventsAsync(DateTimeOffset seenAt, CancellationToken cancellationToken)
     {
-        if (queuedAt < _eventsReadAt) return;
-        var readAt = Now;
-        var stored = await _store.ListEventsAsync(readAt - TimeSpan.FromDays(1), cancellationToken);
-        await _eventGate.WaitAsync(cancellationToken);
+        if (seenAt < _eventsReadAt) return;
+        await _catchUpGate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var e in stored)
+            if (seenAt < _eventsReadAt) return;
+            var readAt = Now;
+            var stored = await _store.ListEventsAsync(readAt - TimeSpan.FromDays(1), cancellationToken);
+            await _eventGate.WaitAsync(cancellationToken);
+            try
             {
-                if (!_events.TryGetValue(e.EventId, out var known) || known.ModificationNumber < e.ModificationNumber) _events = _events.SetItem(e.EventId, e);
+                foreach (var e in stored)
+                {
+                    if (!_events.TryGetValue(e.EventId, out var known) || known.ModificationNumber < e.ModificationNumber) _events = _events.SetItem(e.EventId, e);
+                }
+            }
+            finally
+            {
+                _eventGate.Release();
             }
             if (readAt > _eventsReadAt) _eventsReadAt = readAt;
         }
         finally
         {
-            _eventGate.Release();
+            _catchUpGate.Release();
         }
     }
 

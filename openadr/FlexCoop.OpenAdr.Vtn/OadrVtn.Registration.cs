@@ -238,7 +238,7 @@ public sealed partial class OadrVtn
             _vens.MarkClean(ven.VenId, seen);
             return new VtnReply(null, _emptyPoll.For(ven.VenId));
         }
-        var bytes = await MaterialiseAsync(ven, next, cancellationToken);
+        var bytes = await MaterialiseAsync(ven, next, Now, cancellationToken);
         await AfterDeliveryAsync(ven, next.Kind, cancellationToken);
         return new VtnReply(null, bytes);
     }
@@ -246,12 +246,12 @@ public sealed partial class OadrVtn
     /// <summary>
     /// The bytes of a queued message for its VEN. A distribute is built now, from the events as they
     /// stand in the store: another engine on the store may have queued it for an event whose notice has
-    /// not reached this one yet.
+    /// not reached this one yet. <paramref name="seenAt"/>: a time after the store returned the message.
     /// </summary>
-    internal async Task<byte[]> MaterialiseAsync(VenRecord ven, OutboundMessage message, CancellationToken cancellationToken)
+    internal async Task<byte[]> MaterialiseAsync(VenRecord ven, OutboundMessage message, DateTimeOffset seenAt, CancellationToken cancellationToken)
     {
         if (message.Body is not null) return System.Text.Encoding.UTF8.GetBytes(message.Body);
-        await CatchUpEventsAsync(message.CreatedAt, cancellationToken);
+        await CatchUpEventsAsync(seenAt, cancellationToken);
         return await DistributeBytesAsync(ven, cancellationToken);
     }
 

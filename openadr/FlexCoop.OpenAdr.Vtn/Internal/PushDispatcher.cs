@@ -95,10 +95,14 @@ internal sealed class PushDispatcher : IAsyncDisposable
                 }
                 // Claim the whole batch in one transaction; a message whose turn comes late renews its own claim.
                 var leasedAt = _clock.GetUtcNow();
+                var seenAt = leasedAt;
                 try
                 {
                     // Only what is still due is claimed: another VTN on the store may have taken some.
                     var claimed = new HashSet<long>(await _vtn.Store.LeaseManyAsync(fresh.Select(m => m.Id).ToList(), leasedAt, leasedAt + LeaseLength, token));
+                    // After the claim committed: a transaction that coalesced an event change into one of these
+                    // messages had committed by then (the claim waits for its row lock), see MaterialiseAsync.
+                    seenAt = _clock.GetUtcNow();
                     var taken = fresh.Where(m => !claimed.Contains(m.Id)).ToList();
                     Release(taken, 0);
                     fresh.RemoveAll(m => !claimed.Contains(m.Id));
@@ -122,7 +126,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
                         Release(fresh, i);
                         throw;
                     }
-                    _ = DeliverInSlotAsync(fresh[i], leasedAt, token);
+                    _ = DeliverInSlotAsync(fresh[i], leasedAt, seenAt, token);
                 }
                 if (due.Count < Batch || fresh.Count == 0)
                 {
@@ -162,11 +166,11 @@ internal sealed class PushDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task DeliverInSlotAsync(OutboundMessage message, DateTimeOffset leasedAt, CancellationToken cancellationToken)
+    private async Task DeliverInSlotAsync(OutboundMessage message, DateTimeOffset leasedAt, DateTimeOffset seenAt, CancellationToken cancellationToken)
     {
         try
         {
-            await DeliverAsync(message, leasedAt, cancellationToken);
+            await DeliverAsync(message, leasedAt, seenAt, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -194,7 +198,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
     // Long enough for one attempt (the POST times out by then) and its first retry delay.
     private TimeSpan LeaseLength => _options.PushTimeout + _options.PushRetryDelay;
 
-    private async Task DeliverAsync(OutboundMessage message, DateTimeOffset leasedAt, CancellationToken cancellationToken)
+    private async Task DeliverAsync(OutboundMessage message, DateTimeOffset leasedAt, DateTimeOffset seenAt, CancellationToken cancellationToken)
     {
         // Registered through another VTN on the store: not in memory yet.
         var ven = _vtn.FindVen(message.VenId) ?? await _vtn.Store.GetVenAsync(message.VenId, cancellationToken);
@@ -212,7 +216,7 @@ internal sealed class PushDispatcher : IAsyncDisposable
             {
                 await _vtn.Store.LeaseAsync(message.Id, now + LeaseLength, cancellationToken);
             }
-            var body = _vtn.Seal(await _vtn.MaterialiseAsync(ven, message, cancellationToken));
+            var body = _vtn.Seal(await _vtn.MaterialiseAsync(ven, message, seenAt, cancellationToken));
             var reply = ven.TransportName == "xmpp"
                 ? await PushOverXmppAsync(ven.TransportAddress, body, cancellationToken)
                 : await PostAsync(ven.TransportAddress, message.Kind, body, cancellationToken);

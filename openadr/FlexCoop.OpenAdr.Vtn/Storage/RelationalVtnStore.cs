@@ -148,7 +148,8 @@ public abstract class RelationalVtnStore : IVtnStore
                 ("u", vtnEvent.DistributeUntil is { } until ? Ms(until) : null), ("b", body));
             await ExecAsync(c, tx, "INSERT INTO event_versions (event_id, modification_number, body) VALUES (@e, @m, @b)", ct,
                 ("e", vtnEvent.EventId), ("m", vtnEvent.ModificationNumber), ("b", body));
-            await EnqueueInAsync(c, tx, notify, vtnEvent.CreatedDateTime, ct);
+            // Queued at this version's time (a modification keeps the event's creation time).
+            await EnqueueInAsync(c, tx, notify, vtnEvent.ModificationDateTime, ct);
             return true;
         }, prepare: false, cancellationToken);
     }
@@ -405,7 +406,13 @@ public abstract class RelationalVtnStore : IVtnStore
         return WriteAsync((c, tx, ct) => EnqueueInAsync(c, tx, messages, now, ct), prepare: false, cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<long>> EnqueueInAsync(DbConnection c, DbTransaction tx, IReadOnlyList<OutboundRequest> messages, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Appended to a SELECT whose row the transaction goes on to count on (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>); empty
+    /// where write transactions run one at a time (SQLite).
+    /// </summary>
+    private protected virtual string RowLock => "";
+
+    private async Task<IReadOnlyList<long>> EnqueueInAsync(DbConnection c, DbTransaction tx, IReadOnlyList<OutboundRequest> messages, DateTimeOffset now, CancellationToken ct)
     {
         var ids = new List<long>(messages.Count);
         foreach (var m in messages)
@@ -415,7 +422,10 @@ public abstract class RelationalVtnStore : IVtnStore
                 // "+next_attempt_at": no index on that term, so SQLite looks the VEN up by outbox_poll
                 // (ven_id, channel, state) instead of scanning every pending message of the channel
                 // through outbox_push, which made queuing one distribute per VEN quadratic in the VENs.
-                var existing = await ScalarAsync(c, tx, "SELECT id FROM outbox WHERE ven_id = @v AND kind = @k AND channel = @ch AND state = 0 AND body IS NULL AND +next_attempt_at <= @now LIMIT 1", ct,
+                // The row is locked (PostgreSQL): a claim (push lease, poll take) under way in another engine
+                // holds it, and a new message is queued instead; a claim that comes later waits for this
+                // transaction, and then builds the message from the events it saved.
+                var existing = await ScalarAsync(c, tx, "SELECT id FROM outbox WHERE ven_id = @v AND kind = @k AND channel = @ch AND state = 0 AND body IS NULL AND +next_attempt_at <= @now LIMIT 1" + RowLock, ct,
                     ("v", m.VenId), ("k", m.Kind), ("ch", (long)m.Channel), ("now", Ms(now)));
                 if (existing is not null) continue;
             }

@@ -18,7 +18,7 @@ public abstract class OutboxBatchContract : IAsyncLifetime
 
     private IVtnStore Store => _store ?? throw new InvalidOperationException("not initialised");
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     protected abstract IVtnStore Open();
 
@@ -154,6 +154,35 @@ public sealed class PostgresOutboxBatchTests : OutboxBatchContract
     private readonly string _schema = "t_" + Guid.NewGuid().ToString("N");
 
     protected override IVtnStore Open() => new PostgresVtnStore(PostgresVtnStoreTests.ConnectionString(), _schema);
+
+    [Fact]
+    public async Task A_distribute_being_claimed_elsewhere_is_not_coalesced_into()
+    {
+        // Two engines on one store: one is claiming the VEN's queued distribute (its transaction holds the row) while
+        // the other saves an event change for the same VEN. Coalescing into that message would count on a
+        // distribute built before the change; a new message is queued instead.
+        var store = Open();
+        await using var _ = store;
+        await store.InitializeAsync(Ct);
+        var t0 = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var request = new OutboundRequest("ven-a", "oadrDistributeEvent", null, OutboundChannel.Push, Coalesce: true);
+        var first = await store.EnqueueAsync([request], t0, Ct);
+        Assert.Empty(await store.EnqueueAsync([request], t0.AddSeconds(1), Ct));
+
+        await using var claimer = new NpgsqlConnection(PostgresVtnStoreTests.ConnectionString());
+        await claimer.OpenAsync(Ct);
+        await using var tx = await claimer.BeginTransactionAsync(Ct);
+        await using (var claim = claimer.CreateCommand())
+        {
+            claim.Transaction = tx;
+            claim.CommandText = $"UPDATE {_schema}.outbox SET next_attempt_at = next_attempt_at WHERE id = {first[0]}";
+            Assert.Equal(1, await claim.ExecuteNonQueryAsync(Ct));
+        }
+        var second = await store.EnqueueAsync([request], t0.AddSeconds(2), Ct);
+        Assert.Single(second);
+        Assert.NotEqual(first[0], second[0]);
+        await tx.RollbackAsync(Ct);
+    }
 
     protected override async Task DropAsync()
     {
