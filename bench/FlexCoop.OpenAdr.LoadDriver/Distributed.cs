@@ -15,9 +15,12 @@ using FlexCoop.OpenAdr.Vtn.Storage;
 /// <item>server: prints <c>READY vtnUrl baselineUrl</c> once the CA (with key) is in the work folder;
 /// answers <c>STAT</c> with <c>STAT managedBytes rssBytes cpuSeconds</c> (after a full GC); exits on <c>QUIT</c>.</item>
 /// <item>driver: issues its VEN certificates from that CA and prints <c>ISSUED</c>; then
-/// <c>REGISTER [N]</c> (the next N VENs, or all the rest) → <c>REGISTERED</c>; <c>OLREGISTER url N</c> → N VENs registered
-/// on plain HTTP with the OpenLEADR VTN at url, <c>OLREGISTERED</c>; <c>RUN vtn|baseline|openleadr paced|peak SECONDS</c> → latencies written to
-/// <c>lat-N.bin</c> and <c>DONE count wallSeconds errors</c>; <c>CLOSE</c> → every connection closed,
+/// <c>REGISTER [N]</c> (the next N VENs, or all the rest) → <c>REGISTERED</c>; <c>PLREGISTER name url N</c> → N VENs registered
+/// on plain HTTP with the VTN at url (OpenLEADR's, or ours on plain HTTP) as the set <c>name</c>, <c>PLREGISTERED</c>;
+/// <c>RUN vtn|baseline|name paced|peak SECONDS</c> (HttpClient) → latencies written to <c>lat-N.bin</c> and
+/// <c>DONE count wallSeconds errors driverCpuSeconds wrongAnswers [first wrong answer]</c>; the lean peak driver:
+/// <c>RAWOPEN tls|name url yes|no</c> → one raw connection per VEN of the set opened to url, <c>RAWOPENED n</c>;
+/// <c>RAWRUN SECONDS</c> → back to back on them, <c>DONE ...</c>; <c>RAWCLOSE</c> → <c>RAWCLOSED</c>; <c>CLOSE</c> → every connection closed,
 /// <c>CLOSED</c>; <c>WARM</c> → a TLS session per VEN opened to the baseline, <c>WARMED</c>; <c>QUIT</c>.</item>
 /// </list>
 /// </summary>
@@ -40,6 +43,15 @@ internal static class Distributed
     }
 
     // ---- coordinator ----
+
+    // Pull drivers (never the server, which runs as shipped): socket completions run their continuation
+    // on the event thread instead of being queued to the thread pool, and idle pool threads do not
+    // spin; the driver's code never blocks, so this only removes hand-offs and spinning from its CPU.
+    private static readonly Dictionary<string, string> LeanDriverEnvironment = new(StringComparer.Ordinal)
+    {
+        ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
+        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+    };
 
     public static async Task<int> CoordinateAsync(string[] args)
     {
@@ -73,10 +85,12 @@ internal static class Distributed
                 Console.WriteLine($"private Prosody (pid {prosody.ProcessId}) with the load configuration: {xmppEnv}");
             }
             var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture),
-                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv! } : [])]);
+                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv! } : []),
+                .. (push ? [] : new[] { "--plain" })]);
             children.Add(server);
             var ready = (await server.ExpectAsync("READY")).Split(' ');
             var (vtnUrl, baselineUrl, vtnJid) = (ready[1], ready[2], ready[3]);
+            var (plainVtnUrl, plainBareUrl) = ready.Length > 5 && ready[4] != "-" ? (ready[4], ready[5]) : (null, null);
             var share = (vens + drivers - 1) / drivers;
             var driverList = new List<Child>();
             for (var d = 0; d < drivers; d++)
@@ -86,7 +100,7 @@ internal static class Distributed
                 var driver = Child.Start($"driver-{d}", ["--role", "driver", "--dir", dir, "--index", d.ToString(CultureInfo.InvariantCulture),
                     "--from", (d * share).ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
                     "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture), .. (push ? new[] { "--push" } : []),
-                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv!, "--vtn-jid", vtnJid } : [])]);
+                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv!, "--vtn-jid", vtnJid } : [])], push ? null : LeanDriverEnvironment);
                 children.Add(driver);
                 driverList.Add(driver);
             }
@@ -136,20 +150,44 @@ internal static class Distributed
             }
 
             var paced = await PhaseAsync("VTN paced", server, driverList, dir, $"RUN vtn paced {seconds}");
-            var peak = await PhaseAsync("VTN peak", server, driverList, dir, $"RUN vtn peak {peakSeconds}");
-            await Task.WhenAll(driverList.Select(c => c.CommandAsync("CLOSE", "CLOSED")));
+            // The peaks: the lean driver (RawPoller: raw sockets, prebuilt requests, a minimal response
+            // reader) unless --peak-driver httpclient asks for the HttpClient one the paced phase uses.
+            var lean = Str(args, "--peak-driver") != "httpclient";
+            Console.WriteLine(lean
+                ? "peak driver: raw sockets, one keep-alive connection per VEN opened before the phase (TLS with the VEN's certificate where the target is https), prebuilt requests, every answer checked"
+                : "peak driver: HttpClient, one per VEN, as in the paced phase");
+            if (lean) await Task.WhenAll(driverList.Select(c => c.CommandAsync("CLOSE", "CLOSED")));
+            var peak = await PeakAsync("VTN peak", () => StatAsync(server), driverList, dir, "tls", vtnUrl, checkVenId: true, peakSeconds, lean, "vtn");
+            if (!lean) await Task.WhenAll(driverList.Select(c => c.CommandAsync("CLOSE", "CLOSED")));
             await Task.Delay(TimeSpan.FromSeconds(2)); // let the VTN see the connections close
             var closed = await StatAsync(server);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"VTN process alone: {vens} registered VENs, connections closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN, of which Kestrel's pinned buffer pool +{(closed.Pinned - empty.Pinned) / (double)vens / 1024:F2}; without it +{(closed.Managed - closed.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN (fixed costs included); RSS {closed.Rss / 1048576} MiB"));
             PrintMarginal(closed, floor, vens, warm, "VENs");
-            await Task.WhenAll(driverList.Select(c => c.CommandAsync("WARM", "WARMED")));
-            var bare = await PhaseAsync("bare Kestrel peak", server, driverList, dir, $"RUN baseline peak {peakSeconds}");
+            if (!lean) await Task.WhenAll(driverList.Select(c => c.CommandAsync("WARM", "WARMED")));
+            var bare = await PeakAsync("bare Kestrel peak", () => StatAsync(server), driverList, dir, "tls", baselineUrl, checkVenId: false, peakSeconds, lean, "baseline");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"peak VTN / bare Kestrel: {peak.Rate / bare.Rate:P0} (target >= 50 %); CPU per poll VTN / bare Kestrel: {peak.CpuMicrosPerPoll / bare.CpuMicrosPerPoll:F2}; paced target {vens / (double)period:F0} polls/s, reached {paced.Rate:F0}"));
+            var olVens = Arg(args, "--openleadr-vens", 1000);
+            Phase? plainPeak = null;
+            if (plainVtnUrl is not null && plainBareUrl is not null)
+            {
+                // Like for like with OpenLEADR: our VTN on plain HTTP with as many VENs as OpenLEADR gets.
+                var plainVens = Arg(args, "--plain-vens", olVens);
+                var used = await RegisterPlainAsync("plainvtn", plainVtnUrl, plainVens, driverList);
+                Console.WriteLine($"VTN on plain HTTP (same process, its own SQLite file, no certificates: a VEN is known by its venID): {plainVens} VENs registered");
+                plainPeak = await PeakAsync("VTN peak, plain", () => StatAsync(server), used, dir, "plainvtn", plainVtnUrl, checkVenId: true, peakSeconds, lean, "plainvtn");
+                if (lean)
+                {
+                    // The HttpClient driver's plain clients are bound to the plain VTN; only the lean one measures the plain bare endpoint.
+                    var plainBare = await PeakAsync("bare peak, plain", () => StatAsync(server), used, dir, "plainvtn", plainBareUrl, checkVenId: false, peakSeconds, lean, "plainvtn");
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"peak VTN / bare Kestrel, both plain HTTP, {plainVens} VENs: {plainPeak.Rate / plainBare.Rate:P0}; CPU per poll VTN / bare Kestrel: {plainPeak.CpuMicrosPerPoll / plainBare.CpuMicrosPerPoll:F2}"));
+                }
+            }
             if (OpenLeadrVtn.Locate(args) is { } openleadr)
             {
-                await OpenLeadrPhaseAsync(openleadr, driverList, dir, Arg(args, "--openleadr-vens", 1000), peakSeconds, peak, vens);
+                await OpenLeadrPhaseAsync(openleadr, driverList, dir, olVens, peakSeconds, peak, vens, plainPeak, Arg(args, "--plain-vens", olVens), lean);
             }
             foreach (var c in children) await c.SendAsync("QUIT");
             foreach (var c in children) await c.WaitAsync();
@@ -216,17 +254,15 @@ internal static class Distributed
 
     // The OpenLEADR VTN, same machine, same run: its VENs (plain HTTP, one keep-alive connection
     // each) register, drain what registration queued, then poll back to back as in our peak phase.
-    private static async Task OpenLeadrPhaseAsync(string openleadrDir, List<Child> drivers, string dir, int olVens, int peakSeconds, Phase ourPeak, int ourVens)
+    private static async Task OpenLeadrPhaseAsync(string openleadrDir, List<Child> drivers, string dir, int olVens, int peakSeconds, Phase ourPeak, int ourVens, Phase? ourPlainPeak, int ourPlainVens, bool lean)
     {
         await using var openleadr = await OpenLeadrVtn.StartAsync(openleadrDir);
-        var share = (olVens + drivers.Count - 1) / drivers.Count;
-        var counts = Enumerable.Range(0, drivers.Count).Select(d => Math.Max(0, Math.Min(share, olVens - d * share))).ToArray();
-        var used = drivers.Where((_, d) => counts[d] > 0).ToList();
         var empty = openleadr.Stat();
         var sw = Stopwatch.StartNew();
+        List<Child> used;
         try
         {
-            await Task.WhenAll(used.Select((c, d) => c.CommandAsync(string.Create(CultureInfo.InvariantCulture, $"OLREGISTER {openleadr.Url} {counts[d]}"), "OLREGISTERED")));
+            used = await RegisterPlainAsync("openleadr", openleadr.Url.ToString(), olVens, drivers);
         }
         catch (InvalidOperationException)
         {
@@ -236,13 +272,46 @@ internal static class Distributed
         var registered = openleadr.Stat();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"OpenLEADR VTN ({openleadrDir}, plain HTTP, one Python process): {olVens} VENs registered in {sw.Elapsed.TotalSeconds:F1} s; its RSS +{(registered.Rss - empty.Rss) / (double)olVens / 1024:F2} KiB/VEN with their connections open (RSS {registered.Rss / 1048576} MiB; it keeps nothing durable)"));
-        var olPeak = await PhaseAsync("OpenLEADR peak", () =>
+        var olPeak = await PeakAsync("OpenLEADR peak", () =>
         {
             var (rss, cpu) = openleadr.Stat();
             return Task.FromResult(new Stat(0, rss, cpu, 0));
-        }, used, dir, $"RUN openleadr peak {peakSeconds}");
+        }, used, dir, "openleadr", openleadr.Url.ToString(), checkVenId: true, peakSeconds, lean, "openleadr");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"peak VTN (mutual TLS, {ourVens} VENs) / OpenLEADR VTN (plain HTTP, {olVens} VENs): {ourPeak.Rate / olPeak.Rate:F1}x (target >= 10x); server CPU per poll OpenLEADR / VTN: {olPeak.CpuMicrosPerPoll / ourPeak.CpuMicrosPerPoll:F1}x"));
+        if (ourPlainPeak is not null)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"peak VTN (plain HTTP, {ourPlainVens} VENs) / OpenLEADR VTN (plain HTTP, {olVens} VENs), like for like: {ourPlainPeak.Rate / olPeak.Rate:F1}x (target >= 10x); server CPU per poll OpenLEADR / VTN: {olPeak.CpuMicrosPerPoll / ourPlainPeak.CpuMicrosPerPoll:F1}x"));
+        }
+    }
+
+    // Registers N VENs on plain HTTP with the VTN at url, split over the drivers, as the set "name"; returns the drivers holding some.
+    private static async Task<List<Child>> RegisterPlainAsync(string name, string url, int count, List<Child> drivers)
+    {
+        var share = (count + drivers.Count - 1) / drivers.Count;
+        var counts = Enumerable.Range(0, drivers.Count).Select(d => Math.Max(0, Math.Min(share, count - d * share))).ToArray();
+        var used = drivers.Where((_, d) => counts[d] > 0).ToList();
+        await Task.WhenAll(used.Select((c, d) => c.CommandAsync(string.Create(CultureInfo.InvariantCulture, $"PLREGISTER {name} {url} {counts[d]}"), "PLREGISTERED")));
+        return used;
+    }
+
+    // One back-to-back phase against url with the VEN set (tls: the certificate VENs; else a plain-HTTP set):
+    // the lean driver opens its connections first (not timed) and closes them after; the HttpClient one
+    // uses the set's clients as they are (the bare endpoint: clients warmed beforehand with WARM).
+    // httpClientTarget names the target for the driver's RUN command (vtn, baseline, or a plain set's name).
+    private static async Task<Phase> PeakAsync(string name, Func<Task<Stat>> stat, List<Child> drivers, string dir, string set, string url, bool checkVenId, int seconds, bool lean, string httpClientTarget)
+    {
+        if (!lean) return await PhaseAsync(name, stat, drivers, dir, $"RUN {httpClientTarget} peak {seconds}");
+        await Task.WhenAll(drivers.Select(c => c.CommandAsync($"RAWOPEN {set} {url} {(checkVenId ? "yes" : "no")}", "RAWOPENED")));
+        try
+        {
+            return await PhaseAsync(name, stat, drivers, dir, string.Create(CultureInfo.InvariantCulture, $"RAWRUN {seconds}"));
+        }
+        finally
+        {
+            await Task.WhenAll(drivers.Select(c => c.CommandAsync("RAWCLOSE", "RAWCLOSED")));
+        }
     }
 
     // Thousands of sessions need thousands of descriptors: the soft limit goes up to the hard one
@@ -289,14 +358,22 @@ internal static class Distributed
         wall.Stop();
         var after = await stat();
         var latencies = new List<double>();
-        long count = 0, errors = 0;
+        long count = 0, errors = 0, wrong = 0;
         var longest = 0.0;
+        var driverCpu = 0.0;
+        string? firstWrong = null;
         for (var d = 0; d < drivers.Count; d++)
         {
             var parts = done[d].Split(' ');
             count += long.Parse(parts[1], CultureInfo.InvariantCulture);
             longest = Math.Max(longest, double.Parse(parts[2], CultureInfo.InvariantCulture));
             errors += long.Parse(parts[3], CultureInfo.InvariantCulture);
+            if (parts.Length > 5)
+            {
+                driverCpu += double.Parse(parts[4], CultureInfo.InvariantCulture);
+                wrong += long.Parse(parts[5], CultureInfo.InvariantCulture);
+                if (parts.Length > 6 && string.Join(' ', parts[6..]).Trim() is { Length: > 0 } said) firstWrong ??= said;
+            }
             latencies.AddRange(MemoryMarshal.Cast<byte, double>(await File.ReadAllBytesAsync(Path.Combine(dir, $"lat-{d}.bin"))).ToArray());
         }
         var sorted = latencies.Order().ToArray();
@@ -305,7 +382,8 @@ internal static class Distributed
         // CPU time per poll: what a busy machine disturbs least.
         var perPoll = (after.CpuSeconds - before.CpuSeconds) * 1e6 / Math.Max(1, count);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-18} {rate,8:F0} polls/s  p50 {Wire.Percentile(sorted, 0.50),7:F2} ms  p99 {Wire.Percentile(sorted, 0.99),7:F2} ms  server process CPU {cpu,4:P0} of {Environment.ProcessorCount} cores, {perPoll:F0} us per poll  RSS {after.Rss / 1048576} MiB  errors {errors}"));
+            $"{name,-18} {rate,8:F0} polls/s  p50 {Wire.Percentile(sorted, 0.50),7:F2} ms  p99 {Wire.Percentile(sorted, 0.99),7:F2} ms  server process CPU {cpu,4:P0} of {Environment.ProcessorCount} cores, {perPoll:F0} us per poll  drivers {driverCpu * 1e6 / Math.Max(1, count):F0} us per poll  RSS {after.Rss / 1048576} MiB  errors {errors}  wrong answers {wrong}"));
+        if (firstWrong is not null) Console.WriteLine($"  first wrong answer: {firstWrong}");
         return new Phase(rate, perPoll);
     }
 
@@ -321,10 +399,11 @@ internal static class Distributed
             _name = name;
         }
 
-        public static Child Start(string name, string[] args)
+        public static Child Start(string name, string[] args, IReadOnlyDictionary<string, string>? environment = null)
         {
             var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
             var psi = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
             if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(Distributed).Assembly.Location);
             foreach (var a in args) psi.ArgumentList.Add(a);
             return new Child(Process.Start(psi) ?? throw new InvalidOperationException($"{name} did not start"), name);
@@ -382,7 +461,9 @@ internal static class Distributed
         };
         await using var vtn = await VtnServer.StartAsync(options, store);
         await using var baseline = await Baseline.StartAsync(server, ca);
-        Console.WriteLine($"READY {vtn.Url} {baseline.Url} {vtn.Vtn.XmppJid ?? "-"}");
+        // --plain: the same VTN and the bare endpoint again on plain HTTP (the OpenLEADR comparison's terms).
+        await using var plain = args.Contains("--plain") ? await PlainHttpTargets.StartAsync(options, Path.Combine(dir, "vtn-plain.db")) : null;
+        Console.WriteLine($"READY {vtn.Url} {baseline.Url} {vtn.Vtn.XmppJid ?? "-"} {plain?.VtnUrl.ToString() ?? "-"} {plain?.BareUrl.ToString() ?? "-"}");
         var process = Process.GetCurrentProcess();
         while (Console.ReadLine() is { } command && command != "QUIT")
         {
@@ -448,11 +529,12 @@ internal static class Distributed
         await using var xmppVens = xmppEnv is null ? null : XmppVens.Create(ProsodyEnv.Load(xmppEnv), FlexCoop.Xmpp.Jid.Parse(Str(args, "--vtn-jid")!), from, count);
         await using var listener = push && xmppVens is null ? await PushListener.StartAsync(Pki.Issue(ca, "localhost"), count) : null;
         var recorder = xmppVens?.Recorder ?? listener?.Recorder;
-        // The OpenLEADR comparison's VENs (plain HTTP), when the coordinator asks for them.
+        var venIds = new string?[count];
+        // VENs on plain HTTP, by name (OpenLEADR's, our plain-HTTP VTN's), when the coordinator asks for them.
         var registeredCount = 0;
-        HttpClient[] olClients = [];
-        byte[][] olPolls = [];
-        Uri? olUrl = null;
+        var plainSets = new Dictionary<string, PlainVens>(StringComparer.Ordinal);
+        // The lean peak driver's connections while a raw phase runs.
+        RawPollConnection[] raw = [];
         Console.WriteLine("ISSUED");
         while (Console.ReadLine() is { } command && command != "QUIT")
         {
@@ -508,6 +590,7 @@ internal static class Distributed
                             TransportAddress = listener?.AddressOf(i),
                         }, ct);
                         var venId = ((OadrCreatedPartyRegistration)reply).VenId!;
+                        venIds[i] = venId;
                         if (listener is not null)
                         {
                             // A push VEN: the VTN delivers to its listener; it has nothing to poll.
@@ -520,43 +603,46 @@ internal static class Distributed
                         {
                         }
                     }
-                case "OLREGISTER":
-                    olUrl = new Uri(words[1]);
-                    var olCount = int.Parse(words[2], CultureInfo.InvariantCulture);
-                    olClients = Enumerable.Range(0, olCount).Select(_ => Wire.PlainClient()).ToArray();
-                    olPolls = new byte[olCount][];
-                    await Parallel.ForEachAsync(Enumerable.Range(0, olCount), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-                    {
-                        var reply = await Wire.PostAsync(olClients[i], olUrl, "EiRegisterParty", new OadrCreatePartyRegistration
-                        {
-                            RequestId = "r",
-                            ProfileName = OadrProfileName.Profile20b,
-                            TransportName = OadrTransportName.SimpleHttp,
-                            ReportOnly = false,
-                            XmlSignature = false,
-                            VenName = $"openleadr-load-{from + i}",
-                            HttpPullModel = true,
-                        }, ct);
-                        var venId = (reply as OadrCreatedPartyRegistration)?.VenId
-                            ?? throw new InvalidOperationException($"OpenLEADR answered the registration with {reply.ElementName} and no venID");
-                        olPolls[i] = OadrCodec.SerializeToUtf8Bytes(new OadrPoll { VenId = venId }, OadrSerializerOptions.Default with { Indent = false });
-                        for (var n = 0; await Wire.PostAsync(olClients[i], olUrl, "OadrPoll", new OadrPoll { VenId = venId }, ct) is not OadrResponse; n++)
-                        {
-                            if (n == 10) throw new InvalidOperationException("OpenLEADR keeps answering polls with messages after registration");
-                        }
-                    });
-                    Console.WriteLine("OLREGISTERED");
+                case "PLREGISTER":
+                    // PLREGISTER name url N: N VENs registered on plain HTTP with the VTN at url, kept as the set "name".
+                    var plain = await PlainVens.RegisterAsync(words[1], new Uri(words[2]), int.Parse(words[3], CultureInfo.InvariantCulture), from);
+                    if (plainSets.Remove(plain.Name, out var replaced)) replaced.Dispose();
+                    plainSets[plain.Name] = plain;
+                    Console.WriteLine("PLREGISTERED");
                     break;
-                case "RUN" when words[1] == "openleadr" && olUrl is not null:
-                    var olRun = await PollRunner.RunAsync(olClients, olPolls, new Uri(olUrl, ServicePath + "OadrPoll"), words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture)));
-                    await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(olRun.Latencies)).ToArray());
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {olRun.Latencies.Count} {olRun.Wall.TotalSeconds:F3} {olRun.Errors}"));
+                case "RUN" when plainSets.TryGetValue(words[1], out var set):
+                    var setRun = await TimedAsync(() => PollRunner.RunAsync(set.Clients, set.Polls, new Uri(set.Url, ServicePath + "OadrPoll"), words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture))));
+                    await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(setRun.Run.Latencies)).ToArray());
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {setRun.Run.Latencies.Count} {setRun.Run.Wall.TotalSeconds:F3} {setRun.Run.Errors} {setRun.Cpu:F3} 0"));
+                    break;
+                case "RAWOPEN":
+                    // RAWOPEN tls|name url yes|no: one raw keep-alive connection per VEN of the set to url
+                    // (TLS with each VEN's certificate for the tls set); yes: every answer must name the VEN's venID.
+                    {
+                        await RawPoller.CloseAsync(raw);
+                        var url = new Uri(new Uri(words[2]), ServicePath + "OadrPoll");
+                        var check = words[3] == "yes";
+                        raw = words[1] == "tls"
+                            ? await RawPoller.OpenAsync(url, certificates, polls, check ? venIds : new string?[count])
+                            : await RawPoller.OpenAsync(url, new X509Certificate2?[plainSets[words[1]].Polls.Length], plainSets[words[1]].Polls, check ? plainSets[words[1]].VenIds : new string?[plainSets[words[1]].Polls.Length]);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RAWOPENED {raw.Length}"));
+                    }
+                    break;
+                case "RAWRUN":
+                    var rawRun = await RawPoller.RunAsync(raw, TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));
+                    await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(rawRun.Latencies)).ToArray());
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {rawRun.Latencies.Count} {rawRun.Wall.TotalSeconds:F3} {rawRun.Errors} {rawRun.DriverCpuSeconds:F3} {rawRun.Wrong} {rawRun.FirstWrong}"));
+                    break;
+                case "RAWCLOSE":
+                    await RawPoller.CloseAsync(raw);
+                    raw = [];
+                    Console.WriteLine("RAWCLOSED");
                     break;
                 case "RUN":
                     var target = new Uri(words[1] == "vtn" ? vtn : baseline, ServicePath + "OadrPoll");
-                    var run = await PollRunner.RunAsync(clients, polls, target, words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture)));
+                    var (run, runCpu) = await TimedAsync(() => PollRunner.RunAsync(clients, polls, target, words[2] == "paced", period, TimeSpan.FromSeconds(int.Parse(words[3], CultureInfo.InvariantCulture))));
                     await File.WriteAllBytesAsync(Path.Combine(dir, $"lat-{index}.bin"), MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(run.Latencies)).ToArray());
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {run.Latencies.Count} {run.Wall.TotalSeconds:F3} {run.Errors}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {run.Latencies.Count} {run.Wall.TotalSeconds:F3} {run.Errors} {runCpu:F3} 0"));
                     break;
                 case "AWAIT" when recorder is not null:
                     recorder.Await(words[1]);
@@ -587,7 +673,63 @@ internal static class Distributed
             }
         }
         foreach (var c in clients) c.Dispose();
-        foreach (var c in olClients) c.Dispose();
+        foreach (var set in plainSets.Values) set.Dispose();
+        await RawPoller.CloseAsync(raw);
         return 0;
+    }
+
+    // A run and the CPU time this (driver) process spent on it.
+    private static async Task<(PollRunner.Run Run, double Cpu)> TimedAsync(Func<Task<PollRunner.Run>> run)
+    {
+        var process = Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        var result = await run();
+        process.Refresh();
+        return (result, (process.TotalProcessorTime - before).TotalSeconds);
+    }
+
+    /// <summary>VENs registered on plain HTTP (no certificate: the venID is their identity), one keep-alive HttpClient each.</summary>
+    private sealed class PlainVens(string name, Uri url, HttpClient[] clients, byte[][] polls, string?[] venIds) : IDisposable
+    {
+        public string Name { get; } = name;
+        public Uri Url { get; } = url;
+        public HttpClient[] Clients { get; } = clients;
+        public byte[][] Polls { get; } = polls;
+        public string?[] VenIds { get; } = venIds;
+
+        // Registers N VENs, then drains what registration queued so the measured polls find an empty queue.
+        public static async Task<PlainVens> RegisterAsync(string name, Uri url, int count, int from)
+        {
+            var clients = Enumerable.Range(0, count).Select(_ => Wire.PlainClient()).ToArray();
+            var polls = new byte[count][];
+            var venIds = new string?[count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            {
+                var reply = await Wire.PostAsync(clients[i], url, "EiRegisterParty", new OadrCreatePartyRegistration
+                {
+                    RequestId = "r",
+                    ProfileName = OadrProfileName.Profile20b,
+                    TransportName = OadrTransportName.SimpleHttp,
+                    ReportOnly = false,
+                    XmlSignature = false,
+                    VenName = $"{name}-load-{from + i}",
+                    HttpPullModel = true,
+                }, ct);
+                var venId = (reply as OadrCreatedPartyRegistration)?.VenId
+                    ?? throw new InvalidOperationException($"{url} answered the registration with {reply.ElementName} and no venID");
+                venIds[i] = venId;
+                polls[i] = OadrCodec.SerializeToUtf8Bytes(new OadrPoll { VenId = venId }, OadrSerializerOptions.Default with { Indent = false });
+                for (var n = 0; await Wire.PostAsync(clients[i], url, "OadrPoll", new OadrPoll { VenId = venId }, ct) is not OadrResponse; n++)
+                {
+                    if (n == 10) throw new InvalidOperationException($"{url} keeps answering polls with messages after registration");
+                }
+            });
+            return new PlainVens(name, url, clients, polls, venIds);
+        }
+
+        public void Dispose()
+        {
+            foreach (var c in Clients) c.Dispose();
+        }
     }
 }

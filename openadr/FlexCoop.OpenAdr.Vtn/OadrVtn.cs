@@ -205,14 +205,20 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     /// </summary>
     private VenRecord? RecognisePoll(ReadOnlySpan<byte> body, ClientIdentity identity)
     {
-        return identity.Fingerprint is { } sender ? _vens.RecognisePoll(sender, body) : null;
+        // Without a certificate (plain HTTP) the venID sent is the identity, as on the full path.
+        return identity.Fingerprint is { } sender ? _vens.RecognisePoll(sender, body) : _vens.RecogniseAnonymousPoll(body);
     }
 
     private Task<VtnReply> FirstPollAsync(VenRecord ven, ReadOnlySpan<byte> body, ClientIdentity identity, CancellationToken cancellationToken)
     {
-        // Only an authenticated sender's unsigned poll is remembered: a signed poll is never the same
-        // twice, and each one's signature and nonce must be checked (see VenDirectory, PollShape).
-        if (_security is null && identity.Fingerprint is { } sender) _vens.RememberPoll(sender, body, ven.VenId);
+        // Only an unsigned poll is remembered: a signed poll is never the same twice, and each one's
+        // signature and nonce must be checked (see VenDirectory, PollShape). Without a certificate
+        // (plain HTTP) the memo is the venID's, as the VEN was found by it.
+        if (_security is null)
+        {
+            if (identity.Fingerprint is { } sender) _vens.RememberPoll(sender, body, ven.VenId);
+            else _vens.RememberAnonymousPoll(body, ven.VenId);
+        }
         return PollAsync(ven, cancellationToken);
     }
 

@@ -25,6 +25,9 @@ internal sealed class VenDirectory
     private readonly PollShapes _shapes = new();
     private readonly Lock _gate = new();
 
+    // The shapes of polls accepted from VENs without a certificate (plain HTTP), few: one per VEN implementation.
+    private volatile PollShape[] _anonymousShapes = [];
+
     /// <summary>What the VTN keeps in memory for one VEN. Its venID never changes.</summary>
     internal sealed class Slot(VenRecord record)
     {
@@ -155,6 +158,50 @@ internal sealed class VenDirectory
         if (SlotByFingerprint(fingerprint) is not { } slot || !string.Equals(slot.Record.VenId, venId, StringComparison.Ordinal)) return;
         if (slot.Poll is { } known && known.Matches(body, venId)) return;
         slot.Poll = _shapes.Of(body, venId);
+    }
+
+    // ---- the same memo for VENs without a certificate (plain HTTP), whose identity is the venID they send ----
+
+    /// <summary>At most this many poll shapes are tried for a poll without a certificate.</summary>
+    public const int MaxAnonymousShapes = 4;
+
+    /// <summary>
+    /// The registered VEN without a certificate that sent exactly these bytes before, without a
+    /// certificate, and had them accepted; null otherwise. The venID is read from between a known
+    /// shape's bytes and must lead to a VEN whose memo is that very shape, so the body is
+    /// byte-for-byte one that VEN had accepted, and names it as the full path would
+    /// (<see cref="Find"/> by the venID sent).
+    /// </summary>
+    public VenRecord? RecogniseAnonymousPoll(ReadOnlySpan<byte> body)
+    {
+        Span<char> buffer = stackalloc char[256];
+        foreach (var shape in _anonymousShapes)
+        {
+            var idLength = body.Length - shape.Before.Length - shape.After.Length;
+            if (idLength is <= 0 or > 256 || !body.StartsWith(shape.Before) || !body.EndsWith(shape.After)) continue;
+            var id = body.Slice(shape.Before.Length, idLength);
+            var chars = buffer[..idLength];
+            if (System.Text.Ascii.ToUtf16(id, chars, out var written) != System.Buffers.OperationStatus.Done || written != idLength) continue;
+            if (!_byVenId.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var slot)) continue;
+            var ven = slot.Record;
+            if (ven.Fingerprint.Length == 0 && ven.IsRegistered && ReferenceEquals(slot.Poll, shape)) return ven;
+        }
+        return null;
+    }
+
+    /// <summary>Remembers a poll received without a certificate that passed validation and parsing and named <paramref name="venId"/>, a VEN without a certificate.</summary>
+    public void RememberAnonymousPoll(ReadOnlySpan<byte> body, string venId)
+    {
+        if (!_byVenId.TryGetValue(venId, out var slot) || slot.Record.Fingerprint.Length != 0) return;
+        if (slot.Poll is { } known && known.Matches(body, venId)) return;
+        var shape = _shapes.Of(body, venId);
+        slot.Poll = shape;
+        if (!shape.IsSpliced || Array.IndexOf(_anonymousShapes, shape) >= 0) return;
+        lock (_gate)
+        {
+            var shapes = _anonymousShapes;
+            if (shapes.Length < MaxAnonymousShapes && Array.IndexOf(shapes, shape) < 0) _anonymousShapes = [.. shapes, shape];
+        }
     }
 
     /// <summary>Forgets the poll memo of a certificate.</summary>
