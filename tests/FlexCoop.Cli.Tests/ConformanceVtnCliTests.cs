@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
@@ -101,12 +100,12 @@ public sealed partial class ConformanceVtnCliTests
     {
         var junit = Path.Combine(dir, "vtn.xml");
         var html = Path.Combine(dir, "vtn.html");
-        using var vtn = Start(["vtn", "serve", "--insecure-http", "--urls", "http://127.0.0.1:0", "--api-url", "http://127.0.0.1:0", "--db", Path.Combine(dir, "vtn.db"),
+        using var vtn = FlexcoopProcess.Start(["vtn", "serve", "--insecure-http", "--urls", "http://127.0.0.1:0", "--api-url", "http://127.0.0.1:0", "--db", Path.Combine(dir, "vtn.db"),
             "--poll-frequency", "PT1S", "--program", "http://flexcoop.test/mc/1", "--program", "http://flexcoop.test/mc/2", .. vtnArgs]);
         try
         {
-            var url = (await WaitForLineAsync(vtn, Listening())).Groups[1].Value;
-            var api = (await WaitForLineAsync(vtn, OperatorApi())).Groups[1].Value;
+            var url = (await FlexcoopProcess.WaitForLineAsync(vtn, Listening())).Groups[1].Value;
+            var api = (await FlexcoopProcess.WaitForLineAsync(vtn, OperatorApi())).Groups[1].Value;
             _ = vtn.StandardOutput.ReadToEndAsync(Ct);
             var hook = $"dotnet \"{Flexcoop.DllPath}\" vtn conformance-action --api {api}";
             var (code, stdout, stderr) = await Flexcoop.RunAsync(["conformance", "vtn", "--vtn", url, "--no-xsd", "--time-scale", "0.1",
@@ -115,28 +114,7 @@ public sealed partial class ConformanceVtnCliTests
         }
         finally
         {
-            vtn.Kill(entireProcessTree: true);
-            await vtn.WaitForExitAsync(Ct);
+            await FlexcoopProcess.StopAsync(vtn);
         }
-    }
-
-    private static Process Start(string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Flexcoop.DllPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("flexcoop did not start");
-        _ = process.StandardError.ReadToEndAsync(Ct);
-        return process;
-    }
-
-    private static async Task<Match> WaitForLineAsync(Process process, Regex pattern)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (pattern.Match(line) is { Success: true } m) return m;
-        }
-        throw new InvalidOperationException($"no line matching {pattern}");
     }
 }

@@ -167,6 +167,30 @@ public static partial class UftpXml
         return new ValueList<T>(items);
     }
 
+    /// <summary>
+    /// Reads the children of the current element as one or more <paramref name="firstName"/> followed by at least
+    /// <paramref name="minSecond"/> <paramref name="secondName"/> (a FlexSettlement's order and contract settlements, a
+    /// DSO-View's portfolios and connections); any other element, or a first after a second, is refused.
+    /// </summary>
+    private static (List<TFirst> First, List<TSecond> Second) ReadSequence<TFirst, TSecond>(
+        ref XmlInput x, UftpPath path, string firstName, ItemReader<TFirst> readFirst, string secondName, ItemReader<TSecond> readSecond, int minSecond)
+    {
+        var first = new List<TFirst>();
+        var second = new List<TSecond>();
+        if (x.Enter())
+        {
+            while (x.NextChild(path))
+            {
+                if (x.Is(firstName) && second.Count == 0) first.Add(readFirst(ref x, new UftpPath(path.ToString(), firstName, first.Count + 1)));
+                else if (x.Is(secondName) && first.Count > 0) second.Add(readSecond(ref x, new UftpPath(path.ToString(), secondName, second.Count + 1)));
+                else throw x.UnknownElement(path);
+            }
+        }
+        if (first.Count == 0) throw x.MissingElement(path, firstName);
+        if (second.Count < minSecond) throw x.MissingElement(path, secondName);
+        return (first, second);
+    }
+
     private static PowerIsp ReadPowerIsp(ref XmlInput x, UftpPath path, bool positiveStart)
     {
         x.ReadAttributes(path);
@@ -291,27 +315,7 @@ public static partial class UftpXml
         var end = x.RequiredDate("PeriodEnd"u8, path);
         var currency = x.RequiredCurrency("Currency"u8, path);
         x.EndAttributes(path);
-        var orders = new List<FlexOrderSettlement>();
-        var contracts = new List<ContractSettlement>();
-        if (x.Enter())
-        {
-            while (x.NextChild(path))
-            {
-                switch (x.LocalName)
-                {
-                    case "FlexOrderSettlement" when contracts.Count == 0:
-                        orders.Add(ReadFlexOrderSettlement(ref x, new UftpPath(path.ToString(), "FlexOrderSettlement", orders.Count + 1)));
-                        break;
-                    case "ContractSettlement" when orders.Count > 0:
-                        contracts.Add(ReadContractSettlement(ref x, new UftpPath(path.ToString(), "ContractSettlement", contracts.Count + 1)));
-                        break;
-                    default:
-                        throw x.UnknownElement(path);
-                }
-            }
-        }
-        if (orders.Count == 0) throw x.MissingElement(path, "FlexOrderSettlement");
-        if (contracts.Count == 0) throw x.MissingElement(path, "ContractSettlement");
+        var (orders, contracts) = ReadSequence(ref x, path, "FlexOrderSettlement", ReadFlexOrderSettlement, "ContractSettlement", ReadContractSettlement, minSecond: 1);
         return new FlexSettlement { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, PeriodStart = start, PeriodEnd = end, Currency = currency, FlexOrderSettlements = orders, ContractSettlements = contracts };
     }
 
@@ -462,26 +466,7 @@ public static partial class UftpXml
         {
             i.ReadAttributes(p);
             i.EndAttributes(p);
-            var portfolios = new List<DsoPortfolio>();
-            var connections = new List<PortfolioConnection>();
-            if (i.Enter())
-            {
-                while (i.NextChild(p))
-                {
-                    switch (i.LocalName)
-                    {
-                        case "DSO-Portfolio" when connections.Count == 0:
-                            portfolios.Add(ReadDsoPortfolio(ref i, new UftpPath(p.ToString(), "DSO-Portfolio", portfolios.Count + 1)));
-                            break;
-                        case "Connection" when portfolios.Count > 0:
-                            connections.Add(ReadPortfolioConnection(ref i, new UftpPath(p.ToString(), "Connection", connections.Count + 1)));
-                            break;
-                        default:
-                            throw i.UnknownElement(p);
-                    }
-                }
-            }
-            if (portfolios.Count == 0) throw i.MissingElement(p, "DSO-Portfolio");
+            var (portfolios, connections) = ReadSequence(ref i, p, "DSO-Portfolio", ReadDsoPortfolio, "Connection", ReadPortfolioConnection, minSecond: 0);
             return new DsoView(portfolios, connections);
         }, min: result == AcceptedRejected.Rejected ? 0 : 1); // a rejection has no view to give (the 3.1.0 XSD still asks for one)
         return new AgrPortfolioQueryResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, TimeZone = tz, AgrPortfolioQueryMessageId = reference, Period = period, DsoViews = views };
