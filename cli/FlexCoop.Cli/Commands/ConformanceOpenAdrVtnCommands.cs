@@ -3,7 +3,6 @@ using System.CommandLine;
 using FlexCoop.Conformance.Certification;
 using FlexCoop.Conformance.Certification.OpenAdr;
 using FlexCoop.Conformance.Reports;
-using FlexCoop.OpenAdr.Schema;
 using Spectre.Console;
 
 namespace FlexCoop.Cli
