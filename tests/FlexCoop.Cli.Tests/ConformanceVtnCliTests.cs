@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 
 namespace FlexCoop.Cli.Tests;
 
@@ -57,9 +56,7 @@ public sealed partial class ConformanceVtnCliTests
             var (code, text, junit, html) = await RunAgainstVtnServeAsync(dir, "N1_0010,A_E3_0452,A_E3_0720,R1_3010,P1_2010");
             Assert.True(code == 0, text);
             Assert.Contains("A_E3_0452_TH_VEN", text, StringComparison.Ordinal);
-            var cases = XDocument.Load(junit).Descendants("testcase").ToList();
-            Assert.Equal(5, cases.Count);
-            Assert.All(cases, c => Assert.Empty(c.Elements("failure")));
+            ConformanceJUnit.AssertAllPassed(junit, 5);
             var page = await File.ReadAllTextAsync(html, Ct);
             Assert.Contains("every applicable case passed", page, StringComparison.Ordinal);
             Assert.Contains("oadrDistributeEvent", page, StringComparison.Ordinal);
@@ -79,11 +76,9 @@ public sealed partial class ConformanceVtnCliTests
         {
             var (code, text, junit, _) = await RunAgainstVtnServeAsync(dir, "A_E3_0720,A_E3_0452", "--fault", "accepts-unknown-event");
             Assert.True(code == 1, text);
-            var failure = XDocument.Load(junit).Descendants("testcase")
-                .Single(t => t.Attribute("name")!.Value.StartsWith("A_E3_0720_TH_VEN", StringComparison.Ordinal)).Element("failure")!;
+            var failure = ConformanceJUnit.Case(junit, "A_E3_0720_TH_VEN").Element("failure")!;
             Assert.Equal("rule 48", failure.Attribute("type")!.Value);
-            Assert.Empty(XDocument.Load(junit).Descendants("testcase")
-                .Single(t => t.Attribute("name")!.Value.StartsWith("A_E3_0452_TH_VEN", StringComparison.Ordinal)).Elements("failure"));
+            Assert.Empty(ConformanceJUnit.Case(junit, "A_E3_0452_TH_VEN").Elements("failure"));
         }
         finally
         {
