@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 
 namespace FlexCoop.Cli.Tests;
 
@@ -52,58 +51,50 @@ public sealed partial class ConformanceOpenAdrCliTests
         var dir = Directory.CreateTempSubdirectory("flexcoop-conformance-cli-").FullName;
         var junit = Path.Combine(dir, "ven.xml");
         var html = Path.Combine(dir, "ven.html");
-        using var suite = Start("conformance", "ven", "--listen", "http://127.0.0.1:0", "--no-xsd", "--time-scale", "0.1",
-            "--cases", "E1_1020,A_E1_0090", "--junit", junit, "--html", html);
-        Process? ven = null;
         try
         {
-            var url = (await WaitForLineAsync(suite, Listening())).Groups[1].Value;
-            var output = suite.StandardOutput.ReadToEndAsync(Ct);
-            ven = Start("ven", "run", "--vtn", url, "--insecure-http", "--ven-name", "dut", "--state", Path.Combine(dir, "ven.db"),
-                "--market-context", "http://flexcoop.test/mc/1", "--market-context", "http://flexcoop.test/mc/2");
-            _ = ven.StandardOutput.ReadToEndAsync(Ct);
-            await suite.WaitForExitAsync(Ct);
-            var text = await output;
-            Assert.True(suite.ExitCode == 0, text);
+            var (code, text) = await RunAgainstVenRunAsync(
+                ["--listen", "http://127.0.0.1:0", "--no-xsd", "--time-scale", "0.1", "--cases", "E1_1020,A_E1_0090", "--junit", junit, "--html", html],
+                url => ["--vtn", url, "--insecure-http", "--ven-name", "dut", "--state", Path.Combine(dir, "ven.db")]);
+            Assert.True(code == 0, text);
             Assert.Contains("E1_1020_TH_VTN", text, StringComparison.Ordinal);
-
-            var cases = XDocument.Load(junit).Descendants("testcase").ToList();
-            Assert.Equal(2, cases.Count);
-            Assert.All(cases, c => Assert.Empty(c.Elements("failure")));
+            ConformanceJUnit.AssertAllPassed(junit, 2);
             var page = await File.ReadAllTextAsync(html, Ct);
             Assert.Contains("every applicable case passed", page, StringComparison.Ordinal);
             Assert.Contains("oadrDistributeEvent", page, StringComparison.Ordinal);
         }
         finally
         {
-            if (!suite.HasExited) suite.Kill(entireProcessTree: true);
-            if (ven is not null)
-            {
-                ven.Kill(entireProcessTree: true);
-                await ven.WaitForExitAsync(Ct);
-                ven.Dispose();
-            }
             Directory.Delete(dir, recursive: true);
         }
     }
 
-    private static Process Start(params string[] args)
+    /// <summary>
+    /// Runs <c>conformance ven SUITE-ARGS</c> (no terminal to prompt) and, once its harness VTN listens on URL,
+    /// <c>ven run VEN-ARGS(URL)</c> with the suite's two market contexts; returns the suite's exit code and output
+    /// when it has finished, and stops the VEN.
+    /// </summary>
+    private static async Task<(int Code, string Output)> RunAgainstVenRunAsync(string[] suiteArgs, Func<string, string[]> venArgs)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Flexcoop.DllPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("flexcoop did not start");
-        _ = process.StandardError.ReadToEndAsync(Ct);
-        return process;
-    }
-
-    private static async Task<Match> WaitForLineAsync(Process process, Regex pattern)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        using var suite = FlexcoopProcess.Start(["conformance", "ven", .. suiteArgs], redirectInput: true);
+        Process? ven = null;
+        try
         {
-            if (pattern.Match(line) is { Success: true } m) return m;
+            var url = (await FlexcoopProcess.WaitForLineAsync(suite, Listening())).Groups[1].Value;
+            var output = suite.StandardOutput.ReadToEndAsync(Ct);
+            ven = FlexcoopProcess.Start(["ven", "run", .. venArgs(url), "--market-context", "http://flexcoop.test/mc/1", "--market-context", "http://flexcoop.test/mc/2"]);
+            _ = ven.StandardOutput.ReadToEndAsync(Ct);
+            await suite.WaitForExitAsync(Ct);
+            return (suite.ExitCode, await output);
         }
-        throw new InvalidOperationException($"no line matching {pattern}");
+        finally
+        {
+            await FlexcoopProcess.StopAsync(suite);
+            if (ven is not null)
+            {
+                await FlexcoopProcess.StopAsync(ven);
+                ven.Dispose();
+            }
+        }
     }
 }

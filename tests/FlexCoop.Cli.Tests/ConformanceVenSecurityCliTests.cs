@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Xml.Linq;
-
 namespace FlexCoop.Cli.Tests;
 
 /// <summary><c>flexcoop conformance ven --security high</c> against <c>flexcoop ven run --security high</c> over mutual TLS with a PKI from <c>certs create</c>.</summary>
@@ -16,37 +13,22 @@ public sealed partial class ConformanceOpenAdrCliTests
         string P(string file) => Path.Combine(dir, "pki", file);
         var junit = Path.Combine(dir, "ven.xml");
         var pics = Path.Combine(dir, "pics.ini");
-        await File.WriteAllTextAsync(pics, "xml-signature = yes\n", Ct);
-        Assert.Equal(0, (await Flexcoop.RunAsync("certs", "create", "--out", Path.Combine(dir, "pki"))).ExitCode);
-        using var suite = Start("conformance", "ven", "--listen", "https://127.0.0.1:0", "--security", "high", "--no-xsd", "--time-scale", "0.1",
-            "--tls-cert", P("vtn-ecc.crt"), "--tls-key", P("vtn-ecc.key"), "--ca", P("ca-rsa.crt"), "--ca", P("ca-ecc.crt"),
-            "--pics", pics, "--cases", "G1_4011,E1_1020", "--junit", junit);
-        Process? ven = null;
         try
         {
-            var url = (await WaitForLineAsync(suite, Listening())).Groups[1].Value;
-            var output = suite.StandardOutput.ReadToEndAsync(Ct);
-            ven = Start("ven", "run", "--security", "high", "--vtn", url, "--ven-name", "dut", "--state", Path.Combine(dir, "ven.db"),
-                "--cert", P("ven-ecc.crt"), "--key", P("ven-ecc.key"), "--ca", P("ca-rsa.crt"), "--ca", P("ca-ecc.crt"),
-                "--market-context", "http://flexcoop.test/mc/1", "--market-context", "http://flexcoop.test/mc/2");
-            _ = ven.StandardOutput.ReadToEndAsync(Ct);
-            await suite.WaitForExitAsync(Ct);
-            var text = await output;
-            Assert.True(suite.ExitCode == 0, text);
+            await File.WriteAllTextAsync(pics, "xml-signature = yes\n", Ct);
+            Assert.Equal(0, (await Flexcoop.RunAsync("certs", "create", "--out", Path.Combine(dir, "pki"))).ExitCode);
+            var (code, text) = await RunAgainstVenRunAsync(
+                ["--listen", "https://127.0.0.1:0", "--security", "high", "--no-xsd", "--time-scale", "0.1",
+                    "--tls-cert", P("vtn-ecc.crt"), "--tls-key", P("vtn-ecc.key"), "--ca", P("ca-rsa.crt"), "--ca", P("ca-ecc.crt"),
+                    "--pics", pics, "--cases", "G1_4011,E1_1020", "--junit", junit],
+                url => ["--security", "high", "--vtn", url, "--ven-name", "dut", "--state", Path.Combine(dir, "ven.db"),
+                    "--cert", P("ven-ecc.crt"), "--key", P("ven-ecc.key"), "--ca", P("ca-rsa.crt"), "--ca", P("ca-ecc.crt")]);
+            Assert.True(code == 0, text);
             Assert.Contains("high security", text, StringComparison.Ordinal);
-            var cases = XDocument.Load(junit).Descendants("testcase").ToList();
-            Assert.Equal(2, cases.Count);
-            Assert.All(cases, c => Assert.Empty(c.Elements("failure")));
+            ConformanceJUnit.AssertAllPassed(junit, 2);
         }
         finally
         {
-            if (!suite.HasExited) suite.Kill(entireProcessTree: true);
-            if (ven is not null)
-            {
-                ven.Kill(entireProcessTree: true);
-                await ven.WaitForExitAsync(Ct);
-                ven.Dispose();
-            }
             Directory.Delete(dir, recursive: true);
         }
     }

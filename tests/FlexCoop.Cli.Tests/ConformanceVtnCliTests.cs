@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 
 namespace FlexCoop.Cli.Tests;
 
@@ -58,9 +56,7 @@ public sealed partial class ConformanceVtnCliTests
             var (code, text, junit, html) = await RunAgainstVtnServeAsync(dir, "N1_0010,A_E3_0452,A_E3_0720,R1_3010,P1_2010");
             Assert.True(code == 0, text);
             Assert.Contains("A_E3_0452_TH_VEN", text, StringComparison.Ordinal);
-            var cases = XDocument.Load(junit).Descendants("testcase").ToList();
-            Assert.Equal(5, cases.Count);
-            Assert.All(cases, c => Assert.Empty(c.Elements("failure")));
+            ConformanceJUnit.AssertAllPassed(junit, 5);
             var page = await File.ReadAllTextAsync(html, Ct);
             Assert.Contains("every applicable case passed", page, StringComparison.Ordinal);
             Assert.Contains("oadrDistributeEvent", page, StringComparison.Ordinal);
@@ -80,11 +76,9 @@ public sealed partial class ConformanceVtnCliTests
         {
             var (code, text, junit, _) = await RunAgainstVtnServeAsync(dir, "A_E3_0720,A_E3_0452", "--fault", "accepts-unknown-event");
             Assert.True(code == 1, text);
-            var failure = XDocument.Load(junit).Descendants("testcase")
-                .Single(t => t.Attribute("name")!.Value.StartsWith("A_E3_0720_TH_VEN", StringComparison.Ordinal)).Element("failure")!;
+            var failure = ConformanceJUnit.Case(junit, "A_E3_0720_TH_VEN").Element("failure")!;
             Assert.Equal("rule 48", failure.Attribute("type")!.Value);
-            Assert.Empty(XDocument.Load(junit).Descendants("testcase")
-                .Single(t => t.Attribute("name")!.Value.StartsWith("A_E3_0452_TH_VEN", StringComparison.Ordinal)).Elements("failure"));
+            Assert.Empty(ConformanceJUnit.Case(junit, "A_E3_0452_TH_VEN").Elements("failure"));
         }
         finally
         {
@@ -101,12 +95,12 @@ public sealed partial class ConformanceVtnCliTests
     {
         var junit = Path.Combine(dir, "vtn.xml");
         var html = Path.Combine(dir, "vtn.html");
-        using var vtn = Start(["vtn", "serve", "--insecure-http", "--urls", "http://127.0.0.1:0", "--api-url", "http://127.0.0.1:0", "--db", Path.Combine(dir, "vtn.db"),
+        using var vtn = FlexcoopProcess.Start(["vtn", "serve", "--insecure-http", "--urls", "http://127.0.0.1:0", "--api-url", "http://127.0.0.1:0", "--db", Path.Combine(dir, "vtn.db"),
             "--poll-frequency", "PT1S", "--program", "http://flexcoop.test/mc/1", "--program", "http://flexcoop.test/mc/2", .. vtnArgs]);
         try
         {
-            var url = (await WaitForLineAsync(vtn, Listening())).Groups[1].Value;
-            var api = (await WaitForLineAsync(vtn, OperatorApi())).Groups[1].Value;
+            var url = (await FlexcoopProcess.WaitForLineAsync(vtn, Listening())).Groups[1].Value;
+            var api = (await FlexcoopProcess.WaitForLineAsync(vtn, OperatorApi())).Groups[1].Value;
             _ = vtn.StandardOutput.ReadToEndAsync(Ct);
             var hook = $"dotnet \"{Flexcoop.DllPath}\" vtn conformance-action --api {api}";
             var (code, stdout, stderr) = await Flexcoop.RunAsync(["conformance", "vtn", "--vtn", url, "--no-xsd", "--time-scale", "0.1",
@@ -115,28 +109,7 @@ public sealed partial class ConformanceVtnCliTests
         }
         finally
         {
-            vtn.Kill(entireProcessTree: true);
-            await vtn.WaitForExitAsync(Ct);
+            await FlexcoopProcess.StopAsync(vtn);
         }
-    }
-
-    private static Process Start(string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Flexcoop.DllPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("flexcoop did not start");
-        _ = process.StandardError.ReadToEndAsync(Ct);
-        return process;
-    }
-
-    private static async Task<Match> WaitForLineAsync(Process process, Regex pattern)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (pattern.Match(line) is { Success: true } m) return m;
-        }
-        throw new InvalidOperationException($"no line matching {pattern}");
     }
 }

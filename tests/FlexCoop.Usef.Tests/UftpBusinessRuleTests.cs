@@ -58,6 +58,16 @@ public sealed class UftpBusinessRuleTests
 
     public UftpBusinessRuleTests() => _context.AddCongestionPoint(Trade.Cp);
 
+    /// <summary>A FlexOffer answering a FlexRequest, both already known to the validation context.</summary>
+    private FlexOffer KnownOffer()
+    {
+        var request = Trade.Request();
+        var offer = Trade.Offer(request);
+        _context.Add(request);
+        _context.Add(offer);
+        return offer;
+    }
+
     private UftpBusinessValidator Validator(UftpValidationOptions? options = null) => new(options ?? UftpValidationOptions.Default, _context, _time);
 
     private async Task<IReadOnlyList<UftpRule?>> RulesAsync(PayloadMessage message, UftpRole? role = null, UftpValidationOptions? options = null)
@@ -235,10 +245,7 @@ public sealed class UftpBusinessRuleTests
     [Fact]
     public async Task Order_on_a_revoked_offer_is_refused()
     {
-        var request = Trade.Request();
-        var offer = Trade.Offer(request);
-        _context.Add(request);
-        _context.Add(offer);
+        var offer = KnownOffer();
         _context.Add(new FlexOfferRevocation { SenderDomain = Trade.Agr, RecipientDomain = Trade.Dso, TimeStamp = Trade.Now.AddMinutes(6), MessageId = Guid.NewGuid(), ConversationId = offer.ConversationId, FlexOfferMessageId = offer.MessageId });
         await AssertOnlyAsync(UftpRule.FlexOfferRevoked, Trade.Order(offer));
     }
@@ -246,10 +253,7 @@ public sealed class UftpBusinessRuleTests
     [Fact]
     public async Task Revoking_an_ordered_offer_is_refused()
     {
-        var request = Trade.Request();
-        var offer = Trade.Offer(request);
-        _context.Add(request);
-        _context.Add(offer);
+        var offer = KnownOffer();
         _context.Add(Trade.Order(offer));
         var revocation = new FlexOfferRevocation { SenderDomain = Trade.Agr, RecipientDomain = Trade.Dso, TimeStamp = Trade.Now.AddMinutes(12), MessageId = Guid.NewGuid(), ConversationId = offer.ConversationId, FlexOfferMessageId = offer.MessageId };
         await AssertOnlyAsync(UftpRule.FlexOfferAlreadyOrdered, revocation);
@@ -274,10 +278,7 @@ public sealed class UftpBusinessRuleTests
     [Fact]
     public async Task Order_for_an_unknown_option_is_refused()
     {
-        var request = Trade.Request();
-        var offer = Trade.Offer(request);
-        _context.Add(request);
-        _context.Add(offer);
+        var offer = KnownOffer();
         await AssertOnlyAsync(UftpRule.UnknownOptionReference, Trade.Order(offer) with { OptionReference = "B" });
     }
 
@@ -303,20 +304,14 @@ public sealed class UftpBusinessRuleTests
     [Fact]
     public async Task Order_below_the_minimum_activation_factor_is_refused()
     {
-        var request = Trade.Request();
-        var offer = Trade.Offer(request);
-        _context.Add(request);
-        _context.Add(offer);
+        var offer = KnownOffer();
         await AssertOnlyAsync(UftpRule.ActivationFactorBelowMinimum, Trade.Order(offer) with { ActivationFactor = 0.25m });
     }
 
     [Fact]
     public async Task Order_in_another_currency_is_refused()
     {
-        var request = Trade.Request();
-        var offer = Trade.Offer(request);
-        _context.Add(request);
-        _context.Add(offer);
+        var offer = KnownOffer();
         await AssertOnlyAsync(UftpRule.CurrencyMismatch, Trade.Order(offer) with { Currency = "GBP" });
     }
 

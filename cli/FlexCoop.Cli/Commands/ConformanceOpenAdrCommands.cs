@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using FlexCoop.Conformance.Certification;
 using FlexCoop.Conformance.Certification.OpenAdr;
 using FlexCoop.Conformance.Reports;
-using FlexCoop.OpenAdr.Schema;
 using Spectre.Console;
 
 namespace FlexCoop.Cli
@@ -22,24 +21,23 @@ namespace FlexCoop.Cli.Commands
         public static Command Ven()
         {
             var listen = new Option<string>("--listen") { Description = "Where the harness VTN listens: https://IP:PORT (with --tls-cert/--tls-key/--ca), or http://IP:PORT for development. Port 0 picks a free one.", Required = true };
-            var exchange = new Option<string>("--exchange") { Description = "pull (the VEN polls; every VEN supports it) or push (the harness posts to the VEN; PICS must claim 'push').", DefaultValueFactory = _ => "pull" };
             var venPushUrl = new Option<string?>("--ven-push-url") { Description = "Push: where the VEN listens, when its registration gives no oadrTransportAddress." };
-            var cases = new Option<string?>("--cases") { Description = "Run only these cases: comma-separated globs on case IDs, e.g. 'E1_*,N1_0010' or 'A_E1_02??*'." };
-            var pics = new Option<string?>("--pics") { Description = "PICS file (JSON or INI) naming the optional features the VEN claims; optional cases it does not claim are not applicable. Keys: " + string.Join(", ", VenCatalogue.All.Select(c => c.OptionalFeature).OfType<string>().Distinct()) + "." };
             var security = new Option<string>("--security") { Description = "standard (TLS 1.2 with client certificates) or high: the harness signs every payload with --tls-cert and checks every VEN payload is signed with the VEN's certificate (valid, chaining to --ca, fresh ReplayProtect nonce); G1_4011 also sends a replayed, a wrongly signed and an unsigned payload the VEN must refuse. Needs TLS; claim 'xml-signature' in the PICS.", DefaultValueFactory = _ => "standard" };
-            var tlsCert = new Option<string?>("--tls-cert") { Description = "The harness VTN's certificate (PEM)." };
-            var tlsKey = new Option<string?>("--tls-key") { Description = "Its private key (PEM)." };
-            var ca = new Option<string[]>("--ca") { Description = "CA certificate (PEM) the VEN's client certificate must chain to (repeatable)." };
-            var junit = new Option<string?>("--junit") { Description = "Write the verdicts as JUnit XML to this file." };
-            var html = new Option<string?>("--html") { Description = "Write a self-contained HTML report (timeline of every case, failing elements marked) to this file." };
-            var hook = new Option<string?>("--action-hook") { Description = "Run 'CMD ACTION CASE-ID' for operator actions (restart, cancel-registration, opt-out-event, ...) and wait for it to exit 0, instead of prompting in the terminal. Our own VEN: --action-hook \"flexcoop ven control --url URL\"." };
-            var timeScale = new Option<double>("--time-scale") { Description = "Factor on every period and timeout (poll PT10S, created-event 95 s, async response 200 s, event and report periods); 0.1 runs ten times faster.", DefaultValueFactory = _ => 1.0 };
             var vtnId = new Option<string?>("--vtn-id") { Description = "The harness's vtnID (default FLEXCOOP_TH_VTN)." };
-            var marketContexts = new Option<string[]>("--market-context") { Description = "The two market contexts the VEN is configured for (give twice; defaults http://flexcoop.test/mc/1 and /mc/2)." };
-            var schemas = new Option<string?>("--schemas") { Description = "Folder holding the official OpenADR 2.0b XSDs (default: $FLEXCOOP_SCHEMAS, else ../shared/schemas/openadr20b)." };
-            var noXsd = new Option<bool>("--no-xsd") { Description = "Check messages without the official schema (codec structure and profile rules only)." };
             var secondVtn = new Option<string?>("--second-vtn-listen") { Description = "Push runs: where the second harness VTN listens for the cases with two VTNs (A_E0_0185, A_E0_0295; PICS 'multiple-vtns'), on operator action 'register-second-vtn'. Default: the --listen host, any free port." };
-            var list = new Option<bool>("--list") { Description = "List the catalogue (ID, group, optional feature, scripted or not) and exit." };
+            var shared = new ConformanceOpenAdrHarnessOptions(
+                exchange: "pull (the VEN polls; every VEN supports it) or push (the harness posts to the VEN; PICS must claim 'push').",
+                casesExamples: "'E1_*,N1_0010' or 'A_E1_02??*'",
+                pics: "PICS file (JSON or INI) naming the optional features the VEN claims; optional cases it does not claim are not applicable. Keys: " + string.Join(", ", VenCatalogue.All.Select(c => c.OptionalFeature).OfType<string>().Distinct()) + ".",
+                tlsCert: "The harness VTN's certificate (PEM).",
+                ca: "CA certificate (PEM) the VEN's client certificate must chain to (repeatable).",
+                html: "Write a self-contained HTML report (timeline of every case, failing elements marked) to this file.",
+                actionHook: "Run 'CMD ACTION CASE-ID' for operator actions (restart, cancel-registration, opt-out-event, ...) and wait for it to exit 0, instead of prompting in the terminal. Our own VEN: --action-hook \"flexcoop ven control --url URL\".",
+                timeScale: "Factor on every period and timeout (poll PT10S, created-event 95 s, async response 200 s, event and report periods); 0.1 runs ten times faster.",
+                marketContexts: "The two market contexts the VEN is configured for (give twice; defaults http://flexcoop.test/mc/1 and /mc/2).",
+                marketContextsMeaning: "the two market contexts the VEN is configured for",
+                noXsd: "Check messages without the official schema (codec structure and profile rules only).",
+                list: "List the catalogue (ID, group, optional feature, scripted or not) and exit.");
             var command = new Command("ven", """
                 Certify an OpenADR 2.0b VEN: the suite plays the VTN (the harness), runs the Alliance's VEN-under-test cases
                 (N registration, E/A_E event, R report, P opt, G general) and checks every message the VEN sends
@@ -54,27 +52,12 @@ namespace FlexCoop.Cli.Commands
                   flexcoop conformance ven --listen http://127.0.0.1:8080 --no-xsd --time-scale 0.1 \
                     --action-hook "flexcoop ven control --url http://127.0.0.1:9090" --junit ven.xml --html ven.html
                 """);
-            foreach (var o in new Option[] { listen, exchange, venPushUrl, cases, pics, security, tlsCert, tlsKey, ca, junit, html, hook, timeScale, vtnId, marketContexts, schemas, noXsd, list, secondVtn })
-            {
-                command.Options.Add(o);
-            }
+            ConformanceOpenAdrHarnessOptions.AddTo(command, listen, shared.Exchange, venPushUrl, shared.Cases, shared.Pics, security, shared.TlsCert, shared.TlsKey, shared.Ca,
+                shared.JUnit, shared.Html, shared.ActionHook, shared.TimeScale, vtnId, shared.MarketContexts, shared.Schemas, shared.NoXsd, shared.List, secondVtn);
             command.SetAction(async (parse, ct) =>
             {
-                var mode = parse.GetValue(exchange) switch
-                {
-                    "pull" => Exchange.Pull,
-                    "push" => Exchange.Push,
-                    var other => throw new CliUsageException($"--exchange must be pull or push, not '{other}'"),
-                };
-                if (parse.GetValue(list))
-                {
-                    foreach (var c in VenCatalogue.All.Where(c => c.Exchange == mode))
-                    {
-                        var has = OpenAdrVenSuite.IsScripted(c);
-                        Console.WriteLine($"{c.Id,-22} {c.Group,-13} {(has ? "scripted" : "not implemented"),-16} {c.OptionalFeature ?? "-",-24} {c.Title}");
-                    }
-                    return ExitCodes.Success;
-                }
+                var mode = shared.GetExchange(parse);
+                if (shared.TryList(parse, VenCatalogue.All, mode, OpenAdrVenSuite.IsScripted)) return ExitCodes.Success;
                 var level = parse.GetValue(security) switch
                 {
                     "standard" => FlexCoop.OpenAdr.Security.OadrSecurityLevel.Standard,
@@ -82,58 +65,18 @@ namespace FlexCoop.Cli.Commands
                     var other => throw new CliUsageException($"--security must be standard or high, not '{other}'"),
                 };
                 if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out var listenUrl)) throw new CliUsageException("--listen must be a URL such as https://0.0.0.0:8443");
-                X509Certificate2? certificate = null;
-                if (parse.GetValue(tlsCert) is { } certPath)
-                {
-                    certificate = VtnCommands.LoadPem(certPath, parse.GetValue(tlsKey) ?? throw new CliUsageException("--tls-cert needs --tls-key"));
-                }
-                var anchors = LoadCertificates(parse.GetValue(ca) ?? []);
-                string? schemaDirectory = null;
-                if (!parse.GetValue(noXsd))
-                {
-                    schemaDirectory = OadrSchemaLocator.Find(parse.GetValue(schemas))
-                        ?? throw new CliUsageException("the official OpenADR 2.0b schemas were not found: pass --schemas DIR, set " + OadrSchemaLocator.EnvironmentVariable + ", or use --no-xsd");
-                }
-                var contexts = parse.GetValue(marketContexts) ?? [];
-                if (contexts.Length is not (0 or 2)) throw new CliUsageException("give --market-context twice (the two market contexts the VEN is configured for), or not at all");
-                var options = new HarnessOptions
+                var options = shared.Apply(parse, new HarnessOptions
                 {
                     Listen = listenUrl,
-                    Exchange = mode,
                     VenPushUrl = parse.GetValue(venPushUrl) is { } pushUrl ? new Uri(pushUrl) : null,
-                    Certificate = certificate,
-                    CertificateAuthorities = anchors,
-                    TimeScale = parse.GetValue(timeScale),
-                    SchemaDirectory = schemaDirectory,
                     Security = level,
                     SecondVtnListen = parse.GetValue(secondVtn) is { } second
                         ? Uri.TryCreate(second, UriKind.Absolute, out var secondUrl) ? secondUrl : throw new CliUsageException("--second-vtn-listen must be a URL such as https://0.0.0.0:8444")
                         : null,
-                };
+                });
                 if (parse.GetValue(vtnId) is { } id) options = options with { VtnId = id };
-                if (contexts.Length == 2) options = options with { MarketContext1 = contexts[0], MarketContext2 = contexts[1] };
-                var picsFile = parse.GetValue(pics);
-                try
-                {
-                    var claims = picsFile is null ? Pics.None : Pics.Load(picsFile);
-                    await using var suite = await OpenAdrVenSuite.StartAsync(options, ct);
-                    if (CertificationRunner.Select(suite, parse.GetValue(cases)).Count == 0) throw new CliUsageException($"no case ID matches '{parse.GetValue(cases)}'");
-                    Console.WriteLine($"harness VTN listening on {suite.Url}");
-                    foreach (var note in suite.Notes) Console.WriteLine("  " + note);
-                    await Console.Out.FlushAsync(ct);
-                    var actions = ConformanceSuiteRun.Operator(parse.GetValue(hook), options.Scaled(options.AsyncResponseTimeout) + TimeSpan.FromMinutes(1));
-                    return await ConformanceSuiteRun.RunAsync(suite, new CertificationRunOptions
-                    {
-                        Pattern = parse.GetValue(cases),
-                        Pics = claims,
-                        Operator = actions,
-                        CaseTimeout = options.Scaled(TimeSpan.FromMinutes(30)) + TimeSpan.FromMinutes(2),
-                    }, parse.GetValue(junit), parse.GetValue(html), ct);
-                }
-                catch (CertificationSetupException ex)
-                {
-                    throw new CliUsageException(ex.Message);
-                }
+                return await shared.RunAsync(parse, options, token => OpenAdrVenSuite.StartAsync(options, token), suite => $"harness VTN listening on {suite.Url}",
+                    TimeSpan.FromMinutes(30), ct);
             });
             return command;
         }

@@ -96,12 +96,12 @@ internal static class SignedMessageFastPath
         else if (role.SequenceEqual("DSO"u8)) senderRole = UftpRole.DSO;
         else return null;
 
-        if (!XmlInput.Domains.TryGet(domain, out var senderDomain))
+        if (!XmlInput.Domains.Cache.TryGet(domain, out var senderDomain))
         {
             if (domain.Length > 253 || !Ascii.IsValid(domain)) return null;
             senderDomain = Encoding.ASCII.GetString(domain);
             if (!UftpSimpleTypes.IsInternetDomain(senderDomain)) return null;
-            XmlInput.Domains.Add(domain, senderDomain);
+            XmlInput.Domains.Cache.Add(domain, senderDomain);
         }
 
         var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(body.Length)];

@@ -11,19 +11,24 @@ namespace FlexCoop.Usef.Internal;
 internal ref partial struct XmlInput
 {
     /// <summary>Internet domains seen before (sender and recipient of every message, the envelope's SenderDomain).</summary>
-    internal static readonly Utf8ValueCache<string> Domains = new(1024, 253);
+    internal static readonly CachedSimpleType<string> Domains =
+        new("an Internet domain (lower-case)", 1024, 253, static v => UftpSimpleTypes.IsInternetDomain(v) ? v : null);
 
     /// <summary>Version values seen before.</summary>
-    private static readonly Utf8ValueCache<string> Versions = new(16, 64);
+    private static readonly CachedSimpleType<string> Versions =
+        new("a version (major.minor.patch)", 16, 64, static v => UftpSimpleTypes.IsSpecVersion(v) ? v : null);
 
     /// <summary>TimeZone values seen before.</summary>
-    private static readonly Utf8ValueCache<string> TimeZones = new(64, 128);
+    private static readonly CachedSimpleType<string> TimeZones =
+        new("a time zone name (Area/Location)", 64, 128, static v => UftpSimpleTypes.IsTimeZoneName(v) ? v : null);
 
     /// <summary>Currency values seen before.</summary>
-    private static readonly Utf8ValueCache<string> Currencies = new(16, 3);
+    private static readonly CachedSimpleType<string> Currencies =
+        new("an ISO 4217 currency code", 16, 3, static v => UftpSimpleTypes.IsCurrency(v) ? v : null);
 
     /// <summary>Entity addresses seen before (congestion points, connections).</summary>
-    private static readonly Utf8ValueCache<EntityAddress> Addresses = new(1024, 128);
+    private static readonly CachedSimpleType<EntityAddress> Addresses =
+        new("an EntityAddress", 1024, 128, static v => EntityAddress.TryParse(v, out var a) ? a : null);
 
     /// <summary>The index of the required attribute <paramref name="name"/>; fails when it is missing.</summary>
     private int Require(ReadOnlySpan<byte> name, UftpPath path)
@@ -34,64 +39,41 @@ internal ref partial struct XmlInput
 
     private static string NameOf(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
 
-    // ---- strings checked once, then interned ----
+    // ---- values checked once, then served from their type's cache ----
 
-    public string RequiredDomain(ReadOnlySpan<byte> name, UftpPath path) => DomainAt(Require(name, path), name, path);
+    public string RequiredDomain(ReadOnlySpan<byte> name, UftpPath path) => Required(name, path, Domains);
 
-    public string? OptionalDomain(ReadOnlySpan<byte> name, UftpPath path)
+    public string? OptionalDomain(ReadOnlySpan<byte> name, UftpPath path) => Optional(name, path, Domains);
+
+    public string RequiredVersion(ReadOnlySpan<byte> name, UftpPath path) => Required(name, path, Versions);
+
+    public string RequiredTimeZone(ReadOnlySpan<byte> name, UftpPath path) => Required(name, path, TimeZones);
+
+    public string RequiredCurrency(ReadOnlySpan<byte> name, UftpPath path) => Required(name, path, Currencies);
+
+    public string? OptionalCurrency(ReadOnlySpan<byte> name, UftpPath path) => Optional(name, path, Currencies);
+
+    public EntityAddress RequiredAddress(ReadOnlySpan<byte> name, UftpPath path) => Required(name, path, Addresses);
+
+    /// <summary>A required attribute of a cached simple type; fails when it is missing or not of the type.</summary>
+    private T Required<T>(ReadOnlySpan<byte> name, UftpPath path, CachedSimpleType<T> type)
+        where T : class => ValueAt(Require(name, path), name, path, type);
+
+    /// <summary>An optional attribute of a cached simple type: null when absent; fails when it is not of the type.</summary>
+    private T? Optional<T>(ReadOnlySpan<byte> name, UftpPath path, CachedSimpleType<T> type)
+        where T : class
     {
         var i = Find(name);
-        return i < 0 ? null : DomainAt(i, name, path);
+        return i < 0 ? null : ValueAt(i, name, path, type);
     }
 
-    private string DomainAt(int i, ReadOnlySpan<byte> name, UftpPath path)
+    private T ValueAt<T>(int i, ReadOnlySpan<byte> name, UftpPath path, CachedSimpleType<T> type)
+        where T : class
     {
-        if (Domains.TryGet(_x.AttributeValueUtf8(i), out var known)) return known;
-        var value = Domain(_x.AttributeValue(i), path, NameOf(name));
-        Domains.Add(_x.AttributeValueUtf8(i), value);
-        return value;
-    }
-
-    public string RequiredVersion(ReadOnlySpan<byte> name, UftpPath path)
-    {
-        var i = Require(name, path);
-        if (Versions.TryGet(_x.AttributeValueUtf8(i), out var known)) return known;
-        var value = Version(_x.AttributeValue(i), path, NameOf(name));
-        Versions.Add(_x.AttributeValueUtf8(i), value);
-        return value;
-    }
-
-    public string RequiredTimeZone(ReadOnlySpan<byte> name, UftpPath path)
-    {
-        var i = Require(name, path);
-        if (TimeZones.TryGet(_x.AttributeValueUtf8(i), out var known)) return known;
-        var value = TimeZoneName(_x.AttributeValue(i), path, NameOf(name));
-        TimeZones.Add(_x.AttributeValueUtf8(i), value);
-        return value;
-    }
-
-    public string RequiredCurrency(ReadOnlySpan<byte> name, UftpPath path) => CurrencyAt(Require(name, path), name, path);
-
-    public string? OptionalCurrency(ReadOnlySpan<byte> name, UftpPath path)
-    {
-        var i = Find(name);
-        return i < 0 ? null : CurrencyAt(i, name, path);
-    }
-
-    private string CurrencyAt(int i, ReadOnlySpan<byte> name, UftpPath path)
-    {
-        if (Currencies.TryGet(_x.AttributeValueUtf8(i), out var known)) return known;
-        var value = Currency(_x.AttributeValue(i), path, NameOf(name));
-        Currencies.Add(_x.AttributeValueUtf8(i), value);
-        return value;
-    }
-
-    public EntityAddress RequiredAddress(ReadOnlySpan<byte> name, UftpPath path)
-    {
-        var i = Require(name, path);
-        if (Addresses.TryGet(_x.AttributeValueUtf8(i), out var known)) return known;
-        var value = Address(_x.AttributeValue(i), path, NameOf(name));
-        Addresses.Add(_x.AttributeValueUtf8(i), value);
+        if (type.Cache.TryGet(_x.AttributeValueUtf8(i), out var known)) return known;
+        var text = _x.AttributeValue(i);
+        var value = type.Parse(text) ?? throw AttributeError("xsd", path, NameOf(name), $"'{Shorten(text)}' is not {type.Expected}");
+        type.Cache.Add(_x.AttributeValueUtf8(i), value);
         return value;
     }
 

@@ -381,21 +381,6 @@ internal ref partial struct XmlInput
         throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a UUID");
     }
 
-    public readonly string Domain(string value, UftpPath path, string attribute) =>
-        UftpSimpleTypes.IsInternetDomain(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an Internet domain (lower-case)");
-
-    public readonly string Version(string value, UftpPath path, string attribute) =>
-        UftpSimpleTypes.IsSpecVersion(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a version (major.minor.patch)");
-
-    public readonly string Currency(string value, UftpPath path, string attribute) =>
-        UftpSimpleTypes.IsCurrency(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an ISO 4217 currency code");
-
-    public readonly string TimeZoneName(string value, UftpPath path, string attribute) =>
-        UftpSimpleTypes.IsTimeZoneName(value) ? value : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not a time zone name (Area/Location)");
-
-    public readonly EntityAddress Address(string value, UftpPath path, string attribute) =>
-        EntityAddress.TryParse(value, out var a) ? a! : throw AttributeError("xsd", path, attribute, $"'{Shorten(value)}' is not an EntityAddress");
-
     public readonly DateTimeOffset DateTime(string value, UftpPath path, string attribute)
     {
         var v = value.Trim();

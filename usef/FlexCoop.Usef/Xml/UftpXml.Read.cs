@@ -167,6 +167,51 @@ public static partial class UftpXml
         return new ValueList<T>(items);
     }
 
+    /// <summary>
+    /// Reads the children of the current element, all named <paramref name="name"/>, at least <paramref name="min"/>,
+    /// each an element of attributes only: <paramref name="readAttributes"/> takes the ones it defines, then any other
+    /// attribute and any content is refused.
+    /// </summary>
+    private static ValueList<T> ReadLeafList<T>(ref XmlInput x, UftpPath path, string name, ItemReader<T> readAttributes, int min = 1) =>
+        ReadList<T, LeafItemReader<T>>(ref x, path, name, new LeafItemReader<T>(readAttributes), min);
+
+    /// <summary>An item that is an element of attributes only (a status, a connection, an ISP of a settlement or metering).</summary>
+    private readonly struct LeafItemReader<T>(ItemReader<T> readAttributes) : IItemReader<T>
+    {
+        public T Read(ref XmlInput x, UftpPath path)
+        {
+            x.ReadAttributes(path);
+            var item = readAttributes(ref x, path);
+            x.EndAttributes(path);
+            x.Leaf(path);
+            return item;
+        }
+    }
+
+    /// <summary>
+    /// Reads the children of the current element as one or more <paramref name="firstName"/> followed by at least
+    /// <paramref name="minSecond"/> <paramref name="secondName"/> (a FlexSettlement's order and contract settlements, a
+    /// DSO-View's portfolios and connections); any other element, or a first after a second, is refused.
+    /// </summary>
+    private static (List<TFirst> First, List<TSecond> Second) ReadSequence<TFirst, TSecond>(
+        ref XmlInput x, UftpPath path, string firstName, ItemReader<TFirst> readFirst, string secondName, ItemReader<TSecond> readSecond, int minSecond)
+    {
+        var first = new List<TFirst>();
+        var second = new List<TSecond>();
+        if (x.Enter())
+        {
+            while (x.NextChild(path))
+            {
+                if (x.Is(firstName) && second.Count == 0) first.Add(readFirst(ref x, new UftpPath(path.ToString(), firstName, first.Count + 1)));
+                else if (x.Is(secondName) && first.Count > 0) second.Add(readSecond(ref x, new UftpPath(path.ToString(), secondName, second.Count + 1)));
+                else throw x.UnknownElement(path);
+            }
+        }
+        if (first.Count == 0) throw x.MissingElement(path, firstName);
+        if (second.Count < minSecond) throw x.MissingElement(path, secondName);
+        return (first, second);
+    }
+
     private static PowerIsp ReadPowerIsp(ref XmlInput x, UftpPath path, bool positiveStart)
     {
         x.ReadAttributes(path);
@@ -195,14 +240,7 @@ public static partial class UftpXml
         var reason = x.Optional("RejectionReason");
         var reference = x.RequiredUuid("D-PrognosisMessageID"u8, path);
         x.EndAttributes(path);
-        var statuses = ReadList(ref x, path, "FlexOrderStatus", (ref XmlInput i, UftpPath p) =>
-        {
-            i.ReadAttributes(p);
-            var s = new FlexOrderStatus(i.RequiredUuid("FlexOrderMessageID"u8, p), i.Boolean(i.Required("IsValidated", p), p, "IsValidated"));
-            i.EndAttributes(p);
-            i.Leaf(p);
-            return s;
-        }, min: 0);
+        var statuses = ReadLeafList(ref x, path, "FlexOrderStatus", (ref XmlInput i, UftpPath p) => new FlexOrderStatus(i.RequiredUuid("FlexOrderMessageID"u8, p), i.Boolean(i.Required("IsValidated", p), p, "IsValidated")), min: 0);
         return new DPrognosisResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, DPrognosisMessageId = reference, FlexOrderStatuses = statuses };
     }
 
@@ -224,19 +262,12 @@ public static partial class UftpXml
         var contract = x.Optional("ContractID");
         var service = x.Optional("ServiceType");
         x.EndAttributes(path);
-        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) =>
-        {
-            i.ReadAttributes(p);
-            var isp = new FlexRequestIsp(
-                i.Optional("Disposition") is { } d ? i.Enum<AvailableRequested>(d, p, "Disposition") : null,
-                i.RequiredInteger("MinPower"u8, p),
-                i.RequiredInteger("MaxPower"u8, p),
-                i.RequiredInt32("Start"u8, p, true),
-                i.OptionalInt32("Duration"u8, p, true, 1));
-            i.EndAttributes(p);
-            i.Leaf(p);
-            return isp;
-        });
+        var isps = ReadLeafList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) => new FlexRequestIsp(
+            i.Optional("Disposition") is { } d ? i.Enum<AvailableRequested>(d, p, "Disposition") : null,
+            i.RequiredInteger("MinPower"u8, p),
+            i.RequiredInteger("MaxPower"u8, p),
+            i.RequiredInt32("Start"u8, p, true),
+            i.OptionalInt32("Duration"u8, p, true, 1)));
         return new FlexRequest { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, IspDuration = f.Isp, TimeZone = f.Tz, Period = f.Period, CongestionPoint = f.Cp, Revision = revision, ExpirationDateTime = expiration, ContractId = contract, ServiceType = service, Isps = isps };
     }
 
@@ -291,27 +322,7 @@ public static partial class UftpXml
         var end = x.RequiredDate("PeriodEnd"u8, path);
         var currency = x.RequiredCurrency("Currency"u8, path);
         x.EndAttributes(path);
-        var orders = new List<FlexOrderSettlement>();
-        var contracts = new List<ContractSettlement>();
-        if (x.Enter())
-        {
-            while (x.NextChild(path))
-            {
-                switch (x.LocalName)
-                {
-                    case "FlexOrderSettlement" when contracts.Count == 0:
-                        orders.Add(ReadFlexOrderSettlement(ref x, new UftpPath(path.ToString(), "FlexOrderSettlement", orders.Count + 1)));
-                        break;
-                    case "ContractSettlement" when orders.Count > 0:
-                        contracts.Add(ReadContractSettlement(ref x, new UftpPath(path.ToString(), "ContractSettlement", contracts.Count + 1)));
-                        break;
-                    default:
-                        throw x.UnknownElement(path);
-                }
-            }
-        }
-        if (orders.Count == 0) throw x.MissingElement(path, "FlexOrderSettlement");
-        if (contracts.Count == 0) throw x.MissingElement(path, "ContractSettlement");
+        var (orders, contracts) = ReadSequence(ref x, path, "FlexOrderSettlement", ReadFlexOrderSettlement, "ContractSettlement", ReadContractSettlement, minSecond: 1);
         return new FlexSettlement { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, PeriodStart = start, PeriodEnd = end, Currency = currency, FlexOrderSettlements = orders, ContractSettlements = contracts };
     }
 
@@ -332,21 +343,14 @@ public static partial class UftpXml
             Isps = ValueList<FlexOrderSettlementIsp>.Empty,
         };
         x.EndAttributes(path);
-        var isps = ReadList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) =>
-        {
-            i.ReadAttributes(p);
-            var isp = new FlexOrderSettlementIsp(
-                i.RequiredInt32("Start"u8, p, true),
-                i.OptionalInt32("Duration"u8, p, true, 1),
-                i.RequiredInteger("BaselinePower"u8, p),
-                i.RequiredInteger("OrderedFlexPower"u8, p),
-                i.RequiredInteger("ActualPower"u8, p),
-                i.RequiredInteger("DeliveredFlexPower"u8, p),
-                i.Optional("PowerDeficiency") is { } pd ? i.Integer(pd, p, "PowerDeficiency") : 0);
-            i.EndAttributes(p);
-            i.Leaf(p);
-            return isp;
-        });
+        var isps = ReadLeafList(ref x, path, "ISP", (ref XmlInput i, UftpPath p) => new FlexOrderSettlementIsp(
+            i.RequiredInt32("Start"u8, p, true),
+            i.OptionalInt32("Duration"u8, p, true, 1),
+            i.RequiredInteger("BaselinePower"u8, p),
+            i.RequiredInteger("OrderedFlexPower"u8, p),
+            i.RequiredInteger("ActualPower"u8, p),
+            i.RequiredInteger("DeliveredFlexPower"u8, p),
+            i.Optional("PowerDeficiency") is { } pd ? i.Integer(pd, p, "PowerDeficiency") : 0));
         return s with { Isps = isps };
     }
 
@@ -360,21 +364,14 @@ public static partial class UftpXml
             i.ReadAttributes(p);
             var period = i.RequiredDate("Period"u8, p);
             i.EndAttributes(p);
-            var isps = ReadList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) =>
-            {
-                j.ReadAttributes(q);
-                var isp = new ContractSettlementIsp(
-                    j.RequiredInt32("Start"u8, q, true),
-                    j.OptionalInt32("Duration"u8, q, true, 1),
-                    j.RequiredInteger("ReservedPower"u8, q),
-                    OptInteger(ref j, q, "RequestedPower"),
-                    OptInteger(ref j, q, "AvailablePower"),
-                    OptInteger(ref j, q, "OfferedPower"),
-                    OptInteger(ref j, q, "OrderedPower"));
-                j.EndAttributes(q);
-                j.Leaf(q);
-                return isp;
-            });
+            var isps = ReadLeafList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) => new ContractSettlementIsp(
+                j.RequiredInt32("Start"u8, q, true),
+                j.OptionalInt32("Duration"u8, q, true, 1),
+                j.RequiredInteger("ReservedPower"u8, q),
+                OptInteger(ref j, q, "RequestedPower"),
+                OptInteger(ref j, q, "AvailablePower"),
+                OptInteger(ref j, q, "OfferedPower"),
+                OptInteger(ref j, q, "OrderedPower")));
             return new ContractSettlementPeriod(period, isps);
         });
         return new ContractSettlement(contract, periods);
@@ -386,14 +383,7 @@ public static partial class UftpXml
         var reason = x.Optional("RejectionReason");
         var reference = x.RequiredUuid("FlexSettlementMessageID"u8, path);
         x.EndAttributes(path);
-        var statuses = ReadList(ref x, path, "FlexOrderSettlementStatus", (ref XmlInput i, UftpPath p) =>
-        {
-            i.ReadAttributes(p);
-            var s = new FlexOrderSettlementStatus(i.Optional("OrderReference"), i.Enum<AcceptedDisputed>(i.Required("Disposition", p), p, "Disposition"), i.Optional("DisputeReason"));
-            i.EndAttributes(p);
-            i.Leaf(p);
-            return s;
-        });
+        var statuses = ReadLeafList(ref x, path, "FlexOrderSettlementStatus", (ref XmlInput i, UftpPath p) => new FlexOrderSettlementStatus(i.Optional("OrderReference"), i.Enum<AcceptedDisputed>(i.Required("Disposition", p), p, "Disposition"), i.Optional("DisputeReason")));
         return new FlexSettlementResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, FlexSettlementMessageId = reference, FlexOrderSettlementStatuses = statuses };
     }
 
@@ -413,14 +403,7 @@ public static partial class UftpXml
             var type = i.Enum<MeteringProfileType>(i.Required("ProfileType", p), p, "ProfileType");
             var unit = i.Enum<MeteringUnit>(i.Required("Unit", p), p, "Unit");
             i.EndAttributes(p);
-            var isps = ReadList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) =>
-            {
-                j.ReadAttributes(q);
-                var m = new MeteringIsp(j.RequiredInt32("Start"u8, q, false), j.Decimal(j.Required("Value", q), q, "Value"));
-                j.EndAttributes(q);
-                j.Leaf(q);
-                return m;
-            });
+            var isps = ReadLeafList(ref i, p, "ISP", (ref XmlInput j, UftpPath q) => new MeteringIsp(j.RequiredInt32("Start"u8, q, false), j.Decimal(j.Required("Value", q), q, "Value")));
             return new MeteringProfile(type, unit, isps);
         });
         return new Metering { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Revision = revision, IspDuration = isp, TimeZone = tz, Currency = currency, Period = period, Ean = ean, Profiles = profiles };
@@ -430,14 +413,7 @@ public static partial class UftpXml
     {
         var tz = Tz(ref x, path);
         x.EndAttributes(path);
-        var connections = ReadList(ref x, path, "Connection", (ref XmlInput i, UftpPath p) =>
-        {
-            i.ReadAttributes(p);
-            var c = new AgrPortfolioUpdateConnection(i.RequiredAddress("EntityAddress"u8, p), i.RequiredDate("StartPeriod"u8, p), i.OptionalDate("EndPeriod"u8, p));
-            i.EndAttributes(p);
-            i.Leaf(p);
-            return c;
-        });
+        var connections = ReadLeafList(ref x, path, "Connection", (ref XmlInput i, UftpPath p) => new AgrPortfolioUpdateConnection(i.RequiredAddress("EntityAddress"u8, p), i.RequiredDate("StartPeriod"u8, p), i.OptionalDate("EndPeriod"u8, p)));
         return new AgrPortfolioUpdate { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = tz, Connections = connections };
     }
 
@@ -462,26 +438,7 @@ public static partial class UftpXml
         {
             i.ReadAttributes(p);
             i.EndAttributes(p);
-            var portfolios = new List<DsoPortfolio>();
-            var connections = new List<PortfolioConnection>();
-            if (i.Enter())
-            {
-                while (i.NextChild(p))
-                {
-                    switch (i.LocalName)
-                    {
-                        case "DSO-Portfolio" when connections.Count == 0:
-                            portfolios.Add(ReadDsoPortfolio(ref i, new UftpPath(p.ToString(), "DSO-Portfolio", portfolios.Count + 1)));
-                            break;
-                        case "Connection" when portfolios.Count > 0:
-                            connections.Add(ReadPortfolioConnection(ref i, new UftpPath(p.ToString(), "Connection", connections.Count + 1)));
-                            break;
-                        default:
-                            throw i.UnknownElement(p);
-                    }
-                }
-            }
-            if (portfolios.Count == 0) throw i.MissingElement(p, "DSO-Portfolio");
+            var (portfolios, connections) = ReadSequence(ref i, p, "DSO-Portfolio", ReadDsoPortfolio, "Connection", ReadPortfolioConnection, minSecond: 0);
             return new DsoView(portfolios, connections);
         }, min: result == AcceptedRejected.Rejected ? 0 : 1); // a rejection has no view to give (the 3.1.0 XSD still asks for one)
         return new AgrPortfolioQueryResponse { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, Result = result, RejectionReason = reason, TimeZone = tz, AgrPortfolioQueryMessageId = reference, Period = period, DsoViews = views };
@@ -520,14 +477,7 @@ public static partial class UftpXml
             var dayAhead = i.Enum<RedispatchBy>(i.Required("DayAheadRedispatchBy", p), p, "DayAheadRedispatchBy");
             RedispatchBy? intraday = i.Optional("IntradayRedispatchBy") is { } v ? i.Enum<RedispatchBy>(v, p, "IntradayRedispatchBy") : null;
             i.EndAttributes(p);
-            var connections = ReadList(ref i, p, "Connection", (ref XmlInput j, UftpPath q) =>
-            {
-                j.ReadAttributes(q);
-                var c = new DsoPortfolioUpdateConnection(j.RequiredAddress("EntityAddress"u8, q), j.RequiredDate("StartPeriod"u8, q), j.OptionalDate("EndPeriod"u8, q));
-                j.EndAttributes(q);
-                j.Leaf(q);
-                return c;
-            });
+            var connections = ReadLeafList(ref i, p, "Connection", (ref XmlInput j, UftpPath q) => new DsoPortfolioUpdateConnection(j.RequiredAddress("EntityAddress"u8, q), j.RequiredDate("StartPeriod"u8, q), j.OptionalDate("EndPeriod"u8, q)));
             return new DsoPortfolioUpdateCongestionPoint { EntityAddress = address, StartPeriod = start, EndPeriod = end, MutexOffersSupported = mutex, DayAheadRedispatchBy = dayAhead, IntradayRedispatchBy = intraday, Connections = connections };
         });
         return new DsoPortfolioUpdate { SenderDomain = h.S, RecipientDomain = h.R, TimeStamp = h.T, MessageId = h.M, ConversationId = h.C, Version = h.V, TimeZone = tz, CongestionPoints = points };
@@ -546,14 +496,7 @@ public static partial class UftpXml
             i.ReadAttributes(p);
             var address = i.RequiredAddress("EntityAddress"u8, p);
             i.EndAttributes(p);
-            var connections = ReadList(ref i, p, "Connection", (ref XmlInput j, UftpPath q) =>
-            {
-                j.ReadAttributes(q);
-                var c = new DsoPortfolioQueryConnection(j.RequiredAddress("EntityAddress"u8, q), j.OptionalDomain("AGR-Domain"u8, q));
-                j.EndAttributes(q);
-                j.Leaf(q);
-                return c;
-            });
+            var connections = ReadLeafList(ref i, p, "Connection", (ref XmlInput j, UftpPath q) => new DsoPortfolioQueryConnection(j.RequiredAddress("EntityAddress"u8, q), j.OptionalDomain("AGR-Domain"u8, q)));
             return new DsoPortfolioQueryCongestionPoint(address, connections);
         }, min: 0);
         if (points.Count > 1) throw x.Error("xsd", path + "/CongestionPoint[2]", "at most one CongestionPoint is allowed");

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using FlexCoop.OpenAdr.Security;
 
 namespace FlexCoop.Conformance.Certification.OpenAdr;
@@ -7,22 +6,13 @@ namespace FlexCoop.Conformance.Certification.OpenAdr;
 /// The settings of the harness VTN, as a certification lab sets them. Immutable; validated once by
 /// <see cref="OpenAdrVenSuite.StartAsync"/>.
 /// </summary>
-public sealed record HarnessOptions
+public sealed record HarnessOptions : OpenAdrHarnessOptions
 {
     /// <summary>Where the harness VTN listens (<c>https://IP:PORT</c>, port 0 for any; <c>http://</c> for development).</summary>
     public required Uri Listen { get; init; }
 
-    /// <summary>Pull (the VEN polls) or push (the harness posts to the VEN).</summary>
-    public Exchange Exchange { get; init; } = Exchange.Pull;
-
     /// <summary>Push: where the VEN listens, when its registration does not say (<c>oadrTransportAddress</c>).</summary>
     public Uri? VenPushUrl { get; init; }
-
-    /// <summary>The harness's certificate with private key (TLS on when set).</summary>
-    public X509Certificate2? Certificate { get; init; }
-
-    /// <summary>The CAs the VEN's client certificate must chain to.</summary>
-    public IReadOnlyList<X509Certificate2> CertificateAuthorities { get; init; } = [];
 
     /// <summary>The harness's vtnID.</summary>
     public string VtnId { get; init; } = "FLEXCOOP_TH_VTN";
@@ -36,40 +26,16 @@ public sealed record HarnessOptions
     /// <summary>The second harness VTN's vtnID.</summary>
     public string SecondVtnId { get; init; } = "FLEXCOOP_TH_VTN_2";
 
-    /// <summary>The first market context the VEN is configured for.</summary>
-    public string MarketContext1 { get; init; } = "http://flexcoop.test/mc/1";
-
-    /// <summary>The second market context the VEN is configured for.</summary>
-    public string MarketContext2 { get; init; } = "http://flexcoop.test/mc/2";
-
     /// <summary>A market context the VEN is not part of.</summary>
     public string ForeignMarketContext { get; init; } = "http://flexcoop.test/mc/not-yours";
-
-    /// <summary><c>oadrRequestedOadrPollFreq</c> before time scaling (PT10S).</summary>
-    public TimeSpan PollFrequency { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long the VEN has to answer an event with <c>oadrCreatedEvent</c>, before time scaling (95 s).</summary>
     public TimeSpan CreatedEventTimeout { get; init; } = TimeSpan.FromSeconds(95);
 
-    /// <summary>How long the VEN has for an asynchronous answer (reports, registration steps), before time scaling (200 s).</summary>
-    public TimeSpan AsyncResponseTimeout { get; init; } = TimeSpan.FromSeconds(200);
-
-    /// <summary>Factor on every duration of the run (poll frequency, timeouts, event and report periods); 0.1 runs ten times faster.</summary>
-    public double TimeScale { get; init; } = 1.0;
-
-    /// <summary>How far a <c>createdDateTime</c> the VEN writes may be from the harness's clock.</summary>
-    public TimeSpan CreatedDateTimeWindow { get; init; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Folder of the official 2.0b XSDs; null checks the codec's structure and the profile rules only.</summary>
-    public string? SchemaDirectory { get; init; }
-
-    /// <summary>Largest message accepted from the VEN.</summary>
-    public long MaxMessageBytes { get; init; } = 1024 * 1024;
-
     /// <summary>
     /// Standard (TLS 1.2 with client certificates) or high: the harness then signs every payload it sends with its
     /// certificate and verifies every payload from the VEN (signature present and valid, signer is the VEN's TLS
-    /// certificate chaining to <see cref="CertificateAuthorities"/>, replay protection within
+    /// certificate chaining to <see cref="OpenAdrHarnessOptions.CertificateAuthorities"/>, replay protection within
     /// <see cref="SignatureReplayWindow"/> with a fresh nonce), refusing with 463 what fails.
     /// </summary>
     public OadrSecurityLevel Security { get; init; } = OadrSecurityLevel.Standard;
@@ -78,7 +44,7 @@ public sealed record HarnessOptions
     public TimeSpan SignatureReplayWindow { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>True when TLS is on.</summary>
-    public bool UsesTls => Certificate is not null;
+    public override bool UsesTls => Certificate is not null;
 
     /// <summary>Throws <see cref="CertificationSetupException"/> naming the first inconsistency.</summary>
     public HarnessOptions Validate()
@@ -86,16 +52,12 @@ public sealed record HarnessOptions
         if (Listen.Scheme is not ("http" or "https")) throw new CertificationSetupException("--listen must be an http:// or https:// URL");
         if (Listen.Scheme == "https" && Certificate is null) throw new CertificationSetupException("https needs --tls-cert and --tls-key");
         if (Listen.Scheme == "http" && Certificate is not null) throw new CertificationSetupException("a TLS certificate was given but --listen is http://");
-        if (Certificate is { HasPrivateKey: false }) throw new CertificationSetupException("the harness certificate has no private key");
+        ValidateCertificateAndTimeScale();
         if (UsesTls && CertificateAuthorities.Count == 0) throw new CertificationSetupException("TLS needs --ca: the CA(s) the VEN's certificate chains to");
         if (Security == OadrSecurityLevel.High && Certificate is null) throw new CertificationSetupException("--security high signs with the harness certificate: give https:// with --tls-cert/--tls-key/--ca");
         if (SignatureReplayWindow <= TimeSpan.Zero) throw new CertificationSetupException("the signature replay window must be positive");
-        if (TimeScale is <= 0 or > 10 || double.IsNaN(TimeScale)) throw new CertificationSetupException("--time-scale must be in (0, 10]");
         if (SecondVtnListen is { } second && second.Scheme != Listen.Scheme) throw new CertificationSetupException("--second-vtn-listen must use the same scheme as --listen");
         if (Exchange == Exchange.Push && VenPushUrl is { Scheme: not ("http" or "https") }) throw new CertificationSetupException("--ven-push-url must be http:// or https://");
         return this;
     }
-
-    /// <summary><paramref name="span"/> times the time scale, in whole seconds (at least one).</summary>
-    public TimeSpan Scaled(TimeSpan span) => TimeSpan.FromSeconds(Math.Max(1, Math.Round(span.TotalSeconds * TimeScale)));
 }
