@@ -388,6 +388,16 @@ public static class MmsPduCodec
                     w.End(m);
                     break;
                 }
+            case EncodedGetNameListResponse g:
+                {
+                    var m = w.Begin(CC(1));
+                    var l = w.Begin(CC(0));
+                    w.WriteRaw(g.EncodedIdentifiers.Span);
+                    w.End(l);
+                    w.WriteBoolean(C(1), g.MoreFollows);
+                    w.End(m);
+                    break;
+                }
             case ReadResponse r:
                 {
                     var m = w.Begin(CC(4));
@@ -420,6 +430,16 @@ public static class MmsPduCodec
                     w.WriteBoolean(C(0), ga.MmsDeletable);
                     var t = w.Begin(CC(2));
                     MmsDataCodec.WriteType(w, ga.Type);
+                    w.End(t);
+                    w.End(m);
+                    break;
+                }
+            case EncodedGetVariableAccessAttributesResponse ga:
+                {
+                    var m = w.Begin(CC(6));
+                    w.WriteBoolean(C(0), ga.MmsDeletable);
+                    var t = w.Begin(CC(2));
+                    w.WriteRaw(ga.EncodedType.Span);
                     w.End(t);
                     w.End(m);
                     break;

@@ -317,6 +317,19 @@ public sealed record WriteResponse(IReadOnlyList<DataAccessError?> Results) : Mm
 }
 
 public sealed record GetVariableAccessAttributesResponse(bool MmsDeletable, MmsTypeDescription Type) : MmsResponse;
+
+/// <summary>
+/// A GetNameList response whose identifiers are already encoded (each a BER VisibleString, in order): the server writes a
+/// page straight from its walk of the names, without a string per name. On the wire it is a <see cref="GetNameListResponse"/>.
+/// The octets belong to the server association that made it and are valid until its next response.
+/// </summary>
+internal sealed record EncodedGetNameListResponse(ReadOnlyMemory<byte> EncodedIdentifiers, bool MoreFollows) : MmsResponse;
+
+/// <summary>
+/// A GetVariableAccessAttributes response whose TypeSpecification is already encoded (the server keeps the encoding of
+/// the types it shares between variables). On the wire it is a <see cref="GetVariableAccessAttributesResponse"/>.
+/// </summary>
+internal sealed record EncodedGetVariableAccessAttributesResponse(bool MmsDeletable, ReadOnlyMemory<byte> EncodedType) : MmsResponse;
 public sealed record DefineNamedVariableListResponse : MmsResponse;
 
 public sealed record GetNamedVariableListAttributesResponse(bool MmsDeletable, IReadOnlyList<ObjectName> Variables) : MmsResponse

@@ -120,6 +120,28 @@ public sealed record MmsStructureType(IReadOnlyList<MmsComponent> Components) : 
     public bool Equals(MmsStructureType? other) => other is not null && Components.SequenceEqual(other.Components);
     public override int GetHashCode() => Components.Count;
     public override string Describe() => "STRUCT{" + string.Join(", ", Components.Select(c => $"{c.Name}: {c.Type.Describe()}")) + "}";
+
+    private NameOrder? _nameOrder;
+
+    /// <summary>
+    /// The indices of <see cref="Components"/> in ordinal order of their names (the GetNameList order). Computed on first
+    /// use and kept with the structure: a server shares one type tree between the logical nodes of one type, so this is
+    /// once per type, not once per variable or per request. A copy made with <c>with</c> computes its own.
+    /// </summary>
+    internal int[] ComponentsInNameOrder()
+    {
+        var cached = Volatile.Read(ref _nameOrder);
+        if (cached is not null && ReferenceEquals(cached.Components, Components)) return cached.Order;
+        var order = new int[Components.Count];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        var components = Components;
+        Array.Sort(order, (x, y) => string.CompareOrdinal(components[x].Name, components[y].Name));
+        Volatile.Write(ref _nameOrder, new NameOrder(components, order));
+        return order;
+    }
+
+    /// <summary>A component order and the component list it was computed for.</summary>
+    private sealed record NameOrder(IReadOnlyList<MmsComponent> Components, int[] Order);
 }
 
 public sealed record MmsArrayType(int NumberOfElements, MmsTypeDescription ElementType) : MmsTypeDescription

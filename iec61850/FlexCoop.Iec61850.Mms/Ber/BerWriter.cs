@@ -10,6 +10,7 @@ namespace FlexCoop.Iec61850.Mms.Ber;
 /// </summary>
 public sealed class BerWriter
 {
+    private readonly ArrayPool<byte>? _pool;
     private byte[] _buffer;
     private int _length;
     private int _open;
@@ -19,8 +20,30 @@ public sealed class BerWriter
         _buffer = new byte[Math.Max(16, initialCapacity)];
     }
 
+    /// <summary>
+    /// A writer whose buffer is rented from <paramref name="pool"/> (and grown by renting a larger one); the owner gives
+    /// it back with <see cref="ReturnBuffer"/> when it is done with the writer.
+    /// </summary>
+    internal BerWriter(ArrayPool<byte> pool, int initialCapacity)
+    {
+        _pool = pool;
+        _buffer = pool.Rent(Math.Max(16, initialCapacity));
+    }
+
     /// <summary>The octets written so far.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+
+    /// <summary>The octets written so far (valid until the next write, <see cref="Reset"/> or <see cref="ReturnBuffer"/>).</summary>
+    internal ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
+
+    /// <summary>Gives a pooled buffer back to its pool and forgets what was written; a later write rents a new one.</summary>
+    internal void ReturnBuffer()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        Reset();
+        if (_pool is not null && buffer.Length > 0) _pool.Return(buffer);
+    }
 
     public int Length => _length;
 
@@ -47,8 +70,17 @@ public sealed class BerWriter
     private void Ensure(int extra)
     {
         if (_length + extra <= _buffer.Length) return;
-        var size = Math.Max(_buffer.Length * 2, _length + extra);
-        Array.Resize(ref _buffer, size);
+        var size = Math.Max(Math.Max(_buffer.Length * 2, 16), _length + extra);
+        if (_pool is null)
+        {
+            Array.Resize(ref _buffer, size);
+            return;
+        }
+        var larger = _pool.Rent(size);
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        var old = _buffer;
+        _buffer = larger;
+        if (old.Length > 0) _pool.Return(old);
     }
 
     public void WriteRaw(ReadOnlySpan<byte> bytes)
@@ -193,6 +225,17 @@ public sealed class BerWriter
     public void WriteVisibleString(BerTag tag, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        WriteTag(tag);
+        var count = Encoding.ASCII.GetByteCount(value);
+        WriteLength(count);
+        Ensure(count);
+        Encoding.ASCII.GetBytes(value, _buffer.AsSpan(_length));
+        _length += count;
+    }
+
+    /// <summary>Writes a VisibleString (ASCII, as <see cref="WriteVisibleString"/>) from characters that need not be a string.</summary>
+    internal void WriteVisibleChars(BerTag tag, ReadOnlySpan<char> value)
+    {
         WriteTag(tag);
         var count = Encoding.ASCII.GetByteCount(value);
         WriteLength(count);

@@ -67,6 +67,9 @@ public sealed class MmsServer : IAsyncDisposable
 
     public MmsVmd Vmd { get; }
     public MmsServerOptions Options { get; }
+
+    /// <summary>The encodings of the structured types GetVariableAccessAttributes answers with, shared by all associations.</summary>
+    internal MmsTypeEncodingCache TypeEncodings { get; } = new();
     internal MmsFileStore? FileStore { get; }
 
     /// <summary>Called before a client's write is applied; return an error to refuse it.</summary>

@@ -266,11 +266,16 @@ public sealed class MmsDomain
 
     /// <summary>
     /// The variable names and component paths that sort ordinally after <paramref name="after"/> (all when null), in
-    /// that order, built one at a time. A depth-first walk with each structure's components in name order gives
-    /// ordinal order because <c>$</c> sorts before every character an MMS identifier may hold; whole subtrees before
-    /// <paramref name="after"/> are skipped without building their names.
+    /// that order, built one at a time (see <see cref="OpenNames"/>; this makes a string of each).
     /// </summary>
     internal IEnumerable<string> NamesAfter(string? after)
+    {
+        var cursor = OpenNames(after);
+        while (cursor.MoveNext()) yield return cursor.Current.ToString();
+    }
+
+    /// <summary>A cursor over the variable names and component paths that sort ordinally after <paramref name="after"/> (all when null).</summary>
+    internal MmsNameCursor OpenNames(string? after)
     {
         MmsVariableRoot[] roots;
         lock (_gate)
@@ -283,61 +288,7 @@ public sealed class MmsDomain
             }
             roots = _sorted;
         }
-        var buffer = new System.Text.StringBuilder(64);
-        foreach (var root in roots)
-        {
-            buffer.Clear().Append(root.Name);
-            foreach (var name in Walk(buffer, root.Type, after)) yield return name;
-        }
-    }
-
-    private static IEnumerable<string> Walk(System.Text.StringBuilder buffer, MmsTypeDescription type, string? after)
-    {
-        var relation = after is null ? 1 : CompareTo(buffer, after);
-        // relation > 0: this name and everything below sort after 'after'. relation == 0: only the names below do.
-        // relation < 0: only a subtree that 'after' lies inside can still hold later names.
-        if (relation > 0) yield return buffer.ToString();
-        if (type is not MmsStructureType s) yield break;
-        if (relation < 0 && !IsInside(buffer, after!)) yield break;
-        var length = buffer.Length;
-        foreach (var i in SortedOrder(s))
-        {
-            buffer.Length = length;
-            buffer.Append('$').Append(s.Components[i].Name);
-            foreach (var name in Walk(buffer, s.Components[i].Type, relation > 0 ? null : after)) yield return name;
-        }
-        buffer.Length = length;
-    }
-
-    /// <summary>The indices of the structure's components in ordinal order of their names.</summary>
-    private static int[] SortedOrder(MmsStructureType s)
-    {
-        var order = new int[s.Components.Count];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(order, (x, y) => string.CompareOrdinal(s.Components[x].Name, s.Components[y].Name));
-        return order;
-    }
-
-    private static int CompareTo(System.Text.StringBuilder buffer, string other)
-    {
-        var n = Math.Min(buffer.Length, other.Length);
-        for (var i = 0; i < n; i++)
-        {
-            var d = buffer[i] - other[i];
-            if (d != 0) return d;
-        }
-        return buffer.Length - other.Length;
-    }
-
-    /// <summary>True when <paramref name="after"/> names a component below the name in <paramref name="buffer"/>.</summary>
-    private static bool IsInside(System.Text.StringBuilder buffer, string after)
-    {
-        if (after.Length <= buffer.Length || after[buffer.Length] != '$') return false;
-        for (var i = 0; i < buffer.Length; i++)
-        {
-            if (buffer[i] != after[i]) return false;
-        }
-        return true;
+        return new MmsNameCursor(roots, after);
     }
 }
 

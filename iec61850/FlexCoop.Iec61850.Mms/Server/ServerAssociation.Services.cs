@@ -51,7 +51,7 @@ internal sealed partial class ServerAssociation
             case (MmsObjectClass.NamedVariable, MmsScope.DomainSpecific):
                 if (DomainOf(request.DomainId) is not { } vd) return MmsServiceError.ObjectNonExistent($"domain '{request.DomainId}' does not exist");
                 // Variable names are walked from the types in order, not held in an array.
-                return NameListPage(vd.NamesAfter(request.ContinueAfter));
+                return VariableNamePage(vd.OpenNames(request.ContinueAfter));
             case (MmsObjectClass.NamedVariableList, MmsScope.DomainSpecific):
                 if (DomainOf(request.DomainId) is not { } d) return MmsServiceError.ObjectNonExistent($"domain '{request.DomainId}' does not exist");
                 names = d.Lists.SortedNames();
@@ -98,6 +98,34 @@ internal sealed partial class ServerAssociation
             list.Add(name);
         }
         return new GetNameListResponse(list, more);
+    }
+
+    /// <summary>Encoded identifiers of the GetNameList page being answered (reused from page to page).</summary>
+    private readonly Ber.BerWriter _names = new(System.Buffers.ArrayPool<byte>.Shared, 1024);
+
+    /// <summary>
+    /// <see cref="NameListPage"/> for variable names: each name goes from the cursor's buffer straight into the encoded
+    /// list, with the same page budget, so a page of a large model costs no string per name.
+    /// </summary>
+    private EncodedGetNameListResponse VariableNamePage(MmsNameCursor names)
+    {
+        var budget = NegotiatedPduSize - ResponseOverhead;
+        var used = 0;
+        var more = false;
+        _names.Reset();
+        while (names.MoveNext())
+        {
+            var name = names.Current;
+            var cost = name.Length + 3;
+            if (used + cost > budget)
+            {
+                more = true;
+                break;
+            }
+            used += cost;
+            _names.WriteVisibleChars(Ber.BerTag.VisibleString, name);
+        }
+        return new EncodedGetNameListResponse(_names.WrittenMemory, more);
     }
 
     private MmsDomain? DomainOf(string? name) => name is null ? null : Vmd.FindDomain(name);
@@ -170,7 +198,9 @@ internal sealed partial class ServerAssociation
     private ServiceResult GetVariableAccessAttributes(GetVariableAccessAttributesRequest request)
     {
         if (Resolve(request.Name) is not { } node) return MmsServiceError.ObjectNonExistent($"'{request.Name}' does not exist");
-        return new GetVariableAccessAttributesResponse(false, node.Type);
+        return _server.TypeEncodings.Find(node.Type) is { } encoded
+            ? new EncodedGetVariableAccessAttributesResponse(false, encoded)
+            : new GetVariableAccessAttributesResponse(false, node.Type);
     }
 
     // ------------------------------------------------------------------ named variable lists

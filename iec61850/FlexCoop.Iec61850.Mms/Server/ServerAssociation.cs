@@ -14,8 +14,11 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
     private readonly Socket _socket;
     private readonly IsoTransport _transport;
     private readonly bool _admitted;
-    private readonly BerWriter _writer = new(1024);
-    private readonly ArrayBufferWriter<byte> _frames = new(1024);
+    // The association's working buffers are rented from the shared pool and given back when it ends
+    // (DisposeAsync, after the read loop), so each association does not leave up to a few hundred KB of
+    // PDU-sized buffers to the garbage collector.
+    private readonly BerWriter _writer = new(ArrayPool<byte>.Shared, 1024);
+    private readonly PooledBufferWriter _frames = new(1024);
     private int _mmsContextId = IsoPresentation.MmsContextId;
     private int _acseContextId = IsoPresentation.AcseContextId;
     private volatile bool _associated;
@@ -27,7 +30,7 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
         _socket = socket;
         _admitted = admitted;
         RemoteEndPoint = socket.RemoteEndPoint;
-        _transport = new IsoTransport(new NetworkStream(socket, ownsSocket: true), 65536);
+        _transport = new IsoTransport(new NetworkStream(socket, ownsSocket: true), 65536, pooled: true);
         NegotiatedPduSize = server.Options.MaxPduSize;
     }
 
@@ -322,7 +325,7 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
             _writer.Reset();
             MmsPduCodec.Encode(_writer, new ConfirmedErrorPdu(r.InvokeId, new MmsServiceError(MmsErrorClass.Service, 3, "response exceeds the negotiated PDU size")));
         }
-        _frames.ResetWrittenCount();
+        _frames.Reset();
         MmsFraming.WriteMmsData(_frames, _writer.WrittenSpan, _transport.TpduSize, _mmsContextId);
         return _transport.WriteRawAsync(_frames.WrittenMemory, cancellationToken);
     }
@@ -434,9 +437,14 @@ internal sealed partial class ServerAssociation : IAsyncDisposable
         }
     }
 
+    /// <summary>Called once <see cref="RunAsync"/> has ended: nothing reads or answers on this association any more.</summary>
     public async ValueTask DisposeAsync()
     {
         CloseAllFiles();
         await _transport.DisposeAsync().ConfigureAwait(false);
+        _transport.ReturnBuffers();
+        _writer.ReturnBuffer();
+        _names.ReturnBuffer();
+        _frames.Return();
     }
 }

@@ -118,7 +118,7 @@ internal sealed class ModelBuilder
     {
         if (ld.Child(sln.Name) is not null) return; // duplicate, reported by the parser
         var ln = new LogicalNode(ld, sln);
-        ld.ChildList.Add(ln);
+        ld.AddChild(ln);
         _model.Index(ln);
         if (sln.LnType.Length == 0)
         {
@@ -189,7 +189,7 @@ internal sealed class ModelBuilder
         }
         CountNode(position);
         var obj = new DataObject(name, parent, type.Cdc, typeId, count, transient, position);
-        parent.ChildList.Add(obj);
+        parent.AddChild(obj);
         _model.Index(obj);
         _model.DataObjectCount++;
         _doTypeStack.Add(typeId);
@@ -284,7 +284,7 @@ internal sealed class ModelBuilder
             ValKind = def.ValKind,
             SAddr = def.SAddr,
         };
-        parent.ChildList.Add(attribute);
+        parent.AddChild(attribute);
         _model.Index(attribute);
         _model.DataAttributeCount++;
         if (daType is not null)
@@ -653,13 +653,13 @@ internal sealed class ModelBuilder
     {
         var fc = parent is ControlBlock cb ? cb.Fc : ((DataAttribute)parent).Fc;
         var attribute = new DataAttribute(name, parent, fc, type, parent.Position) { Value = value };
-        parent.ChildList.Add(attribute);
+        parent.AddChild(attribute);
         return attribute;
     }
 
     private void Attach(LogicalNode ln, ControlBlock cb)
     {
-        ln.ChildList.Add(cb);
+        ln.AddChild(cb);
         _model.Index(cb);
         foreach (var a in cb.ChildList)
         {

@@ -41,7 +41,15 @@ public abstract class ModelNode
     /// <summary>The nodes below, in the order of the SCL types (which is the order of MMS structure components).</summary>
     public IReadOnlyList<ModelNode> Children => ChildList;
 
-    internal List<ModelNode> ChildList { get; } = [];
+    /// <summary>Shared by every node without children (most nodes of a large model are leaves): never added to.</summary>
+    private static readonly List<ModelNode> NoChildren = new(0);
+
+    private List<ModelNode>? _children;
+
+    /// <summary>The children, for reading (a leaf has no list of its own); <see cref="AddChild"/> adds one.</summary>
+    internal List<ModelNode> ChildList => _children ?? NoChildren;
+
+    internal void AddChild(ModelNode child) => (_children ??= []).Add(child);
 
     /// <summary>The child named <paramref name="name"/>, or null.</summary>
     public ModelNode? Child(string name)

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using FlexCoop.Iec61850.Mms.Goose;
-using FlexCoop.Testing;
 
 namespace FlexCoop.Iec61850.Tests.Goose;
 
@@ -39,7 +38,7 @@ public sealed class GooseTsharkTests
     [Fact]
     public async Task Tshark_dissects_our_frames_without_errors_and_shows_the_same_fields()
     {
-        var tshark = TestEnvironment.RequireTool("tshark", "tshark");
+        Tshark.Require();
         var options = GoosePublisherOptions.FromControlBlock(GoosePublisherTests.GcbStatus(GoosePublisherTests.DerUnit())) with { Source = GooseVectors.Source };
         var clock = new ManualClock(GooseVectors.VectorTime);
         var publisher = new GoosePublisher(options, GooseVectors.PositionOnGood, clock);
@@ -53,18 +52,14 @@ public sealed class GooseTsharkTests
         frames.Add(GooseCodec.Encode(GooseVectors.EveryType(appId: 0x3FFF, vlan: true, simulation: true)));
         var expected = frames.Select(f => GooseCodec.Decode(f)).ToList();
 
-        var path = Path.Combine(Path.GetTempPath(), $"flexcoop-goose-{Guid.NewGuid():N}.pcap");
-        await File.WriteAllBytesAsync(path, Pcap(frames), TestContext.Current.CancellationToken);
-        try
+        await Tshark.DissectAsync(Pcap(frames), "goose", async tshark =>
         {
-            var (code, stdout, stderr) = await TestEnvironment.RunAsync(tshark,
-                ["-r", path, "-T", "fields", "-E", "separator=|", "-E", "occurrence=f",
-                 "-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.expert.severity", "-e", "_ws.malformed",
-                 "-e", "goose.appid", "-e", "goose.length", "-e", "goose.gocbRef", "-e", "goose.timeAllowedtoLive", "-e", "goose.datSet",
-                 "-e", "goose.goID", "-e", "goose.stNum", "-e", "goose.sqNum", "-e", "goose.simulation", "-e", "goose.confRev",
-                 "-e", "goose.ndsCom", "-e", "goose.numDatSetEntries", "-e", "vlan.priority", "-e", "vlan.id", "-e", "goose.reserve1.s_bit"]);
-            Assert.True(code == 0, stderr);
-            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var rows = await tshark.FieldsAsync(
+                ["frame.number", "_ws.col.Protocol", "_ws.expert.severity", "_ws.malformed",
+                 "goose.appid", "goose.length", "goose.gocbRef", "goose.timeAllowedtoLive", "goose.datSet",
+                 "goose.goID", "goose.stNum", "goose.sqNum", "goose.simulation", "goose.confRev",
+                 "goose.ndsCom", "goose.numDatSetEntries", "vlan.priority", "vlan.id", "goose.reserve1.s_bit"], firstOccurrence: true);
+            var lines = rows.Select(r => string.Join('|', r)).ToArray();
             Assert.Equal(frames.Count, lines.Length);
             for (var i = 0; i < lines.Length; i++)
             {
@@ -90,20 +85,9 @@ public sealed class GooseTsharkTests
                 Assert.Equal((frame.Reserved1 & GooseCodec.SimulationBit) != 0 ? "1" : "0", f[18]);
             }
 
-            var (vcode, verbose, _) = await TestEnvironment.RunAsync(tshark, ["-r", path, "-V"]);
-            Assert.Equal(0, vcode);
-            Assert.DoesNotContain("Malformed", verbose, StringComparison.Ordinal);
-            Assert.DoesNotContain("Expert Info", verbose, StringComparison.Ordinal);
             // The data values tshark shows for the every-type frame.
-            foreach (var shown in new[] { "visible-string: breaker-7", "Data: mMSString (16)", "binary-time: 0036ee8036b0", "octet-string: deadbeef", "integer: -123456", "utc-time: Jun  1, 2025 12:00:00" })
-            {
-                Assert.True(verbose.Contains(shown, StringComparison.Ordinal), $"tshark did not show '{shown}'");
-            }
-        }
-        finally
-        {
-            if (Environment.GetEnvironmentVariable("FLEXCOOP_KEEP_PCAP") is { Length: > 0 } keep) File.Copy(path, keep, true);
-            File.Delete(path);
-        }
+            var verbose = await tshark.AssertShowsAsync(["visible-string: breaker-7", "Data: mMSString (16)", "binary-time: 0036ee8036b0", "octet-string: deadbeef", "integer: -123456", "utc-time: Jun  1, 2025 12:00:00"]);
+            Assert.DoesNotContain("Expert Info", verbose, StringComparison.Ordinal);
+        });
     }
 }

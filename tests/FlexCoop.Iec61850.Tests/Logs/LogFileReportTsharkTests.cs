@@ -5,7 +5,6 @@ using FlexCoop.Iec61850.Mms.Client;
 using FlexCoop.Iec61850.Mms.Server;
 using FlexCoop.Iec61850.Model;
 using FlexCoop.Iec61850.Tests.Mms;
-using FlexCoop.Testing;
 
 namespace FlexCoop.Iec61850.Tests.Logs;
 
@@ -18,19 +17,7 @@ public sealed class LogFileReportTsharkTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static MmsClientOptions Capture(PcapWriter.Conversation conversation, MmsClientOptions? options = null)
-    {
-        var gate = new object();
-        return (options ?? new MmsClientOptions()) with
-        {
-            PacketInspector = (direction, bytes) =>
-            {
-                lock (gate) conversation.Add(direction == MmsPduDirection.Sent, bytes.Span);
-            },
-        };
-    }
-
-    private static async Task<string> WriteCaptureAsync()
+    private static async Task<byte[]> WriteCaptureAsync()
     {
         var pcap = new PcapWriter();
 
@@ -39,7 +26,7 @@ public sealed class LogFileReportTsharkTests
         {
             server.Start(new IPEndPoint(IPAddress.Loopback, 0));
             var logs = pcap.NewConversation();
-            await using (var client = await Iec61850Client.ConnectAsync("127.0.0.1", server.LocalEndPoint.Port, Capture(logs, new MmsClientOptions { ProposedPduSize = 600 }), Ct))
+            await using (var client = await Iec61850Client.ConnectAsync("127.0.0.1", server.LocalEndPoint.Port, logs.Recording(new MmsClientOptions { ProposedPduSize = 600 }), Ct))
             {
                 for (var i = 0; i < 20; i++) server.SetDataValue(Iec61850LogTests.SchdSt, FunctionalConstraint.ST, new MmsInteger(i + 10));
                 var entries = await client.QueryLogByTimeAsync(Iec61850LogTests.LogRef, cancellationToken: Ct);
@@ -49,7 +36,7 @@ public sealed class LogFileReportTsharkTests
                 await client.ReleaseAsync(Ct);
             }
             var reports = pcap.NewConversation();
-            await using (var client = await Iec61850Client.ConnectAsync("127.0.0.1", server.LocalEndPoint.Port, Capture(reports, new MmsClientOptions { ProposedPduSize = 256 }), Ct))
+            await using (var client = await Iec61850Client.ConnectAsync("127.0.0.1", server.LocalEndPoint.Port, reports.Recording(new MmsClientOptions { ProposedPduSize = 256 }), Ct))
             {
                 await client.EnableReportingAsync("DER1CTRL/LLN0.urcbStatus01", FunctionalConstraint.RP, cancellationToken: Ct);
                 await client.GeneralInterrogationAsync("DER1CTRL/LLN0.urcbStatus01", FunctionalConstraint.RP, Ct);
@@ -67,7 +54,7 @@ public sealed class LogFileReportTsharkTests
             await File.WriteAllBytesAsync(local, Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray(), Ct);
             try
             {
-                await using var client = await files.ConnectAsync(Capture(setFile, new MmsClientOptions { ProposedPduSize = 2000 }), Ct);
+                await using var client = await files.ConnectAsync(setFile.Recording(new MmsClientOptions { ProposedPduSize = 2000 }), Ct);
                 await client.SetFileAsync(local, "uploaded.bin", Ct);
                 await Assert.ThrowsAsync<MmsServiceErrorException>(() => client.ObtainFileAsync("not-offered.bin", "nothing.bin", Ct));
                 await client.ReleaseAsync(Ct);
@@ -78,38 +65,19 @@ public sealed class LogFileReportTsharkTests
             }
         }
 
-        var path = Path.Combine(Path.GetTempPath(), $"flexcoop-mms-logs-{Guid.NewGuid():N}.pcap");
-        await File.WriteAllBytesAsync(path, pcap.ToArray(), Ct);
-        return path;
+        return pcap.ToArray();
     }
 
     [Fact]
     public async Task Tshark_dissects_log_setfile_and_segmented_report_pdus_cleanly()
     {
-        var tshark = TestEnvironment.RequireTool("tshark", "tshark");
-        var path = await WriteCaptureAsync();
-        try
+        Tshark.Require();
+        var capture = await WriteCaptureAsync();
+        await Tshark.DissectAsync(capture, "mms-logs", async tshark =>
         {
-            var (code, stdout, stderr) = await TestEnvironment.RunAsync(tshark,
-                ["-r", path, "-o", "tcp.check_checksum:FALSE", "-T", "fields", "-E", "separator=|",
-                 "-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.expert.severity", "-e", "_ws.malformed", "-e", "_ws.col.Info"]);
-            Assert.True(code == 0, stderr);
-            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            var problems = lines.Select(l => l.Split('|')).Where(f => f[3].Length > 0 || f[2].Split(',').Any(s => s is "6291456" or "8388608" or "4194304")).ToList();
-            Assert.True(problems.Count == 0, "tshark reports problems:\n" + string.Join("\n", problems.Select(p => string.Join(" | ", p))) + "\n\nall:\n" + stdout);
-            var (vcode, verbose, _) = await TestEnvironment.RunAsync(tshark, ["-r", path, "-o", "tcp.check_checksum:FALSE", "-V"]);
-            Assert.Equal(0, vcode);
-            Assert.DoesNotContain("Malformed", verbose, StringComparison.Ordinal);
-            foreach (var expected in new[] { "readJournal", "initializeJournal", "obtainFile", "fileOpen", "fileRead", "fileClose",
-                "informationReport", "ReasonCode", "DER1CTRL/FSCH1$ST$SchdSt", "uploaded.bin", "confirmed-ErrorPDU" })
-            {
-                Assert.True(verbose.Contains(expected, StringComparison.Ordinal), $"tshark did not show '{expected}'");
-            }
-        }
-        finally
-        {
-            if (Environment.GetEnvironmentVariable("FLEXCOOP_KEEP_PCAP") is { Length: > 0 } keep) File.Copy(path, keep, true);
-            File.Delete(path);
-        }
+            await tshark.AssertCleanAsync();
+            await tshark.AssertShowsAsync(["readJournal", "initializeJournal", "obtainFile", "fileOpen", "fileRead", "fileClose",
+                "informationReport", "ReasonCode", "DER1CTRL/FSCH1$ST$SchdSt", "uploaded.bin", "confirmed-ErrorPDU"]);
+        });
     }
 }

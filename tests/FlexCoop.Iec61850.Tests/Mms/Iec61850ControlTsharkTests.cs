@@ -3,7 +3,6 @@ using FlexCoop.Iec61850.Mms;
 using FlexCoop.Iec61850.Mms.Acsi;
 using FlexCoop.Iec61850.Mms.Client;
 using FlexCoop.Iec61850.Model;
-using FlexCoop.Testing;
 
 namespace FlexCoop.Iec61850.Tests.Mms;
 
@@ -19,17 +18,10 @@ public sealed class Iec61850ControlTsharkTests
     [Fact]
     public async Task Tshark_dissects_control_setting_group_and_buffered_report_pdus_cleanly()
     {
-        var tshark = TestEnvironment.RequireTool("tshark", "tshark");
+        Tshark.Require();
         var pcap = new PcapWriter();
         var conversation = pcap.NewConversation();
-        var gate = new object();
-        var options = new MmsClientOptions
-        {
-            PacketInspector = (direction, bytes) =>
-            {
-                lock (gate) conversation.Add(direction == MmsPduDirection.Sent, bytes.Span);
-            },
-        };
+        var options = conversation.Recording();
         await using (var server = new Iec61850Server(Iec61850MappingTests.LoadDerModel()))
         {
             server.Start(new IPEndPoint(IPAddress.Loopback, 0));
@@ -46,27 +38,10 @@ public sealed class Iec61850ControlTsharkTests
             Assert.NotNull((await client.ReadReportAsync(Ct)).EntryId);
             await client.ReleaseAsync(Ct);
         }
-        var path = Path.Combine(Path.GetTempPath(), $"flexcoop-iec-control-{Guid.NewGuid():N}.pcap");
-        await File.WriteAllBytesAsync(path, pcap.ToArray(), Ct);
-        try
+        await Tshark.DissectAsync(pcap.ToArray(), "iec-control", async tshark =>
         {
-            var (code, stdout, stderr) = await TestEnvironment.RunAsync(tshark,
-                ["-r", path, "-o", "tcp.check_checksum:FALSE", "-T", "fields", "-E", "separator=|", "-e", "frame.number", "-e", "_ws.expert.severity", "-e", "_ws.malformed"]);
-            Assert.True(code == 0, stderr);
-            var problems = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|'))
-                .Where(f => f[2].Length > 0 || f[1].Split(',').Any(s => s is "6291456" or "8388608" or "4194304")).ToList();
-            Assert.True(problems.Count == 0, "tshark reports problems in frames " + string.Join(",", problems.Select(f => f[0])));
-            var (vcode, verbose, _) = await TestEnvironment.RunAsync(tshark, ["-r", path, "-o", "tcp.check_checksum:FALSE", "-V"]);
-            Assert.Equal(0, vcode);
-            Assert.DoesNotContain("Malformed", verbose, StringComparison.Ordinal);
-            foreach (var expected in new[] { "LastApplError", "CSWI1$CO$Pos$SBOw", "CSWI1$CO$Pos$Oper", "XCBR1$CO$BlkCls$SBO", "XCBR1$CO$BlkCls$Cancel", "LLN0$SP$SGCB$ActSG", "informationReport", "RPT" })
-            {
-                Assert.True(verbose.Contains(expected, StringComparison.Ordinal), $"tshark did not show '{expected}'");
-            }
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+            await tshark.AssertCleanAsync();
+            await tshark.AssertShowsAsync(["LastApplError", "CSWI1$CO$Pos$SBOw", "CSWI1$CO$Pos$Oper", "XCBR1$CO$BlkCls$SBO", "XCBR1$CO$BlkCls$Cancel", "LLN0$SP$SGCB$ActSG", "informationReport", "RPT"]);
+        });
     }
 }

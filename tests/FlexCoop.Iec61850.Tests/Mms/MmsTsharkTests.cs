@@ -1,7 +1,6 @@
 using FlexCoop.Iec61850.Mms;
 using FlexCoop.Iec61850.Mms.Client;
 using FlexCoop.Iec61850.Mms.Server;
-using FlexCoop.Testing;
 
 namespace FlexCoop.Iec61850.Tests.Mms;
 
@@ -15,19 +14,7 @@ public sealed class MmsTsharkTests
     private static ObjectName N(string item) => ObjectName.Domain(MmsTestServer.Domain, item);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static MmsClientOptions Capture(PcapWriter.Conversation conversation, MmsClientOptions? options = null)
-    {
-        var gate = new object();
-        return (options ?? new MmsClientOptions()) with
-        {
-            PacketInspector = (direction, bytes) =>
-            {
-                lock (gate) conversation.Add(direction == MmsPduDirection.Sent, bytes.Span);
-            },
-        };
-    }
-
-    private static async Task<string> WriteEveryPduAsync()
+    private static async Task<byte[]> WriteEveryPduAsync()
     {
         var pcap = new PcapWriter();
         var vmd = MmsTestServer.BuildVmd();
@@ -36,7 +23,7 @@ public sealed class MmsTsharkTests
         await using var server = await MmsTestServer.StartAsync(new MmsServerOptions { AllowFileWrite = true, MaxPduSize = 2000 }, withFiles: true, vmd: vmd);
 
         var main = pcap.NewConversation();
-        await using (var client = await server.ConnectAsync(Capture(main, new MmsClientOptions { TpduSize = 1024 }), Ct))
+        await using (var client = await server.ConnectAsync(main.Recording(new MmsClientOptions { TpduSize = 1024 }), Ct))
         {
             await client.IdentifyAsync(Ct);
             await client.GetDomainNamesAsync(Ct);
@@ -77,58 +64,35 @@ public sealed class MmsTsharkTests
         var refused = pcap.NewConversation();
         await using (var protectedServer = await MmsTestServer.StartAsync(new MmsServerOptions { Password = "right" }))
         {
-            await Assert.ThrowsAsync<MmsProtocolException>(() => protectedServer.ConnectAsync(Capture(refused, new MmsClientOptions { Password = "wrong" }), Ct));
+            await Assert.ThrowsAsync<MmsProtocolException>(() => protectedServer.ConnectAsync(refused.Recording(new MmsClientOptions { Password = "wrong" }), Ct));
         }
 
         var aborted = pcap.NewConversation();
-        var a = await server.ConnectAsync(Capture(aborted), Ct);
+        var a = await server.ConnectAsync(aborted.Recording(), Ct);
         await a.AbortAsync(Ct);
         await a.DisposeAsync();
 
-        var path = Path.Combine(Path.GetTempPath(), $"flexcoop-mms-{Guid.NewGuid():N}.pcap");
-        await File.WriteAllBytesAsync(path, pcap.ToArray(), Ct);
-        return path;
+        return pcap.ToArray();
     }
 
     [Fact]
     public async Task Tshark_dissects_every_pdu_without_malformed_packets_or_expert_warnings()
     {
-        var tshark = TestEnvironment.RequireTool("tshark", "tshark");
-        var path = await WriteEveryPduAsync();
-        try
+        Tshark.Require();
+        var capture = await WriteEveryPduAsync();
+        await Tshark.DissectAsync(capture, "mms", async tshark =>
         {
-            var (code, stdout, stderr) = await TestEnvironment.RunAsync(tshark,
-                ["-r", path, "-o", "tcp.check_checksum:FALSE", "-T", "fields", "-E", "separator=|",
-                 "-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.expert.severity", "-e", "_ws.malformed", "-e", "_ws.col.Info"]);
-            Assert.True(code == 0, stderr);
-            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            var problems = lines.Select(l => l.Split('|')).Where(f => f[3].Length > 0 || f[2].Split(',').Any(s => s is "6291456" or "8388608" or "4194304")).ToList();
-            Assert.True(problems.Count == 0, "tshark reports problems:\n" + string.Join("\n", problems.Select(p => string.Join(" | ", p))) + "\n\nall:\n" + stdout);
-            var protocols = lines.Select(l => l.Split('|')[1]).ToHashSet();
+            var frames = await tshark.AssertCleanAsync();
+            var protocols = frames.Select(f => f.Protocol).ToHashSet();
             Assert.Contains("MMS", protocols);
             Assert.Contains("COTP", protocols);
-            var (vcode, verbose, _) = await TestEnvironment.RunAsync(tshark, ["-r", path, "-o", "tcp.check_checksum:FALSE", "-V"]);
-            Assert.Equal(0, vcode);
-            Assert.DoesNotContain("Malformed", verbose, StringComparison.Ordinal);
-            foreach (var expected in new[] { "initiate-RequestPDU", "initiate-ResponsePDU", "identify", "getNameList", "read", "write",
+            await tshark.AssertShowsAsync([
+                "initiate-RequestPDU", "initiate-ResponsePDU", "identify", "getNameList", "read", "write",
                 "getVariableAccessAttributes", "defineNamedVariableList", "getNamedVariableListAttributes", "deleteNamedVariableList",
                 "fileOpen", "fileRead", "fileClose", "fileDirectory", "fileDelete", "fileRename", "obtainFile", "readJournal",
-                "informationReport", "rejectPDU", "conclude-RequestPDU", "conclude-ResponsePDU", "confirmed-ErrorPDU" })
-            {
-                Assert.True(verbose.Contains(expected, StringComparison.Ordinal), $"tshark did not show '{expected}'");
-            }
-            Assert.Contains("aarq", verbose, StringComparison.Ordinal);
-            Assert.Contains("aare", verbose, StringComparison.Ordinal);
-            foreach (var acse in new[] { "rlrq", "rlre", "abrt", "CPR-PPDU", "REFUSE (RF) SPDU", "FINISH (FN) SPDU", "DISCONNECT (DN) SPDU", "ABORT (AB) SPDU", "authentication-failure" })
-            {
-                Assert.True(verbose.Contains(acse, StringComparison.Ordinal), $"tshark did not show '{acse}'");
-            }
-        }
-        finally
-        {
-            // FLEXCOOP_KEEP_PCAP=file keeps the capture for a look in Wireshark.
-            if (Environment.GetEnvironmentVariable("FLEXCOOP_KEEP_PCAP") is { Length: > 0 } keep) File.Copy(path, keep, true);
-            File.Delete(path);
-        }
+                "informationReport", "rejectPDU", "conclude-RequestPDU", "conclude-ResponsePDU", "confirmed-ErrorPDU",
+                "aarq", "aare", "rlrq", "rlre", "abrt", "CPR-PPDU", "REFUSE (RF) SPDU", "FINISH (FN) SPDU", "DISCONNECT (DN) SPDU",
+                "ABORT (AB) SPDU", "authentication-failure"]);
+        });
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using FlexCoop.Iec61850.Mms.Client;
 
 namespace FlexCoop.Iec61850.Tests.Mms;
 
@@ -37,6 +38,19 @@ internal sealed class PcapWriter
             _pcap.Frame(true, _clientPort, _clientSeq++, 0, 0x02, []);
             _pcap.Frame(false, _clientPort, _serverSeq++, _clientSeq, 0x12, []);
             _pcap.Frame(true, _clientPort, _clientSeq, _serverSeq, 0x10, []);
+        }
+
+        /// <summary>Client options (<paramref name="options"/> or the defaults) whose packet inspector records every packet sent and received here.</summary>
+        public MmsClientOptions Recording(MmsClientOptions? options = null)
+        {
+            var gate = new object();
+            return (options ?? new MmsClientOptions()) with
+            {
+                PacketInspector = (direction, bytes) =>
+                {
+                    lock (gate) Add(direction == MmsPduDirection.Sent, bytes.Span);
+                },
+            };
         }
 
         public void Add(bool fromClient, ReadOnlySpan<byte> payload)
