@@ -41,6 +41,7 @@ namespace FlexCoop.Cli.Commands
             var schemas = new Option<string?>("--schemas") { Description = "Folder holding the official OpenADR 2.0b XSDs (default: $FLEXCOOP_SCHEMAS, else ../shared/schemas/openadr20b)." };
             var noXsd = new Option<bool>("--no-xsd") { Description = "Check answers without the official schema (codec structure and profile rules only)." };
             var list = new Option<bool>("--list") { Description = "List the catalogue (ID, group, scripted or not, optional feature) and exit." };
+            var security = new Option<string>("--security") { Description = "standard (TLS 1.2 with client certificates) or high: the harness VEN also signs every payload with --tls-cert and checks every payload of the VTN carries a valid XML signature chaining to --ca, with a fresh ReplayProtect nonce (G1_4011, G0_9020; claim 'xml-signature' in the PICS). Needs an https:// --vtn.", DefaultValueFactory = _ => "standard" };
             var command = new Command("vtn", """
                 Certify an OpenADR 2.0b VTN: the suite plays a VEN (the harness), registers with the VTN, polls it, answers
                 its events and report requests, sends opts and reports, and runs the Alliance's VTN-under-test cases
@@ -59,7 +60,7 @@ namespace FlexCoop.Cli.Commands
                   flexcoop conformance vtn --vtn http://127.0.0.1:8080 --no-xsd --time-scale 0.1 \
                     --action-hook "flexcoop vtn conformance-action --api http://127.0.0.1:8081" --junit vtn.xml --html vtn.html
                 """);
-            foreach (var o in new Option[] { vtn, exchange, pushListen, cases, pics, tlsCert, tlsKey, ca, junit, html, hook, timeScale, venName, marketContexts, schemas, noXsd, list })
+            foreach (var o in new Option[] { vtn, exchange, pushListen, cases, pics, tlsCert, tlsKey, ca, junit, html, hook, timeScale, venName, marketContexts, schemas, noXsd, list, security })
             {
                 command.Options.Add(o);
             }
@@ -104,6 +105,15 @@ namespace FlexCoop.Cli.Commands
                     CertificateAuthorities = ConformanceOpenAdrCommands.LoadCertificates(parse.GetValue(ca) ?? []),
                     TimeScale = parse.GetValue(timeScale),
                     SchemaDirectory = schemaDirectory,
+                };
+                options = options with
+                {
+                    Security = parse.GetValue(security) switch
+                    {
+                        "standard" => FlexCoop.OpenAdr.Security.OadrSecurityLevel.Standard,
+                        "high" => FlexCoop.OpenAdr.Security.OadrSecurityLevel.High,
+                        var other => throw new CliUsageException($"--security must be standard or high, not '{other}'"),
+                    },
                 };
                 if (parse.GetValue(venName) is { } name) options = options with { VenName = name };
                 if (parse.GetValue(pushListen) is { } listenText)
