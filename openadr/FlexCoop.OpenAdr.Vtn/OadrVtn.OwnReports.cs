@@ -186,6 +186,8 @@ public sealed partial class OadrVtn
                 StopOwnReport(schedule.ReportRequestId);
                 return;
             }
+            // A cancellation that came while this tick waited for a thread wins: the report is built only if still running.
+            if (!_ownReports.ContainsKey(schedule.ReportRequestId)) return;
             await EnqueueAsync(ven, [OwnReport(ven, schedule)], CancellationToken.None);
         }
         catch (Exception ex) when (ex is VtnException or InvalidOperationException or ObjectDisposedException or IOException or System.Data.Common.DbException)
