@@ -5,21 +5,6 @@ namespace FlexCoop.OpenAdr.Vtn;
 
 public sealed partial class OadrVtn
 {
-    /// <summary>The VTN's own METADATA report registration sent to a VEN after it registers (the VTN offers no data points of its own).</summary>
-    private OadrRegisterReport VtnMetadataRegistration(VenRecord ven) => new()
-    {
-        RequestId = NewId("req-"),
-        VenId = ven.VenId,
-        Reports = ValueList.Create([new OadrReport
-        {
-            ReportRequestId = "0",
-            ReportSpecifierId = "METADATA",
-            ReportName = ReportName.MetadataTelemetryStatus,
-            Duration = IsoDuration.FromTimeSpan(TimeSpan.Zero),
-            CreatedDateTime = Now,
-        }]),
-    };
-
     /// <summary>
     /// A VEN's <c>oadrRegisterReport</c>: its metadata replaces what it announced before; for each
     /// telemetry report (usage, status) the VTN asks for it periodically at
@@ -342,28 +327,4 @@ public sealed partial class OadrVtn
         Raise(VtnActivityKind.ReportCanceled, ven.VenId, string.Join(',', canceled.PendingReports));
         return Ok(canceled.EiResponse.RequestId, ven.VenId);
     }
-
-    /// <summary>A VEN asks for one of the VTN's reports: only the METADATA report exists; anything else is 461.</summary>
-    private async Task<OadrCreatedReport> CreateReportFromVenAsync(VenRecord ven, OadrCreateReport create, CancellationToken cancellationToken)
-    {
-        var unsupported = create.ReportRequests.FirstOrDefault(r => r.ReportSpecifier.ReportSpecifierId != "METADATA");
-        if (unsupported is not null)
-        {
-            return new OadrCreatedReport
-            {
-                EiResponse = Response(ResponseCode.ReportNotSupported, create.RequestId, $"the VTN has no report {unsupported.ReportSpecifier.ReportSpecifierId}"),
-                VenId = ven.VenId,
-            };
-        }
-        await EnqueueAsync(ven, [VtnMetadataRegistration(ven)], cancellationToken);
-        return new OadrCreatedReport { EiResponse = Response(ResponseCode.Ok, create.RequestId, "OK"), VenId = ven.VenId };
-    }
-
-    private OadrCanceledReport CancelReportFromVen(VenRecord ven, OadrCancelReport cancel) =>
-        // The VTN sends no periodic reports, so a VEN's cancellation has nothing to stop.
-        new() { EiResponse = Response(ResponseCode.Ok, cancel.RequestId, "OK"), VenId = ven.VenId };
-
-    private OadrResponse RegisteredReport(VenRecord ven, OadrRegisteredReport registered) =>
-        // The VEN's answer to the VTN's metadata. The VTN offers no data points, so a request in it has nothing to start.
-        Ok(registered.EiResponse.RequestId, ven.VenId);
 }

@@ -94,7 +94,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     }
 
     /// <summary>A payload as it goes on the wire: signed at high security, as it is otherwise.</summary>
-    internal byte[] Seal(byte[] payload) => _security is null ? payload : _security.Sign(payload);
+    internal byte[] Seal(byte[] payload) => _security is null || VtnFaults.LeavesUnsigned(Options, payload) ? payload : _security.Sign(payload);
 
     /// <summary>
     /// Handles one payload from a VEN: received on an endpoint, or (with <paramref name="pushedTo"/>)
@@ -190,7 +190,8 @@ public sealed partial class OadrVtn : IOadrRequestHandler
             OadrCreateReport createReport => Reply(await CreateReportFromVenAsync(ven, createReport, cancellationToken)),
             OadrCreatedReport createdReport => Reply(await CreatedReportAsync(ven, createdReport, cancellationToken)),
             OadrUpdateReport update => Reply(await UpdateReportAsync(ven, update, cancellationToken)),
-            OadrCancelReport cancelReport => Reply(CancelReportFromVen(ven, cancelReport)),
+            OadrCancelReport cancelReport => Reply(await CancelReportFromVenAsync(ven, cancelReport, cancellationToken)),
+            OadrUpdatedReport updatedReport => Reply(await UpdatedReportAsync(ven, updatedReport, cancellationToken)),
             OadrCanceledReport canceled => Reply(CanceledReport(ven, canceled)),
             OadrCreateOpt createOpt => Reply(await CreateOptAsync(ven, createOpt, cancellationToken)),
             OadrCancelOpt cancelOpt => Reply(await CancelOptAsync(ven, cancelOpt, cancellationToken)),
@@ -227,7 +228,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
         OadrResponse => true,
         OadrQueryRegistration or OadrCreatePartyRegistration or OadrCancelPartyRegistration or OadrCanceledPartyRegistration => endpoint == OadrEndpoint.EiRegisterParty,
         OadrRequestEvent or OadrCreatedEvent => endpoint == OadrEndpoint.EiEvent,
-        OadrRegisterReport or OadrRegisteredReport or OadrCreateReport or OadrCreatedReport or OadrUpdateReport or OadrCancelReport or OadrCanceledReport => endpoint == OadrEndpoint.EiReport,
+        OadrRegisterReport or OadrRegisteredReport or OadrCreateReport or OadrCreatedReport or OadrUpdateReport or OadrUpdatedReport or OadrCancelReport or OadrCanceledReport => endpoint == OadrEndpoint.EiReport,
         OadrCreateOpt or OadrCancelOpt => endpoint == OadrEndpoint.EiOpt,
         OadrPoll => endpoint == OadrEndpoint.OadrPoll,
         _ => false,
@@ -236,7 +237,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
     // The venID a VEN claims in what it sends; a registration request (which may carry none yet)
     // and the VTN's own messages claim nothing.
     private static string? VenIdOf(OadrMessage message) =>
-        message is OadrCreatePartyRegistration or OadrCreatedPartyRegistration or OadrRequestReregistration or OadrUpdatedReport
+        message is OadrCreatePartyRegistration or OadrCreatedPartyRegistration or OadrRequestReregistration
             ? null
             : OadrMessageIds.VenId(message);
 
@@ -254,6 +255,7 @@ public sealed partial class OadrVtn : IOadrRequestHandler
         OadrUpdateReport m => m.RequestId,
         OadrCancelReport m => m.RequestId,
         OadrCanceledReport m => m.EiResponse.RequestId,
+        OadrUpdatedReport m => m.EiResponse.RequestId,
         OadrCreateOpt m => m.RequestId,
         OadrCancelOpt m => m.RequestId,
         OadrResponse m => m.EiResponse.RequestId,

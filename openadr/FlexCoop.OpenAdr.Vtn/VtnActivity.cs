@@ -33,6 +33,12 @@ public enum VtnActivityKind
     EventSaved,
     /// <summary>A message was queued for a VEN (delivered at its next poll, or pushed).</summary>
     Queued,
+    /// <summary>A VEN asked for the VTN's own reports (<c>oadrCreateReport</c> to the VTN); the detail is the reportRequestIDs.</summary>
+    OwnReportRequested,
+    /// <summary>A VEN cancelled a request for the VTN's report (<c>oadrCancelReport</c>, or piggy-backed on <c>oadrUpdatedReport</c>).</summary>
+    OwnReportCancelled,
+    /// <summary>A VEN acknowledged the VTN's metadata or one of its reports (<c>oadrRegisteredReport</c>, <c>oadrUpdatedReport</c>).</summary>
+    OwnReportAcknowledged,
 }
 
 /// <summary>One thing that happened in the VTN.</summary>

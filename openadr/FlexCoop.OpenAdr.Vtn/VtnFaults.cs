@@ -35,6 +35,18 @@ public enum VtnFault
 
     /// <summary>A report cancellation the operator asked to piggy-back on <c>oadrUpdatedReport</c> is sent as a separate <c>oadrCancelReport</c> (R1_3050).</summary>
     SeparateReportCancel = 64,
+
+    /// <summary>A VEN's cancellation of the VTN's periodic report is acknowledged but the reports keep coming (R1_3100, R1_3120).</summary>
+    IgnoresReportCancel = 128,
+
+    /// <summary>The VTN's own reports carry an rID the VEN did not ask for (rule 314).</summary>
+    UnrequestedReportRId = 256,
+
+    /// <summary>The VTN's metadata describes no data point and it refuses every request for its reports with 461 (R1_3070 to R1_3120).</summary>
+    NoOwnReports = 512,
+
+    /// <summary>At high security, <c>oadrDistributeEvent</c> goes out without its XML signature (G1_4011, G0_9020).</summary>
+    UnsignedDistribute = 1024,
 }
 
 /// <summary>Names and effects of <see cref="VtnFault"/>.</summary>
@@ -49,6 +61,10 @@ public static partial class VtnFaults
         ["accepts-unknown-event"] = VtnFault.AcceptsUnknownEvent,
         ["push-without-content-type"] = VtnFault.PushWithoutContentType,
         ["separate-report-cancel"] = VtnFault.SeparateReportCancel,
+        ["ignores-report-cancel"] = VtnFault.IgnoresReportCancel,
+        ["unrequested-report-rid"] = VtnFault.UnrequestedReportRId,
+        ["no-own-reports"] = VtnFault.NoOwnReports,
+        ["unsigned-distribute"] = VtnFault.UnsignedDistribute,
     };
 
     /// <summary>Every fault's command-line name.</summary>
@@ -90,6 +106,10 @@ public static partial class VtnFaults
         if (!text.Contains("oadrDistributeEvent", StringComparison.Ordinal)) return bytes;
         return Encoding.UTF8.GetBytes(VtnIdElement().Replace(text, "", 1));
     }
+
+    /// <summary>True when a faulty VTN sends <paramref name="payload"/> without signing it (<see cref="VtnFault.UnsignedDistribute"/>).</summary>
+    internal static bool LeavesUnsigned(VtnOptions options, byte[] payload) =>
+        options.Has(VtnFault.UnsignedDistribute) && payload.AsSpan().IndexOf("oadrDistributeEvent"u8) >= 0;
 
     [GeneratedRegex(@"<(\w+:)?vtnID>[^<]*</(\w+:)?vtnID>", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex VtnIdElement();

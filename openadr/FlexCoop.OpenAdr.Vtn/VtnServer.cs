@@ -336,6 +336,7 @@ public sealed partial class VtnServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_push is not null) await _push.DisposeAsync();
+        _vtn?.StopOwnReports();
         if (_vtn is not null) await _vtn.CloseXmppAsync();
         if (_app is null) return;
         await _app.StopAsync(CancellationToken.None);

@@ -39,6 +39,7 @@ namespace FlexCoop.Cli.Commands
                 marketContextsMeaning: "the VTN's two market contexts",
                 noXsd: "Check answers without the official schema (codec structure and profile rules only).",
                 list: "List the catalogue (ID, group, scripted or not, optional feature) and exit.");
+            var security = new Option<string>("--security") { Description = "standard (TLS 1.2 with client certificates) or high: the harness VEN also signs every payload with --tls-cert and checks every payload of the VTN carries a valid XML signature chaining to --ca, with a fresh ReplayProtect nonce (G1_4011, G0_9020; claim 'xml-signature' in the PICS). Needs an https:// --vtn.", DefaultValueFactory = _ => "standard" };
             var command = new Command("vtn", """
                 Certify an OpenADR 2.0b VTN: the suite plays a VEN (the harness), registers with the VTN, polls it, answers
                 its events and report requests, sends opts and reports, and runs the Alliance's VTN-under-test cases
@@ -59,6 +60,7 @@ namespace FlexCoop.Cli.Commands
                 """);
             ConformanceOpenAdrHarnessOptions.AddTo(command, vtn, shared.Exchange, pushListen, shared.Cases, shared.Pics, shared.TlsCert, shared.TlsKey, shared.Ca,
                 shared.JUnit, shared.Html, shared.ActionHook, shared.TimeScale, venName, shared.MarketContexts, shared.Schemas, shared.NoXsd, shared.List);
+            command.Options.Add(security);
             command.SetAction(async (parse, ct) =>
             {
                 var mode = shared.GetExchange(parse);
@@ -67,6 +69,15 @@ namespace FlexCoop.Cli.Commands
                 if (shared.TryList(parse, VtnCatalogue.All, mode, c => scripted.Contains(VtnCatalogue.PullShapeOf(c)))) return ExitCodes.Success;
                 if (!Uri.TryCreate(parse.GetValue(vtn), UriKind.Absolute, out var vtnUrl)) throw new CliUsageException("--vtn must be a URL such as https://vtn.example:8443");
                 var options = shared.Apply(parse, new HarnessVenOptions { Vtn = vtnUrl });
+                options = options with
+                {
+                    Security = parse.GetValue(security) switch
+                    {
+                        "standard" => FlexCoop.OpenAdr.Security.OadrSecurityLevel.Standard,
+                        "high" => FlexCoop.OpenAdr.Security.OadrSecurityLevel.High,
+                        var other => throw new CliUsageException($"--security must be standard or high, not '{other}'"),
+                    },
+                };
                 if (parse.GetValue(venName) is { } name) options = options with { VenName = name };
                 if (parse.GetValue(pushListen) is { } listenText)
                 {

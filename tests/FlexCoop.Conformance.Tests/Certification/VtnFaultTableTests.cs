@@ -32,15 +32,24 @@ public sealed class VtnFaultTableTests
     public static TheoryData<string, string[]> Table => new()
     {
         { "wrong-requestid-echo", OptsAndReports },
-        { "missing-content-type", [.. OpenAdrVtnSuite.ScriptedPullCases.Where(c => c is not ("N1_0025" or "G1_4010" or "G1_4020"))] },
+        { "missing-content-type", [.. OpenAdrVtnSuite.ScriptedPullCases.Where(c => c is not ("N1_0025" or "G1_4010" or "G1_4011" or "G1_4020"))] },
         // A registration is followed by a (faulty) distribute; E1_1010 receives none: the case before it failed before creating its event.
-        { "invalid-distribute", [.. ReceiveEvents.Where(c => c != "E1_1010"), "N1_0010", "N1_0020", "N1_0040"] },
+        // R1_3080 registers again to read the VTN's metadata, and meets the distribute that follows.
+        { "invalid-distribute", [.. ReceiveEvents.Where(c => c != "E1_1010"), "N1_0010", "N1_0020", "N1_0040", "R1_3080"] },
         { "stale-modification", ["A_E3_0470", "A_E3_0474", "A_E3_0480", "A_E3_0484", "A_E3_0490", "E1_1030"] },
         { "accepts-unknown-event", ["A_E3_0720", "A_E3_0730"] },
         // Only push requests lose their Content-Type: a pull run fails nothing (the push run is in VtnPushSuiteTests).
         { "push-without-content-type", [] },
         // The piggy-backed cancellation goes out on its own: only the case that asks for it notices.
         { "separate-report-cancel", ["R1_3050"] },
+        // The VTN's own periodic report goes on after the VEN cancelled it, on its own or piggy-backed.
+        { "ignores-report-cancel", ["R1_3100", "R1_3120"] },
+        // Every report of the VTN's carries an rID nobody asked for (rule 314).
+        { "unrequested-report-rid", ["R1_3090", "R1_3100", "R1_3120"] },
+        // Metadata without a data point: nothing the VEN can ask for.
+        { "no-own-reports", ["R1_3070", "R1_3080", "R1_3090", "R1_3100", "R1_3120"] },
+        // Signatures are off in these standard-security runs: nothing fails (the high-security run is in VtnSignatureSuiteTests).
+        { "unsigned-distribute", [] },
     };
 
     [Fact]

@@ -38,11 +38,16 @@ internal sealed class VtnUnderTest : IAsyncDisposable
 
     /// <summary>
     /// What our VTN claims: startafter, x-eiRampUp and x-eiRecovery in events; piggy-backed report cancellation;
-    /// HISTORY_USAGE requests. No host names for G1_4020: it picks RSA or ECC by the ClientHello.
+    /// HISTORY_USAGE requests; reports of its own (its status). No host names for G1_4020: it picks RSA or ECC by the ClientHello.
+    /// XML signatures are claimed only by the high-security runs (<see cref="HighSecurityPics"/>).
     /// </summary>
-    public static Pics OurPics { get; } = Pics.Parse("event-timing-extras = yes\npiggyback-cancel-report = yes\nhistory-usage = yes");
+    public static Pics OurPics { get; } = Pics.Parse("event-timing-extras = yes\npiggyback-cancel-report = yes\nhistory-usage = yes\nvtn-reports = yes");
 
-    public static async Task<VtnUnderTest> StartAsync(VtnFault faults = VtnFault.None, bool tls = true, Exchange exchange = Exchange.Pull)
+    /// <summary>What our VTN claims when it runs at high security: <see cref="OurPics"/> and XML signatures.</summary>
+    public static Pics HighSecurityPics { get; } = Pics.Parse("event-timing-extras = yes\npiggyback-cancel-report = yes\nhistory-usage = yes\nvtn-reports = yes\nxml-signature = yes");
+
+    /// <summary>Our VTN and the harness VEN; <paramref name="high"/> runs both at high security (XML signatures, needs <paramref name="tls"/>).</summary>
+    public static async Task<VtnUnderTest> StartAsync(VtnFault faults = VtnFault.None, bool tls = true, Exchange exchange = Exchange.Pull, bool high = false)
     {
         var ct = TestContext.Current.CancellationToken;
         var pki = Pki.Value;
@@ -70,12 +75,14 @@ internal sealed class VtnUnderTest : IAsyncDisposable
                 Programs = [new VtnProgram(harnessOptions.MarketContext1), new VtnProgram(harnessOptions.MarketContext2)],
                 RequestedPollFrequency = TimeSpan.FromSeconds(1),
                 Faults = faults,
+                Security = high ? OadrSecurityLevel.High : OadrSecurityLevel.Standard,
             }, store, cancellationToken: ct);
             harnessOptions = harnessOptions with
             {
                 Vtn = server.Urls[0],
                 Certificate = tls ? Reload(pki.VenEcc.Certificate) : null,
                 CertificateAuthorities = tls ? anchors : [],
+                Security = high ? OadrSecurityLevel.High : OadrSecurityLevel.Standard,
             };
             var suite = await OpenAdrVtnSuite.StartAsync(harnessOptions, ct);
             return new VtnUnderTest(suite, server, store, dir);

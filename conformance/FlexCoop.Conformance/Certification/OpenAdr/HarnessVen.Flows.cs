@@ -13,6 +13,9 @@ internal sealed partial class HarnessVen
     /// <summary>The reportSpecifierID of the harness's HISTORY_USAGE report (energy, kept for a day).</summary>
     public const string HistorySpecifier = "TH_VEN_HISTORY";
 
+    /// <summary>The VTN's own report metadata: its last <c>oadrRegisterReport</c> (null until it sent one).</summary>
+    public OadrRegisterReport? VtnMetadata { get; private set; }
+
     public static string NewId(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..16];
 
     /// <summary>The reports the harness VEN announces: a TELEMETRY_STATUS (<c>status</c>) and a TELEMETRY_USAGE (<c>power</c>, <c>energy</c>).</summary>
@@ -90,7 +93,7 @@ internal sealed partial class HarnessVen
             ProfileName = OadrProfileName.Profile20b,
             TransportName = OadrTransportName.SimpleHttp,
             ReportOnly = false,
-            XmlSignature = false,
+            XmlSignature = _options.High,
             VenName = _options.VenName,
             HttpPullModel = !IsPush,
             TransportAddress = IsPush ? PushAddress!.ToString() : null,
@@ -204,7 +207,11 @@ internal sealed partial class HarnessVen
                 if (c.ReportRequests.Any(r => r.ReportSpecifier.ReportSpecifierId == "METADATA")) await RegisterReportsAsync(ct); // rule 304
                 return true;
             case OadrRegisterReport r:
+                VtnMetadata = r;
                 await SendAsync(new OadrRegisteredReport { EiResponse = Ok(r.RequestId), VenId = VenId }, ct);
+                return true;
+            case OadrUpdateReport u:
+                await SendAsync(new OadrUpdatedReport { EiResponse = Ok(u.RequestId), VenId = VenId }, ct);
                 return true;
             case OadrCancelReport x:
                 foreach (var id in x.ReportRequestIds) ReportRequests.Remove(id);

@@ -37,6 +37,9 @@ internal sealed partial class HarnessVen
 
     private bool IsPush => _options.Exchange == Exchange.Push;
 
+    /// <summary>True when the VTN pushes to the harness (no polling between waits).</summary>
+    public bool IsPushExchange => IsPush;
+
     private async Task StartListenerAsync(CancellationToken cancellationToken)
     {
         var listen = _options.PushListen ?? new Uri($"{(_options.UsesTls ? "https" : "http")}://127.0.0.1:0/");
@@ -125,6 +128,7 @@ internal sealed partial class HarnessVen
         }
         var index = Record(MessageDirection.FromDevice, $"push {service}: {ElementNameOf(Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 4096))))}", Encoding.UTF8.GetString(body));
         CheckPushHttp(http, index);
+        VerifyFromVtn(body, $"push to {service}", index);
         var result = _validator.Validate(body, out var document);
         foreach (var v in result.Violations.Where(v => v.Severity == ViolationSeverity.Error))
         {
@@ -140,7 +144,7 @@ internal sealed partial class HarnessVen
         var expected = message switch
         {
             OadrDistributeEvent => "EiEvent",
-            OadrCreateReport or OadrCancelReport or OadrRegisterReport => "EiReport",
+            OadrCreateReport or OadrCancelReport or OadrRegisterReport or OadrUpdateReport => "EiReport",
             OadrCancelPartyRegistration or OadrRequestReregistration => "EiRegisterParty",
             _ => null,
         };
@@ -157,7 +161,7 @@ internal sealed partial class HarnessVen
         await _pushed.Writer.WriteAsync((message, index), http.RequestAborted);
         // Received: the answer proper (oadrCreatedEvent, oadrCreatedReport, ...) is the VEN's own request, as in pull.
         var ack = new OadrResponse { EiResponse = Ok((message is OadrDistributeEvent d ? d.RequestId : RequestIdOf(message)) ?? ""), VenId = VenId };
-        var bytes = OadrCodec.SerializeToUtf8Bytes(ack, Wire);
+        var bytes = Seal(OadrCodec.SerializeToUtf8Bytes(ack, Wire));
         Record(MessageDirection.ToDevice, "200 oadrResponse", Encoding.UTF8.GetString(bytes));
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/xml";

@@ -89,6 +89,7 @@ internal sealed partial class HarnessVen : IAsyncDisposable
         }
         cancellationToken.ThrowIfCancellationRequested();
         var harness = new HarnessVen(options, validator);
+        harness.StartSecurity();
         if (options.Exchange == Exchange.Push) await harness.StartListenerAsync(cancellationToken);
         return harness;
     }
@@ -255,7 +256,7 @@ internal sealed partial class HarnessVen : IAsyncDisposable
     public async Task<(OadrMessage Message, int Index)> SendAsync(OadrMessage message, CancellationToken cancellationToken)
     {
         var service = ServiceOf(message);
-        var bytes = OadrCodec.SerializeToUtf8Bytes(message, Wire);
+        var bytes = Seal(OadrCodec.SerializeToUtf8Bytes(message, Wire));
         Record(MessageDirection.ToDevice, $"POST {HarnessVtn.ServicePath}{service}", Encoding.UTF8.GetString(bytes));
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
@@ -297,6 +298,7 @@ internal sealed partial class HarnessVen : IAsyncDisposable
             {
                 AddFailure(new CheckFailure("rule 53", "simple HTTP answers must carry Content-Length (no chunked bodies)", "Transfer-Encoding: " + response.Headers.TransferEncoding, index));
             }
+            VerifyFromVtn(body, $"answer to {message.ElementName}", index);
             var result = _validator.Validate(body, out var document);
             foreach (var v in result.Violations.Where(v => v.Severity == ViolationSeverity.Error))
             {

@@ -1,3 +1,5 @@
+using FlexCoop.OpenAdr.Security;
+
 namespace FlexCoop.Conformance.Certification.OpenAdr;
 
 /// <summary>
@@ -21,6 +23,20 @@ public sealed record HarnessVenOptions : OpenAdrHarnessOptions
     /// <summary>How long one HTTP exchange with the VTN may take.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Standard (TLS 1.2 with client certificates) or high: the harness VEN also signs every payload it sends with
+    /// <see cref="OpenAdrHarnessOptions.Certificate"/> and checks every payload of the VTN (answers and pushes) carries a valid XML signature
+    /// by a certificate chaining to <see cref="OpenAdrHarnessOptions.CertificateAuthorities"/>, with a ReplayProtect timestamp within
+    /// <see cref="SignatureReplayWindow"/> and a fresh nonce (G1_4011, G0_9020).
+    /// </summary>
+    public OadrSecurityLevel Security { get; init; } = OadrSecurityLevel.Standard;
+
+    /// <summary>How far the VTN's ReplayProtect timestamp may be from the harness's clock (±5 minutes).</summary>
+    public TimeSpan SignatureReplayWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>True when the run is at high security (XML signatures).</summary>
+    public bool High => Security == OadrSecurityLevel.High;
+
     /// <summary>True when the VTN is reached over TLS.</summary>
     public override bool UsesTls => Vtn.Scheme == "https";
 
@@ -37,6 +53,8 @@ public sealed record HarnessVenOptions : OpenAdrHarnessOptions
             throw new CertificationSetupException($"--push-listen must be an {Vtn.Scheme}:// URL like --vtn (the harness VEN's listener uses the same security)");
         }
         if (PushListen is not null && Exchange != Exchange.Push) throw new CertificationSetupException("--push-listen is for --exchange push");
+        if (High && !UsesTls) throw new CertificationSetupException("--security high adds XML signatures on top of TLS: give an https:// --vtn with --tls-cert/--tls-key/--ca (the harness signs with that certificate)");
+        if (SignatureReplayWindow <= TimeSpan.Zero) throw new CertificationSetupException("the signature replay window must be positive");
         if (string.IsNullOrWhiteSpace(VenName)) throw new CertificationSetupException("the VEN name is empty");
         return this;
     }

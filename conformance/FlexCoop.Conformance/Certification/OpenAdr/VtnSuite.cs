@@ -78,7 +78,7 @@ public sealed partial class OpenAdrVtnSuite : ICertificationSuite, IAsyncDisposa
     private static Dictionary<string, Func<VtnCase, Task>> Scripts()
     {
         var all = new Dictionary<string, Func<VtnCase, Task>>(StringComparer.Ordinal);
-        foreach (var part in new[] { RegistrationScripts(), EventScripts(), ReportScripts(), OptScripts(), GeneralScripts() })
+        foreach (var part in new[] { RegistrationScripts(), EventScripts(), ReportScripts(), VtnReportScripts(), OptScripts(), GeneralScripts(), SignatureScripts() })
         {
             foreach (var (id, script) in part) all.Add(id, script);
         }
