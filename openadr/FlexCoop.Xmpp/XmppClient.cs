@@ -36,6 +36,7 @@ public sealed partial class XmppClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Iq>> _pendingIqs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<XName, Func<Iq, CancellationToken, ValueTask<XElement?>>> _iqHandlers = new();
+    private readonly ConcurrentDictionary<XName, Func<Iq, CancellationToken, ValueTask<ReadOnlyMemory<byte>>>> _rawIqHandlers = new();
     private readonly Channel<Message> _messages = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<Presence> _presences = Channel.CreateBounded<Presence>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true });
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -147,6 +148,22 @@ public sealed partial class XmppClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(payloadName);
         ArgumentNullException.ThrowIfNull(handler);
         _iqHandlers[payloadName] = handler;
+    }
+
+    /// <summary>
+    /// Registers a handler answering IQ get/set requests whose payload is <paramref name="payloadName"/>
+    /// with a result payload already serialised as UTF-8: one element, checked and framed as
+    /// <see cref="SendIqAsync(Jid?, IqType, ReadOnlyMemory{byte}, TimeSpan?, CancellationToken)"/> does,
+    /// without building a tree and writing it again (empty: a result without payload). It takes
+    /// precedence over a handler set with <see cref="SetIqHandler"/> for the same name; throwing
+    /// <see cref="XmppStanzaException"/> answers with that error, returning something that is not one
+    /// well-formed element answers <c>internal-server-error</c>.
+    /// </summary>
+    public void SetRawIqHandler(XName payloadName, Func<Iq, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(payloadName);
+        ArgumentNullException.ThrowIfNull(handler);
+        _rawIqHandlers[payloadName] = handler;
     }
 
     /// <summary>
