@@ -545,7 +545,7 @@ public sealed partial class XmppClient
         }
         try
         {
-            await SendAsync(response, _lifetime.Token).ConfigureAwait(false);
+            await SendBytesAsync(XmppStreamWriter.ToUtf8(response.ToXElement()), _lifetime.Token, _options.AcknowledgeWithAnswers).ConfigureAwait(false);
         }
         catch (Exception e) when (e is XmppException or OperationCanceledException or ObjectDisposedException)
         {
@@ -581,7 +581,7 @@ public sealed partial class XmppClient
         }
         try
         {
-            await SendBytesAsync(bytes, _lifetime.Token).ConfigureAwait(false);
+            await SendBytesAsync(bytes, _lifetime.Token, _options.AcknowledgeWithAnswers).ConfigureAwait(false);
         }
         catch (Exception e) when (e is XmppException or OperationCanceledException or ObjectDisposedException)
         {

@@ -252,7 +252,7 @@ public sealed partial class XmppClient : IAsyncDisposable
         return SendBytesAsync(XmppStreamWriter.ToUtf8((stanza.Id is null && stanza is not Presence ? stanza with { Id = NextId() } : stanza).ToXElement()), cancellationToken);
     }
 
-    private async Task SendBytesAsync(byte[] bytes, CancellationToken cancellationToken)
+    private async Task SendBytesAsync(byte[] bytes, CancellationToken cancellationToken, bool acknowledge = false)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (_terminalError is not null)
@@ -279,6 +279,12 @@ public sealed partial class XmppClient : IAsyncDisposable
                     // Only the sequence number and the queueing are under the lock: the write itself is
                     // shared with every sender that queues meanwhile (no per-stanza write or flush).
                     queued = QueueStanzaLocked(connection, bytes);
+                    if (acknowledge && _smEnabled)
+                    {
+                        // Behind the stanza, in the same batch (its completion covers it): what was
+                        // received so far, read as the read loop last counted it (never more).
+                        _ = connection.Enqueue(AckBytes(Volatile.Read(ref _smInbound)));
+                    }
                 }
             }
             finally
@@ -426,6 +432,9 @@ public sealed partial class XmppClient : IAsyncDisposable
             // disposed
         }
     }
+
+    private static byte[] AckBytes(uint handled) =>
+        XmppStreamWriter.ToUtf8(new XElement(XmppNames.StreamManagement + "a", new XAttribute("h", handled.ToString(CultureInfo.InvariantCulture))));
 
     private string NextId() => _idPrefix + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
 
