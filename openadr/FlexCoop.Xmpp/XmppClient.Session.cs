@@ -439,8 +439,7 @@ public sealed partial class XmppClient
             switch (element.Name.LocalName)
             {
                 case "r":
-                    await connection.SendAsync(new XElement(XmppNames.StreamManagement + "a",
-                        new XAttribute("h", _smInbound.ToString(CultureInfo.InvariantCulture))), _lifetime.Token).ConfigureAwait(false);
+                    await connection.CompleteAsync(QueueAck(connection)).WaitAsync(_lifetime.Token).ConfigureAwait(false);
                     break;
                 case "a":
                     if (uint.TryParse((string?)element.Attribute("h"), NumberStyles.None, CultureInfo.InvariantCulture, out var h))

@@ -61,6 +61,7 @@ public sealed partial class XmppClient : IAsyncDisposable
     private bool _smEnabled;
     private uint _smOutbound;
     private uint _smInbound;
+    private readonly Lock _ackLock = new();
     private bool _smAckRequested;
 
     /// <summary>Builds a client; nothing is connected until <see cref="ConnectAsync"/>.</summary>
@@ -283,7 +284,7 @@ public sealed partial class XmppClient : IAsyncDisposable
                     {
                         // Behind the stanza, in the same batch (its completion covers it): what was
                         // received so far, read as the read loop last counted it (never more).
-                        _ = connection.Enqueue(AckBytes(Volatile.Read(ref _smInbound)));
+                        _ = QueueAck(connection);
                     }
                 }
             }
@@ -430,6 +431,20 @@ public sealed partial class XmppClient : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // disposed
+        }
+    }
+
+    /// <summary>
+    /// Queues <c>&lt;a h='…'/&gt;</c> with the stanzas received so far. The count is read and the ack
+    /// queued under one lock (queue order is wire order), so acks leave in the order of their
+    /// <c>h</c>: an answer's ack and the answer to the server's <c>&lt;r/&gt;</c> can race, and an
+    /// <c>h</c> below one already sent is an error the server closes the stream for.
+    /// </summary>
+    private XmppConnection.QueuedWrite QueueAck(XmppConnection connection)
+    {
+        lock (_ackLock)
+        {
+            return connection.Enqueue(AckBytes(Volatile.Read(ref _smInbound)));
         }
     }
 
