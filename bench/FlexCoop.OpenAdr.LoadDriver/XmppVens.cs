@@ -137,14 +137,13 @@ internal sealed class XmppVens(XmppClient[] sessions, Jid vtn, PushRecorder reco
                 KeepAliveInterval = TimeSpan.FromMinutes(5),
             });
             var index = i;
-            client.SetIqHandler(Payload, (iq, _) =>
-                ValueTask.FromResult<XElement?>(ToXElement(recorder.Answer(index, Encoding.UTF8.GetBytes(iq.FirstPayload!.ToString(SaveOptions.DisableFormatting))))));
+            // The answer goes into the result as serialised, as the VEN's XMPP transport sends it.
+            client.SetRawIqHandler(Payload, (iq, _) =>
+                ValueTask.FromResult<ReadOnlyMemory<byte>>(recorder.Answer(index, Encoding.UTF8.GetBytes(iq.FirstPayload!.ToString(SaveOptions.DisableFormatting)))));
             sessions[i] = client;
         }
         return new XmppVens(sessions, vtn, recorder);
     }
-
-    private static XElement ToXElement(byte[] payload) => XElement.Parse(Encoding.UTF8.GetString(payload));
 
     private static XElement ToXElement(OadrMessage message) => XElement.Parse(OadrCodec.SerializeToString(message, Compact));
 

@@ -439,8 +439,7 @@ public sealed partial class XmppClient
             switch (element.Name.LocalName)
             {
                 case "r":
-                    await connection.SendAsync(new XElement(XmppNames.StreamManagement + "a",
-                        new XAttribute("h", _smInbound.ToString(CultureInfo.InvariantCulture))), _lifetime.Token).ConfigureAwait(false);
+                    await connection.CompleteAsync(QueueAck(connection)).WaitAsync(_lifetime.Token).ConfigureAwait(false);
                     break;
                 case "a":
                     if (uint.TryParse((string?)element.Attribute("h"), NumberStyles.None, CultureInfo.InvariantCulture, out var h))
@@ -512,6 +511,11 @@ public sealed partial class XmppClient
     {
         Iq response;
         var payload = request.FirstPayload;
+        if (payload is not null && _rawIqHandlers.TryGetValue(payload.Name, out var rawHandler))
+        {
+            await AnswerIqRawAsync(request, payload.Name, rawHandler).ConfigureAwait(false);
+            return;
+        }
         if (payload is null || !_iqHandlers.TryGetValue(payload.Name, out var handler))
         {
             response = request.CreateError(StanzaErrorType.Cancel, "service-unavailable");
@@ -540,7 +544,43 @@ public sealed partial class XmppClient
         }
         try
         {
-            await SendAsync(response, _lifetime.Token).ConfigureAwait(false);
+            await SendBytesAsync(XmppStreamWriter.ToUtf8(response.ToXElement()), _lifetime.Token, _options.AcknowledgeWithAnswers).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is XmppException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The session ended before the answer could be sent.
+        }
+    }
+
+    /// <summary>Answers with the raw handler's element framed in the result as it was serialised; errors as <see cref="AnswerIqAsync"/> answers them.</summary>
+    private async Task AnswerIqRawAsync(Iq request, XName payloadName, Func<Iq, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler)
+    {
+        byte[] bytes;
+        try
+        {
+            var element = await handler(request, _lifetime.Token).ConfigureAwait(false);
+            bytes = element.IsEmpty
+                ? XmppStreamWriter.ToUtf8(request.CreateResult(null).ToXElement())
+                : RawPayload.Iq(request.From, "result", request.Id ?? "", RawPayload.Checked(element, _options.MaxStanzaBytes, _options.MaxDepth).Span);
+        }
+        catch (XmppStanzaException e)
+        {
+            bytes = XmppStreamWriter.ToUtf8(request.CreateError(e.Error.Type, e.Error.Condition, e.Error.Text).ToXElement());
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // a failing handler must still answer the IQ (RFC 6120 §8.2.3)
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.IqHandlerFailed(_logger, payloadName, e);
+            bytes = XmppStreamWriter.ToUtf8(request.CreateError(StanzaErrorType.Wait, "internal-server-error").ToXElement());
+        }
+        try
+        {
+            await SendBytesAsync(bytes, _lifetime.Token, _options.AcknowledgeWithAnswers).ConfigureAwait(false);
         }
         catch (Exception e) when (e is XmppException or OperationCanceledException or ObjectDisposedException)
         {

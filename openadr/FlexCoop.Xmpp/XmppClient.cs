@@ -36,6 +36,7 @@ public sealed partial class XmppClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Iq>> _pendingIqs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<XName, Func<Iq, CancellationToken, ValueTask<XElement?>>> _iqHandlers = new();
+    private readonly ConcurrentDictionary<XName, Func<Iq, CancellationToken, ValueTask<ReadOnlyMemory<byte>>>> _rawIqHandlers = new();
     private readonly Channel<Message> _messages = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<Presence> _presences = Channel.CreateBounded<Presence>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true });
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -60,6 +61,7 @@ public sealed partial class XmppClient : IAsyncDisposable
     private bool _smEnabled;
     private uint _smOutbound;
     private uint _smInbound;
+    private readonly Lock _ackLock = new();
     private bool _smAckRequested;
 
     /// <summary>Builds a client; nothing is connected until <see cref="ConnectAsync"/>.</summary>
@@ -150,6 +152,22 @@ public sealed partial class XmppClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Registers a handler answering IQ get/set requests whose payload is <paramref name="payloadName"/>
+    /// with a result payload already serialised as UTF-8: one element, checked and framed as
+    /// <see cref="SendIqAsync(Jid?, IqType, ReadOnlyMemory{byte}, TimeSpan?, CancellationToken)"/> does,
+    /// without building a tree and writing it again (empty: a result without payload). It takes
+    /// precedence over a handler set with <see cref="SetIqHandler"/> for the same name; throwing
+    /// <see cref="XmppStanzaException"/> answers with that error, returning something that is not one
+    /// well-formed element answers <c>internal-server-error</c>.
+    /// </summary>
+    public void SetRawIqHandler(XName payloadName, Func<Iq, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(payloadName);
+        ArgumentNullException.ThrowIfNull(handler);
+        _rawIqHandlers[payloadName] = handler;
+    }
+
+    /// <summary>
     /// Sends an IQ <c>get</c> or <c>set</c> and returns its <c>result</c>. An <c>error</c> response
     /// throws <see cref="XmppStanzaException"/>; no response within the timeout throws
     /// <see cref="XmppTimeoutException"/>.
@@ -235,7 +253,7 @@ public sealed partial class XmppClient : IAsyncDisposable
         return SendBytesAsync(XmppStreamWriter.ToUtf8((stanza.Id is null && stanza is not Presence ? stanza with { Id = NextId() } : stanza).ToXElement()), cancellationToken);
     }
 
-    private async Task SendBytesAsync(byte[] bytes, CancellationToken cancellationToken)
+    private async Task SendBytesAsync(byte[] bytes, CancellationToken cancellationToken, bool acknowledge = false)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (_terminalError is not null)
@@ -262,6 +280,12 @@ public sealed partial class XmppClient : IAsyncDisposable
                     // Only the sequence number and the queueing are under the lock: the write itself is
                     // shared with every sender that queues meanwhile (no per-stanza write or flush).
                     queued = QueueStanzaLocked(connection, bytes);
+                    if (acknowledge && _smEnabled)
+                    {
+                        // Behind the stanza, in the same batch (its completion covers it): what was
+                        // received so far, read as the read loop last counted it (never more).
+                        _ = QueueAck(connection);
+                    }
                 }
             }
             finally
@@ -409,6 +433,23 @@ public sealed partial class XmppClient : IAsyncDisposable
             // disposed
         }
     }
+
+    /// <summary>
+    /// Queues <c>&lt;a h='…'/&gt;</c> with the stanzas received so far. The count is read and the ack
+    /// queued under one lock (queue order is wire order), so acks leave in the order of their
+    /// <c>h</c>: an answer's ack and the answer to the server's <c>&lt;r/&gt;</c> can race, and an
+    /// <c>h</c> below one already sent is an error the server closes the stream for.
+    /// </summary>
+    private XmppConnection.QueuedWrite QueueAck(XmppConnection connection)
+    {
+        lock (_ackLock)
+        {
+            return connection.Enqueue(AckBytes(Volatile.Read(ref _smInbound)));
+        }
+    }
+
+    private static byte[] AckBytes(uint handled) =>
+        XmppStreamWriter.ToUtf8(new XElement(XmppNames.StreamManagement + "a", new XAttribute("h", handled.ToString(CultureInfo.InvariantCulture))));
 
     private string NextId() => _idPrefix + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
 

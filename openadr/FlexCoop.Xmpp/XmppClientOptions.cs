@@ -71,6 +71,16 @@ public sealed record XmppClientOptions
     public int AckRequestThreshold { get; init; } = 8;
 
     /// <summary>
+    /// With stream management, every IQ answer this client sends (result or error) is followed, in
+    /// the same write, by an <c>&lt;a/&gt;</c> acknowledging the stanzas received so far (XEP-0198 lets
+    /// either party acknowledge at any time). The server can then drop its copies of what it sent
+    /// (the request included) at once instead of keeping them until it asks with <c>&lt;r/&gt;</c>:
+    /// a session that receives a few requests and answers them (a VEN) costs the server no growing
+    /// queue. Default true.
+    /// </summary>
+    public bool AcknowledgeWithAnswers { get; init; } = true;
+
+    /// <summary>
     /// After this long without receiving anything the server is pinged (XEP-0199); no answer
     /// within the same time drops the connection and reconnects. Default 60 s; zero disables it.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Xml;
 using System.Xml.Linq;
 using FlexCoop.OpenAdr.Codec;
 using FlexCoop.OpenAdr.Model;
@@ -45,7 +44,7 @@ internal sealed class VenXmppTransport : IVenTransport
     /// <summary>Opens the session; the VTN's pushes are handed to <paramref name="ven"/>.</summary>
     public async Task ConnectAsync(OadrVen ven, CancellationToken cancellationToken)
     {
-        _client.SetIqHandler(PayloadName, (iq, ct) => OnPushAsync(ven, iq, ct));
+        _client.SetRawIqHandler(PayloadName, (iq, ct) => OnPushAsync(ven, iq, ct));
         try
         {
             await _client.ConnectAsync(cancellationToken);
@@ -63,7 +62,8 @@ internal sealed class VenXmppTransport : IVenTransport
         Iq result;
         try
         {
-            result = await _client.SendIqAsync(new Iq(IqType.Set) { To = _vtn, Payload = [ToXElement(bytes)] }, _timeout, cancellationToken);
+            // As serialised (and signed): framed in the stanza without a tree built and written again.
+            result = await _client.SendIqAsync(_vtn, IqType.Set, bytes, _timeout, cancellationToken);
         }
         catch (XmppException ex)
         {
@@ -86,7 +86,7 @@ internal sealed class VenXmppTransport : IVenTransport
         }
     }
 
-    private async ValueTask<XElement?> OnPushAsync(OadrVen ven, Iq iq, CancellationToken cancellationToken)
+    private async ValueTask<ReadOnlyMemory<byte>> OnPushAsync(OadrVen ven, Iq iq, CancellationToken cancellationToken)
     {
         if (iq.Type != IqType.Set || iq.From is null || !iq.From.Bare.Equals(_vtn.Bare))
         {
@@ -119,7 +119,8 @@ internal sealed class VenXmppTransport : IVenTransport
         }
         var bytes = OadrCodec.SerializeToUtf8Bytes(reply, Wire);
         if (_security is not null) bytes = _security.Sign(bytes);
-        return ToXElement(bytes);
+        // The answer goes into the result as serialised (and signed), not parsed and written again.
+        return bytes;
     }
 
     /// <summary>
@@ -138,12 +139,6 @@ internal sealed class VenXmppTransport : IVenTransport
         {
             return body;
         }
-    }
-
-    private static XElement ToXElement(byte[] document)
-    {
-        using var reader = XmlReader.Create(new MemoryStream(document), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-        return XElement.Load(reader, LoadOptions.PreserveWhitespace);
     }
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
