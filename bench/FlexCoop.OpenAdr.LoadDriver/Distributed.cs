@@ -80,12 +80,13 @@ internal static class Distributed
         {
             if (xmpp && xmppEnv is null)
             {
+                // An XMPP push in flight is one pending IQ on the VTN's one session: a wider window (256) than HTTP's 64.
                 prosody = await LoadProsody.StartAsync(dir);
                 xmppEnv = prosody.EnvFile;
                 Console.WriteLine($"private Prosody (pid {prosody.ProcessId}) with the load configuration: {xmppEnv}");
             }
             var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture),
-                "--push-concurrency", Arg(args, "--push-concurrency", 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv! } : []),
+                "--push-concurrency", Arg(args, "--push-concurrency", xmpp ? 256 : 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv! } : []),
                 .. (push ? [] : new[] { "--plain" })]);
             children.Add(server);
             var ready = (await server.ExpectAsync("READY")).Split(' ');
