@@ -16,22 +16,9 @@ internal sealed class HarnessVenSecurity
 
     public HarnessVenSecurity(HarnessVenOptions options)
     {
-        try
-        {
-            _signer = new OadrSigner(options.Certificate!);
-        }
-        catch (OadrSignatureException ex)
-        {
-            throw new CertificationSetupException($"the harness certificate cannot sign: {ex.Message}", ex);
-        }
+        _signer = HarnessSignatures.Signer(options.Certificate!);
         _limits = OadrXmlLimits.Default with { MaxCharacters = options.MaxMessageBytes };
-        _verify = new OadrVerifyOptions
-        {
-            TrustedCertificates = options.CertificateAuthorities,
-            ReplayWindow = options.SignatureReplayWindow,
-            NonceCache = new OadrNonceCache(retention: options.SignatureReplayWindow * 2 + TimeSpan.FromMinutes(1)),
-            Limits = _limits,
-        };
+        _verify = HarnessSignatures.VerifyOptions(options.CertificateAuthorities, options.SignatureReplayWindow, _limits);
     }
 
     public byte[] Sign(byte[] payload)

@@ -35,27 +35,14 @@ internal sealed class HarnessSecurity : IDisposable
 
     public HarnessSecurity(HarnessOptions options)
     {
-        try
-        {
-            _signer = new OadrSigner(options.Certificate!);
-        }
-        catch (OadrSignatureException ex)
-        {
-            throw new CertificationSetupException($"the harness certificate cannot sign: {ex.Message}", ex);
-        }
+        _signer = HarnessSignatures.Signer(options.Certificate!);
         _strangerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=FlexCoop harness stranger (signs on purpose with an untrusted key)", _strangerKey, HashAlgorithmName.SHA256);
         var now = DateTimeOffset.UtcNow;
         _strangerCertificate = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
         _stranger = new OadrSigner(_strangerCertificate);
         _limits = OadrXmlLimits.Default with { MaxCharacters = options.MaxMessageBytes };
-        _verify = new OadrVerifyOptions
-        {
-            TrustedCertificates = options.CertificateAuthorities,
-            ReplayWindow = options.SignatureReplayWindow,
-            NonceCache = new OadrNonceCache(retention: options.SignatureReplayWindow * 2 + TimeSpan.FromMinutes(1)),
-            Limits = _limits,
-        };
+        _verify = HarnessSignatures.VerifyOptions(options.CertificateAuthorities, options.SignatureReplayWindow, _limits);
     }
 
     /// <summary>The payload as sent: signed as <paramref name="signing"/> says.</summary>
