@@ -271,6 +271,7 @@ public sealed partial class XmppClient : IAsyncDisposable
             await _sendLock.WaitAsync(linked.Token).ConfigureAwait(false);
             XmppConnection? connection;
             XmppConnection.QueuedWrite queued = default;
+            XmppConnection.QueuedWrite ack = default;
             try
             {
                 // The connection may have been lost between the gate and the lock: wait for the next session.
@@ -284,7 +285,7 @@ public sealed partial class XmppClient : IAsyncDisposable
                     {
                         // Behind the stanza, in the same batch (its completion covers it): what was
                         // received so far, read as the read loop last counted it (never more).
-                        _ = QueueAck(connection);
+                        ack = QueueAck(connection);
                     }
                 }
             }
@@ -295,6 +296,10 @@ public sealed partial class XmppClient : IAsyncDisposable
             if (connection is not null)
             {
                 await CompleteStanzaAsync(connection, queued, linked.Token).ConfigureAwait(false);
+                // The ack usually joins the stanza's batch. But a write in progress may have taken the stanza and
+                // ended between the two queueings: then the ack found no writer and this caller must write it,
+                // or the connection's writing would stay claimed and nothing after it would ever be sent.
+                if (ack.Drive) await CompleteStanzaAsync(connection, ack, linked.Token).ConfigureAwait(false);
                 return;
             }
         }
