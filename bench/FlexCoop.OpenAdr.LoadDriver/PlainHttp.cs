@@ -17,12 +17,6 @@ using Microsoft.Extensions.DependencyInjection;
 /// </summary>
 internal sealed class PlainHttpTargets : IAsyncDisposable
 {
-    private static readonly byte[] Body = OadrCodec.SerializeToUtf8Bytes(new OadrResponse
-    {
-        EiResponse = new EiResponse { ResponseCode = ResponseCode.Ok, RequestId = "", ResponseDescription = "OK" },
-        VenId = "00:00:00:00:00:00:00:00:00:00",
-    }, OadrSerializerOptions.Default with { Indent = false });
-
     private readonly SqliteVtnStore _store;
     private readonly VtnServer _vtn;
     private readonly WebApplication _bare;
@@ -62,13 +56,7 @@ internal sealed class PlainHttpTargets : IAsyncDisposable
                 });
             });
             var bare = builder.Build();
-            bare.MapPost("/OpenADR2/Simple/2.0b/{service}", async (HttpContext http) =>
-            {
-                await http.Request.Body.CopyToAsync(Stream.Null);
-                http.Response.ContentType = "application/xml";
-                http.Response.ContentLength = Body.Length;
-                await http.Response.Body.WriteAsync(Body);
-            });
+            Baseline.MapFixedAnswer(bare);
             await bare.StartAsync();
             return new PlainHttpTargets(store, vtn, bare, new Uri($"http://127.0.0.1:{bound!.IPEndPoint!.Port}/"));
         }

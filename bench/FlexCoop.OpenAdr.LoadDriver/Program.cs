@@ -186,6 +186,16 @@ internal sealed class Baseline(WebApplication app, Uri url) : IAsyncDisposable
 
     public Uri Url { get; } = url;
 
+    /// <summary>The bare endpoint of every baseline (TLS or plain): reads the request, answers a fixed oadrResponse 200.</summary>
+    public static void MapFixedAnswer(WebApplication app) =>
+        app.MapPost("/OpenADR2/Simple/2.0b/{service}", async (HttpContext http) =>
+        {
+            await http.Request.Body.CopyToAsync(Stream.Null);
+            http.Response.ContentType = "application/xml";
+            http.Response.ContentLength = Body.Length;
+            await http.Response.Body.WriteAsync(Body);
+        });
+
     public static async Task<Baseline> StartAsync(X509Certificate2 server, X509Certificate2 ca)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -209,13 +219,7 @@ internal sealed class Baseline(WebApplication app, Uri url) : IAsyncDisposable
             bound = l;
         }));
         var app = builder.Build();
-        app.MapPost("/OpenADR2/Simple/2.0b/{service}", async (HttpContext http) =>
-        {
-            await http.Request.Body.CopyToAsync(Stream.Null);
-            http.Response.ContentType = "application/xml";
-            http.Response.ContentLength = Body.Length;
-            await http.Response.Body.WriteAsync(Body);
-        });
+        MapFixedAnswer(app);
         await app.StartAsync();
         _ = ca;
         return new Baseline(app, new Uri($"https://127.0.0.1:{bound!.IPEndPoint!.Port}/"));
