@@ -56,15 +56,7 @@ public sealed partial class OsbCliTests
         Assert.Contains("--client-id", stderr, StringComparison.Ordinal);
     }
 
-    private static Process Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Flexcoop.DllPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("flexcoop did not start");
-        _ = process.StandardError.ReadToEndAsync(Ct);
-        return process;
-    }
+    private static Process Start(params string[] args) => FlexcoopProcess.Start(args);
 
     private static async Task<Match> WaitForLineAsync(Process process, Regex pattern)
     {

@@ -8,25 +8,9 @@ public sealed partial class VenCliTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Process Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Flexcoop.DllPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("flexcoop did not start");
-        _ = process.StandardError.ReadToEndAsync(Ct);
-        return process;
-    }
+    private static Process Start(params string[] args) => FlexcoopProcess.Start(args);
 
-    private static async Task<Match> WaitForLineAsync(Process process, Regex pattern)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (pattern.Match(line) is { Success: true } m) return m;
-        }
-        throw new InvalidOperationException($"no line matching {pattern}");
-    }
+    private static Task<Match> WaitForLineAsync(Process process, Regex pattern) => FlexcoopProcess.WaitForLineAsync(process, pattern);
 
     [GeneratedRegex(@"^listening on (\S+)")]
     private static partial Regex Listening();
