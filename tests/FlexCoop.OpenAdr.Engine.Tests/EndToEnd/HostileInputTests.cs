@@ -128,7 +128,7 @@ public sealed class HostileInputTests
         var ven = await h.StartVenAsync("ven");
         using var client = VtnHarness.RawClient(h.VenCertificate(ven));
 
-        var (big, _) = await h.PostRawAsync(client, "OadrPoll", "<x>" + new string('a', 64 * 1024) + "</x>");
+        var (big, _) = await h.PostRawAsync(client, "OadrPoll", "<x>" + new string('a', 64 * 1024) + "</x>", expectContinue: true);
         var (json, _) = await h.PostRawAsync(client, "OadrPoll", "{}", "application/json");
         var (missing, _) = await h.PostRawAsync(client, "NoSuchService", "<x/>");
 
