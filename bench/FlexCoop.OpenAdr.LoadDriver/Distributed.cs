@@ -81,7 +81,7 @@ internal static class Distributed
             if (xmpp && xmppEnv is null)
             {
                 // An XMPP push in flight is one pending IQ on the VTN's one session: a wider window (256) than HTTP's 64.
-                prosody = await LoadProsody.StartAsync(dir);
+                prosody = await LoadProsody.StartAsync(dir, Arg(args, "--prosody-gc-pause", 400));
                 xmppEnv = prosody.EnvFile;
                 Console.WriteLine($"private Prosody (pid {prosody.ProcessId}) with the load configuration: {xmppEnv}");
             }
@@ -101,7 +101,7 @@ internal static class Distributed
                 var driver = Child.Start($"driver-{d}", ["--role", "driver", "--dir", dir, "--index", d.ToString(CultureInfo.InvariantCulture),
                     "--from", (d * share).ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
                     "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture), .. (push ? new[] { "--push" } : []),
-                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv!, "--vtn-jid", vtnJid } : [])], push ? null : LeanDriverEnvironment);
+                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv!, "--vtn-jid", vtnJid, "--ven-stream-management", Str(args, "--ven-stream-management") ?? "on" } : [])], push ? null : LeanDriverEnvironment);
                 children.Add(driver);
                 driverList.Add(driver);
             }
@@ -527,7 +527,8 @@ internal static class Distributed
         var polls = new byte[count][];
         var push = args.Contains("--push");
         var xmppEnv = Str(args, "--xmpp-env");
-        await using var xmppVens = xmppEnv is null ? null : XmppVens.Create(ProsodyEnv.Load(xmppEnv), FlexCoop.Xmpp.Jid.Parse(Str(args, "--vtn-jid")!), from, count);
+        await using var xmppVens = xmppEnv is null ? null : XmppVens.Create(ProsodyEnv.Load(xmppEnv), FlexCoop.Xmpp.Jid.Parse(Str(args, "--vtn-jid")!), from, count,
+            streamManagement: Str(args, "--ven-stream-management") != "off");
         await using var listener = push && xmppVens is null ? await PushListener.StartAsync(Pki.Issue(ca, "localhost"), count) : null;
         var recorder = xmppVens?.Recorder ?? listener?.Recorder;
         var venIds = new string?[count];

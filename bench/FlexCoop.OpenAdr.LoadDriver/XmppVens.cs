@@ -116,7 +116,7 @@ internal sealed class XmppVens(XmppClient[] sessions, Jid vtn, PushRecorder reco
     /// <summary>Sessions set up at once per driver process (TCP, STARTTLS, SASL EXTERNAL, bind, stream management, registration).</summary>
     public static int ConnectConcurrency { get; set; } = 32;
 
-    public static XmppVens Create(ProsodyEnv env, Jid vtn, int from, int count)
+    public static XmppVens Create(ProsodyEnv env, Jid vtn, int from, int count, bool streamManagement = true)
     {
         var (ca, domain) = env.ExternalIssuer();
         var trusted = new X509Certificate2Collection(env.Ca);
@@ -135,6 +135,7 @@ internal sealed class XmppVens(XmppClient[] sessions, Jid vtn, PushRecorder reco
                 IqTimeout = TimeSpan.FromSeconds(60),
                 ConnectTimeout = TimeSpan.FromSeconds(60),
                 KeepAliveInterval = TimeSpan.FromMinutes(5),
+                StreamManagement = streamManagement,
             });
             var index = i;
             // The answer goes into the result as serialised, as the VEN's XMPP transport sends it.
