@@ -66,6 +66,8 @@ internal static class Distributed
         var xmppEnv = Str(args, "--xmpp-env");
         var push = args.Contains("--push") || xmpp;
         var pushWait = Arg(args, "--push-wait", 60);
+        var venStreamManagement = Str(args, "--ven-stream-management") ?? "on";
+        if (venStreamManagement is not ("on" or "off")) throw new ArgumentException("--ven-stream-management takes on or off");
         Console.WriteLine(xmpp
             ? $"load driver (multi-process, XMPP): {vens} VEN sessions through the Prosody of {xmppEnv ?? "a private load instance"} (SASL EXTERNAL, registered as push VENs) in {drivers} driver processes, VTN alone in its process with one session; {Environment.ProcessorCount} cores"
             : push
@@ -101,7 +103,7 @@ internal static class Distributed
                 var driver = Child.Start($"driver-{d}", ["--role", "driver", "--dir", dir, "--index", d.ToString(CultureInfo.InvariantCulture),
                     "--from", (d * share).ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
                     "--vtn", vtnUrl, "--baseline", baselineUrl, "--period", period.ToString(CultureInfo.InvariantCulture), .. (push ? new[] { "--push" } : []),
-                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv!, "--vtn-jid", vtnJid, "--ven-stream-management", Str(args, "--ven-stream-management") ?? "on" } : [])], push ? null : LeanDriverEnvironment);
+                    .. (xmpp ? new[] { "--xmpp-env", xmppEnv!, "--vtn-jid", vtnJid, "--ven-stream-management", venStreamManagement } : [])], push ? null : LeanDriverEnvironment);
                 children.Add(driver);
                 driverList.Add(driver);
             }
