@@ -138,7 +138,8 @@ internal static class Distributed
             {
                 var pushWatch = Stopwatch.StartNew();
                 prosody?.Report(null, TimeSpan.Zero);
-                await PushPhaseAsync(server, driverList, dir, vens, empty, floor, warm, pushWait, xmpp ? "target over XMPP: p99 under 5,000 ms" : "target: all within 10,000 ms", measureClosed: !xmpp);
+                await PushPhaseAsync(server, driverList, dir, vens, empty, floor, warm, pushWait, xmpp ? "target over XMPP: p99 under 5,000 ms" : "target: all within 10,000 ms", measureClosed: !xmpp,
+                    warmEvent: xmpp, prosodyCpu: prosody is null ? null : prosody.CpuSeconds);
                 prosody?.Report("the push phase (post-registration queue, event, answers)", pushWatch.Elapsed);
                 if (xmpp)
                 {
@@ -206,7 +207,11 @@ internal static class Distributed
 
     // Push: what registration queued is delivered first; then one event for every VEN, timed from
     // just before the VTN creates it to each VEN's answer (its oadrCreatedEvent on the push's response).
-    private static async Task PushPhaseAsync(Child server, List<Child> drivers, string dir, int vens, Stat empty, Stat? floor, int warm, int waitSeconds, string target, bool measureClosed)
+    // With warmEvent a first event goes out and is cancelled (every VEN acknowledges the cancellation,
+    // so it leaves the distribute) before the measured one: the first is timed too and printed as the
+    // cold figure (the VTN's and the VENs' event paths compiled while it runs), the second is a VTN
+    // that has sent events before, which is what a deployed one is.
+    private static async Task PushPhaseAsync(Child server, List<Child> drivers, string dir, int vens, Stat empty, Stat? floor, int warm, int waitSeconds, string target, bool measureClosed, bool warmEvent = false, Func<double>? prosodyCpu = null)
     {
         var quiet = Stopwatch.StartNew();
         await server.CommandAsync("QUIET", "QUIETED");
@@ -214,24 +219,16 @@ internal static class Distributed
         var idle = await StatAsync(server);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"VTN process alone: {vens} registered push VENs, queue empty (the VENs' registration connections still open): managed heap +{(idle.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN, without Kestrel's pinned buffer pool +{(idle.Managed - idle.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN, RSS {idle.Rss / 1048576} MiB"));
-        const string eventId = "load-event-1";
-        await Task.WhenAll(drivers.Select(c => c.CommandAsync("AWAIT " + eventId, "AWAITING")));
-        var evented = (await server.CommandAsync("EVENT " + eventId, "EVENTED")).Split(' ');
-        var (t0, created) = (double.Parse(evented[1], CultureInfo.InvariantCulture), double.Parse(evented[2], CultureInfo.InvariantCulture));
-        var done = await Task.WhenAll(drivers.Select(c => c.CommandAsync("WAIT " + waitSeconds.ToString(CultureInfo.InvariantCulture), "WAITED")));
-        var after = await StatAsync(server);
-        var times = new List<double>();
-        for (var d = 0; d < drivers.Count; d++)
+        if (warmEvent)
         {
-            times.AddRange(MemoryMarshal.Cast<byte, double>(await File.ReadAllBytesAsync(Path.Combine(dir, $"push-{d}.bin"))).ToArray().Select(t => t - t0));
+            await EventRoundAsync(server, drivers, dir, vens, waitSeconds, "load-event-0", "first event", "cold: the event paths compile while it runs", idle, prosodyCpu);
+            var cancelled = Stopwatch.StartNew();
+            await server.CommandAsync("CANCEL load-event-0", "CANCELLED");
+            await server.CommandAsync("QUIET", "QUIETED");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first event cancelled, every VEN's acknowledgement received in {cancelled.Elapsed.TotalSeconds:F1} s (it is no longer in their distributes)"));
+            idle = await StatAsync(server);
         }
-        var sorted = times.Order().ToArray();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"event to {vens} push VENs: created (saved, {vens} distributes queued) in {created - t0:F0} ms; answered by {sorted.Length} VENs; p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after creation began ({target})"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  server process CPU during distribution: {(after.CpuSeconds - idle.CpuSeconds) / Math.Max(0.001, (sorted.Length > 0 ? sorted[^1] : 1) / 1000) / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores; pushes answered per driver: {string.Join(", ", done.Select(x => x.Split(' ')[2]))}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  server process CPU per push VEN (creation, push, answer handled): {(after.CpuSeconds - idle.CpuSeconds) * 1000 / Math.Max(1, sorted.Length):F2} ms (less sensitive to a busy machine than the times above)"));
+        await EventRoundAsync(server, drivers, dir, vens, waitSeconds, "load-event-1", "event", target, idle, prosodyCpu);
         if (measureClosed)
         {
             // What the VTN keeps per push VEN once its own connections are gone (the dispatcher's
@@ -243,6 +240,34 @@ internal static class Distributed
                 $"VTN process alone: {vens} registered push VENs after the event, their connections to the VTN closed: managed heap +{(closed.Managed - empty.Managed) / (double)vens / 1024:F2} KiB/VEN over the empty VTN; without Kestrel's pinned buffer pool +{(closed.Managed - closed.Pinned - empty.Managed + empty.Pinned) / (double)vens / 1024:F2} KiB/VEN; RSS {closed.Rss / 1048576} MiB"));
             PrintMarginal(closed, floor, vens, warm, "push VENs");
         }
+    }
+
+    // One event to every push VEN: AWAIT in the drivers, EVENT in the server, WAIT for every answer.
+    private static async Task EventRoundAsync(Child server, List<Child> drivers, string dir, int vens, int waitSeconds, string eventId, string label, string target, Stat idle, Func<double>? prosodyCpu)
+    {
+        await Task.WhenAll(drivers.Select(c => c.CommandAsync("AWAIT " + eventId, "AWAITING")));
+        var prosodyBefore = prosodyCpu?.Invoke() ?? 0;
+        var evented = (await server.CommandAsync("EVENT " + eventId, "EVENTED")).Split(' ');
+        var (t0, created) = (double.Parse(evented[1], CultureInfo.InvariantCulture), double.Parse(evented[2], CultureInfo.InvariantCulture));
+        var done = await Task.WhenAll(drivers.Select(c => c.CommandAsync("WAIT " + waitSeconds.ToString(CultureInfo.InvariantCulture), "WAITED")));
+        var prosodyAfter = prosodyCpu?.Invoke() ?? 0;
+        var after = await StatAsync(server);
+        var times = new List<double>();
+        for (var d = 0; d < drivers.Count; d++)
+        {
+            times.AddRange(MemoryMarshal.Cast<byte, double>(await File.ReadAllBytesAsync(Path.Combine(dir, $"push-{d}.bin"))).ToArray().Select(t => t - t0));
+        }
+        var sorted = times.Order().ToArray();
+        var wall = Math.Max(0.001, (sorted.Length > 0 ? sorted[^1] : 1) / 1000);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label} to {vens} push VENs: created (saved, {vens} distributes queued) in {created - t0:F0} ms; answered by {sorted.Length} VENs; p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after creation began ({target})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  server process CPU during distribution: {(after.CpuSeconds - idle.CpuSeconds) / wall / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores; pushes answered per driver: {string.Join(", ", done.Select(x => x.Split(' ')[2]))}"));
+        var perVen = Math.Max(1, sorted.Length);
+        // The drivers' CPU (the simulated VENs: their TLS, stanzas and answers) from their own process times, as WAITED reports them.
+        var driverCpu = done.Sum(x => x.Split(' ') is { Length: > 3 } w ? double.Parse(w[3], CultureInfo.InvariantCulture) : 0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU per push VEN: server process (creation, push, answer handled) {(after.CpuSeconds - idle.CpuSeconds) * 1000 / perVen:F2} ms{(prosodyCpu is null ? "" : $", Prosody {(prosodyAfter - prosodyBefore) * 1000 / perVen:F2} ms")}, driver processes (the VENs) {driverCpu * 1000 / perVen:F2} ms (less sensitive to a busy machine than the times above)"));
     }
 
     // The per-VEN figure of issue 3: heap growth from the floor (the warm VENs registered, their
@@ -492,6 +517,11 @@ internal static class Distributed
                 }
                 Console.WriteLine("QUIETED");
             }
+            else if (command.StartsWith("CANCEL ", StringComparison.Ordinal))
+            {
+                await vtn.Vtn.CancelEventAsync(command["CANCEL ".Length..]);
+                Console.WriteLine("CANCELLED");
+            }
             else if (command.StartsWith("EVENT ", StringComparison.Ordinal))
             {
                 var t0 = PushRecorder.UnixMs(DateTime.UtcNow.Ticks);
@@ -533,6 +563,7 @@ internal static class Distributed
             streamManagement: Str(args, "--ven-stream-management") != "off");
         await using var listener = push && xmppVens is null ? await PushListener.StartAsync(Pki.Issue(ca, "localhost"), count) : null;
         var recorder = xmppVens?.Recorder ?? listener?.Recorder;
+        var awaitCpu = TimeSpan.Zero;
         var venIds = new string?[count];
         // VENs on plain HTTP, by name (OpenLEADR's, our plain-HTTP VTN's), when the coordinator asks for them.
         var registeredCount = 0;
@@ -650,12 +681,13 @@ internal static class Distributed
                     break;
                 case "AWAIT" when recorder is not null:
                     recorder.Await(words[1]);
+                    awaitCpu = Process.GetCurrentProcess().TotalProcessorTime;
                     Console.WriteLine("AWAITING");
                     break;
                 case "WAIT" when recorder is not null:
                     var answered = await recorder.WaitAsync(TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));
                     await File.WriteAllBytesAsync(Path.Combine(dir, $"push-{index}.bin"), MemoryMarshal.AsBytes(answered.AsSpan()).ToArray());
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WAITED {answered.Length} {recorder.Pushes}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WAITED {answered.Length} {recorder.Pushes} {(Process.GetCurrentProcess().TotalProcessorTime - awaitCpu).TotalSeconds:F3}"));
                     break;
                 case "CLOSE":
                     for (var i = 0; i < count; i++)
