@@ -140,7 +140,7 @@ internal static class Distributed
                 prosody?.Report(null, TimeSpan.Zero);
                 await PushPhaseAsync(server, driverList, dir, vens, empty, floor, warm, pushWait, xmpp ? "target over XMPP: p99 under 5,000 ms" : "target: all within 10,000 ms", measureClosed: !xmpp,
                     warmEvent: xmpp, prosodyCpu: prosody is null ? null : prosody.CpuSeconds);
-                prosody?.Report("the push phase (post-registration queue, event, answers)", pushWatch.Elapsed);
+                prosody?.Report(xmpp ? "the push phase (post-registration queue, both events, the cancellation, answers)" : "the push phase (post-registration queue, event, answers)", pushWatch.Elapsed);
                 if (xmpp)
                 {
                     var rates = (await driverList[0].CommandAsync("IQRATE 5", "IQRATE")).Split(' ');
