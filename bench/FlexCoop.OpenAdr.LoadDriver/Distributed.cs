@@ -30,15 +30,16 @@ internal static class Distributed
 
     public static string? Role(string[] args) => Str(args, "--role");
 
+    // An option given twice takes its last value (a script's defaults, then the caller's).
     public static int Arg(string[] args, string name, int fallback)
     {
-        var i = Array.IndexOf(args, name);
+        var i = Array.LastIndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static string? Str(string[] args, string name)
     {
-        var i = Array.IndexOf(args, name);
+        var i = Array.LastIndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
@@ -143,6 +144,10 @@ internal static class Distributed
                 prosody?.Report(xmpp ? "the push phase (post-registration queue, both events, the cancellation, answers)" : "the push phase (post-registration queue, event, answers)", pushWatch.Elapsed);
                 if (xmpp)
                 {
+                    await FloorRoundAsync(xmppEnv!, driverList, dir, vens, Arg(args, "--push-concurrency", 256), pushWait, prosody is null ? null : prosody.CpuSeconds);
+                }
+                if (xmpp)
+                {
                     var rates = (await driverList[0].CommandAsync("IQRATE 5", "IQRATE")).Split(' ');
                     var (pings, polls) = (double.Parse(rates[1], CultureInfo.InvariantCulture), double.Parse(rates[2], CultureInfo.InvariantCulture));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -242,6 +247,61 @@ internal static class Distributed
         }
     }
 
+    // The same-run floor of the XMPP event: the distribute the VENs received, sent again to every VEN
+    // by a bare XMPP session of the coordinator's (the VTN's account, another resource) with the same
+    // window and no VTN behind it: no store, no queue, no answer handling, the document already
+    // serialised. What is left is Prosody's routing and the VENs' own work: the least any VTN could
+    // take through this Prosody on this machine.
+    private static async Task FloorRoundAsync(string xmppEnv, List<Child> drivers, string dir, int vens, int window, int waitSeconds, Func<double>? prosodyCpu)
+    {
+        await drivers[0].CommandAsync("SAVEDOC", "SAVED");
+        var document = await File.ReadAllTextAsync(Path.Combine(dir, "distribute.xml"));
+        const string eventId = "load-floor-1";
+        if (!document.Contains("<eventID>load-event-1</eventID>", StringComparison.Ordinal)) throw new InvalidOperationException("the saved distribute does not carry the measured event");
+        var body = System.Text.Encoding.UTF8.GetBytes(document.Replace("<eventID>load-event-1</eventID>", $"<eventID>{eventId}</eventID>", StringComparison.Ordinal));
+        var env = ProsodyEnv.Load(xmppEnv);
+        var domain = env.Values["FLEXCOOP_TEST_XMPP_EXTERNAL_DOMAIN"];
+        await using var sender = new FlexCoop.Xmpp.XmppClient(env.VtnOptions("floor"));
+        await sender.ConnectAsync();
+        await Task.WhenAll(drivers.Select(c => c.CommandAsync("AWAIT " + eventId, "AWAITING")));
+        var prosodyBefore = prosodyCpu?.Invoke() ?? 0;
+        var senderBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var t0 = PushRecorder.UnixMs(DateTime.UtcNow.Ticks);
+        var failed = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, vens), new ParallelOptions { MaxDegreeOfParallelism = window }, async (i, ct) =>
+        {
+            try
+            {
+                var result = await sender.SendIqAsync(FlexCoop.Xmpp.Jid.Parse($"load-ven-{i}@{domain}/oadr"), FlexCoop.Xmpp.IqType.Set, body, TimeSpan.FromSeconds(waitSeconds), ct);
+                if (result.FirstPayload?.Name.LocalName != "oadrPayload") Interlocked.Increment(ref failed);
+            }
+            catch (FlexCoop.Xmpp.XmppException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
+        var done = await Task.WhenAll(drivers.Select(c => c.CommandAsync("WAIT " + waitSeconds.ToString(CultureInfo.InvariantCulture), "WAITED")));
+        var prosodyAfter = prosodyCpu?.Invoke() ?? 0;
+        var senderCpu = (Process.GetCurrentProcess().TotalProcessorTime - senderBefore).TotalSeconds;
+        var sorted = (await ReadTimesAsync(drivers.Count, dir, t0)).Order().ToArray();
+        var perVen = Math.Max(1, sorted.Length);
+        var driverCpu = done.Sum(x => x.Split(' ') is { Length: > 3 } w ? double.Parse(w[3], CultureInfo.InvariantCulture) : 0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"floor (the same distribute, {body.Length} bytes, from a bare session, {window} in flight, no VTN): answered by {sorted.Length} VENs ({failed} IQs failed); p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after the first send"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU per VEN: sender {senderCpu * 1000 / perVen:F2} ms{(prosodyCpu is null ? "" : $", Prosody {(prosodyAfter - prosodyBefore) * 1000 / perVen:F2} ms")}, driver processes (the VENs) {driverCpu * 1000 / perVen:F2} ms"));
+    }
+
+    private static async Task<List<double>> ReadTimesAsync(int drivers, string dir, double t0)
+    {
+        var times = new List<double>();
+        for (var d = 0; d < drivers; d++)
+        {
+            times.AddRange(MemoryMarshal.Cast<byte, double>(await File.ReadAllBytesAsync(Path.Combine(dir, $"push-{d}.bin"))).ToArray().Select(t => t - t0));
+        }
+        return times;
+    }
+
     // One event to every push VEN: AWAIT in the drivers, EVENT in the server, WAIT for every answer.
     private static async Task EventRoundAsync(Child server, List<Child> drivers, string dir, int vens, int waitSeconds, string eventId, string label, string target, Stat idle, Func<double>? prosodyCpu)
     {
@@ -252,12 +312,7 @@ internal static class Distributed
         var done = await Task.WhenAll(drivers.Select(c => c.CommandAsync("WAIT " + waitSeconds.ToString(CultureInfo.InvariantCulture), "WAITED")));
         var prosodyAfter = prosodyCpu?.Invoke() ?? 0;
         var after = await StatAsync(server);
-        var times = new List<double>();
-        for (var d = 0; d < drivers.Count; d++)
-        {
-            times.AddRange(MemoryMarshal.Cast<byte, double>(await File.ReadAllBytesAsync(Path.Combine(dir, $"push-{d}.bin"))).ToArray().Select(t => t - t0));
-        }
-        var sorted = times.Order().ToArray();
+        var sorted = (await ReadTimesAsync(drivers.Count, dir, t0)).Order().ToArray();
         var wall = Math.Max(0.001, (sorted.Length > 0 ? sorted[^1] : 1) / 1000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label} to {vens} push VENs: created (saved, {vens} distributes queued) in {created - t0:F0} ms; answered by {sorted.Length} VENs; p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after creation began ({target})"));
@@ -683,6 +738,10 @@ internal static class Distributed
                     recorder.Await(words[1]);
                     awaitCpu = Process.GetCurrentProcess().TotalProcessorTime;
                     Console.WriteLine("AWAITING");
+                    break;
+                case "SAVEDOC" when recorder is not null:
+                    await File.WriteAllBytesAsync(Path.Combine(dir, "distribute.xml"), recorder.AwaitedDocument ?? []);
+                    Console.WriteLine("SAVED");
                     break;
                 case "WAIT" when recorder is not null:
                     var answered = await recorder.WaitAsync(TimeSpan.FromSeconds(int.Parse(words[1], CultureInfo.InvariantCulture)));

@@ -27,6 +27,9 @@ internal sealed class PushRecorder(int count)
 
     public string[] VenIds { get; } = new string[count];
 
+    /// <summary>The first distribute carrying the awaited event, as this driver's VENs received it.</summary>
+    public byte[]? AwaitedDocument { get; private set; }
+
     /// <summary>Pushes answered so far, of any kind.</summary>
     public long Pushes => Interlocked.Read(ref _pushes);
 
@@ -34,6 +37,7 @@ internal sealed class PushRecorder(int count)
     public void Await(string eventId)
     {
         Array.Clear(_answeredAt);
+        AwaitedDocument = null;
         _reached = 0;
         _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
         _awaited = eventId;
@@ -72,6 +76,7 @@ internal sealed class PushRecorder(int count)
         }, Compact);
         if (_awaited is { } awaited && distribute.Events.Any(e => e.EiEvent.EventDescriptor.EventId == awaited)
             && Interlocked.CompareExchange(ref _answeredAt[index], DateTime.UtcNow.Ticks, 0) == 0
+            && (AwaitedDocument ??= body) is not null
             && Interlocked.Increment(ref _reached) == _answeredAt.Length)
         {
             _all.TrySetResult();
