@@ -176,9 +176,10 @@ internal sealed class XmppVens(XmppClient[] sessions, Jid vtn, PushRecorder reco
 
     /// <summary>
     /// One session's IQ round trips per second, one at a time: XMPP pings answered by Prosody (the
-    /// floor), then oadrPoll answered by the VTN through Prosody, each for <paramref name="length"/>.
+    /// floor), then oadrPoll answered by the VTN through Prosody, then pings answered by the VTN's
+    /// session (the same route as the poll, no OpenADR), each for <paramref name="length"/>.
     /// </summary>
-    public async Task<(double Pings, double Polls)> IqRatesAsync(TimeSpan length)
+    public async Task<(double Pings, double Polls, double VtnPings)> IqRatesAsync(TimeSpan length)
     {
         var session = sessions[0];
         var poll = ToXElement(new OadrPoll { VenId = Recorder.VenIds[0] });
@@ -196,7 +197,8 @@ internal sealed class XmppVens(XmppClient[] sessions, Jid vtn, PushRecorder reco
         }
         var pings = await RateAsync(() => session.PingAsync());
         var polls = await RateAsync(() => session.SendIqAsync(new Iq(IqType.Set) { To = vtn, Payload = [new XElement(poll)] }));
-        return (pings, polls);
+        var vtnPings = await RateAsync(() => session.PingAsync(vtn));
+        return (pings, polls, vtnPings);
     }
 
     public async ValueTask DisposeAsync()
