@@ -67,6 +67,8 @@ internal static class Distributed
         var xmppEnv = Str(args, "--xmpp-env");
         var push = args.Contains("--push") || xmpp;
         var pushWait = Arg(args, "--push-wait", 60);
+        // An XMPP push in flight is one pending IQ on the VTN's one session: a wider window (256) than HTTP's 64.
+        var pushConcurrency = Arg(args, "--push-concurrency", xmpp ? 256 : 64);
         var venStreamManagement = Str(args, "--ven-stream-management") ?? "on";
         if (venStreamManagement is not ("on" or "off")) throw new ArgumentException("--ven-stream-management takes on or off");
         Console.WriteLine(xmpp
@@ -83,13 +85,12 @@ internal static class Distributed
         {
             if (xmpp && xmppEnv is null)
             {
-                // An XMPP push in flight is one pending IQ on the VTN's one session: a wider window (256) than HTTP's 64.
                 prosody = await LoadProsody.StartAsync(dir, Arg(args, "--prosody-gc-pause", 400));
                 xmppEnv = prosody.EnvFile;
                 Console.WriteLine($"private Prosody (pid {prosody.ProcessId}) with the load configuration: {xmppEnv}");
             }
             var server = Child.Start("server", ["--role", "server", "--dir", dir, "--period", period.ToString(CultureInfo.InvariantCulture),
-                "--push-concurrency", Arg(args, "--push-concurrency", xmpp ? 256 : 64).ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv! } : []),
+                "--push-concurrency", pushConcurrency.ToString(CultureInfo.InvariantCulture), .. (xmpp ? new[] { "--xmpp-env", xmppEnv! } : []),
                 .. (push ? [] : new[] { "--plain" })]);
             children.Add(server);
             var ready = (await server.ExpectAsync("READY")).Split(' ');
@@ -144,10 +145,7 @@ internal static class Distributed
                 prosody?.Report(xmpp ? "the push phase (post-registration queue, both events, the cancellation, answers)" : "the push phase (post-registration queue, event, answers)", pushWatch.Elapsed);
                 if (xmpp)
                 {
-                    await FloorRoundAsync(xmppEnv!, driverList, dir, vens, Arg(args, "--push-concurrency", 256), pushWait, prosody is null ? null : prosody.CpuSeconds);
-                }
-                if (xmpp)
-                {
+                    await FloorRoundAsync(xmppEnv!, driverList, dir, vens, pushConcurrency, pushWait, prosody is null ? null : prosody.CpuSeconds);
                     var rates = (await driverList[0].CommandAsync("IQRATE 5", "IQRATE")).Split(' ');
                     var (pings, polls, vtnPings) = (double.Parse(rates[1], CultureInfo.InvariantCulture), double.Parse(rates[2], CultureInfo.InvariantCulture), double.Parse(rates[3], CultureInfo.InvariantCulture));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -289,12 +287,16 @@ internal static class Distributed
         var senderCpu = (Process.GetCurrentProcess().TotalProcessorTime - senderBefore).TotalSeconds;
         var sorted = (await ReadTimesAsync(drivers.Count, dir, t0)).Order().ToArray();
         var perVen = Math.Max(1, sorted.Length);
-        var driverCpu = done.Sum(x => x.Split(' ') is { Length: > 3 } w ? double.Parse(w[3], CultureInfo.InvariantCulture) : 0);
+        var driverCpu = DriverCpu(done);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"floor (the same distribute, {body.Length} bytes, from a bare session, {window} in flight, no VTN): answered by {sorted.Length} VENs ({failed} IQs failed); p50 {Wire.Percentile(sorted, 0.50):F0} ms  p99 {Wire.Percentile(sorted, 0.99):F0} ms  last {(sorted.Length > 0 ? sorted[^1] : double.NaN):F0} ms after the first send"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  CPU per VEN: sender {senderCpu * 1000 / perVen:F2} ms{(prosodyCpu is null ? "" : $", Prosody {(prosodyAfter - prosodyBefore) * 1000 / perVen:F2} ms")}, driver processes (the VENs) {driverCpu * 1000 / perVen:F2} ms"));
     }
+
+    // The drivers' CPU since AWAIT (the simulated VENs: their TLS, stanzas and answers), from their own process times as WAITED reports them.
+    private static double DriverCpu(string[] waited) =>
+        waited.Sum(x => x.Split(' ') is { Length: > 3 } w ? double.Parse(w[3], CultureInfo.InvariantCulture) : 0);
 
     private static async Task<List<double>> ReadTimesAsync(int drivers, string dir, double t0)
     {
@@ -323,8 +325,7 @@ internal static class Distributed
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server process CPU during distribution: {(after.CpuSeconds - idle.CpuSeconds) / wall / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores; pushes answered per driver: {string.Join(", ", done.Select(x => x.Split(' ')[2]))}"));
         var perVen = Math.Max(1, sorted.Length);
-        // The drivers' CPU (the simulated VENs: their TLS, stanzas and answers) from their own process times, as WAITED reports them.
-        var driverCpu = done.Sum(x => x.Split(' ') is { Length: > 3 } w ? double.Parse(w[3], CultureInfo.InvariantCulture) : 0);
+        var driverCpu = DriverCpu(done);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  CPU per push VEN: server process (creation, push, answer handled) {(after.CpuSeconds - idle.CpuSeconds) * 1000 / perVen:F2} ms{(prosodyCpu is null ? "" : $", Prosody {(prosodyAfter - prosodyBefore) * 1000 / perVen:F2} ms")}, driver processes (the VENs) {driverCpu * 1000 / perVen:F2} ms (less sensitive to a busy machine than the times above)"));
     }

@@ -75,11 +75,10 @@ internal sealed class PushRecorder(int count)
             VenId = venId,
         }, Compact);
         if (_awaited is { } awaited && distribute.Events.Any(e => e.EiEvent.EventDescriptor.EventId == awaited)
-            && Interlocked.CompareExchange(ref _answeredAt[index], DateTime.UtcNow.Ticks, 0) == 0
-            && (AwaitedDocument ??= body) is not null
-            && Interlocked.Increment(ref _reached) == _answeredAt.Length)
+            && Interlocked.CompareExchange(ref _answeredAt[index], DateTime.UtcNow.Ticks, 0) == 0)
         {
-            _all.TrySetResult();
+            AwaitedDocument ??= body;
+            if (Interlocked.Increment(ref _reached) == _answeredAt.Length) _all.TrySetResult();
         }
         return answer;
     }
